@@ -1,0 +1,121 @@
+//! Findings: what a rule reports, with resolved locations on both sides.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// How serious a finding is: errors make the check fail, warnings do not
+/// (unless `--deny-warnings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Who is hurt by a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// New code reading data that old code wrote (stored data, old clients).
+    NewReadersOfOldData,
+    /// Old code reading data that new code writes (not-yet-upgraded services).
+    OldReadersOfNewData,
+    /// Clients that speak the proto3 JSON mapping.
+    JsonClients,
+    /// Code generated from the schema (it stops compiling or changes meaning).
+    GeneratedCode,
+}
+
+impl Audience {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Audience::NewReadersOfOldData => "new readers of old data",
+            Audience::OldReadersOfNewData => "old readers of new data",
+            Audience::JsonClients => "JSON clients",
+            Audience::GeneratedCode => "generated code",
+        }
+    }
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// What kind of schema element a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElementKind {
+    File,
+    Package,
+    Message,
+    Field,
+    Oneof,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+    Extension,
+}
+
+/// A place in one version of the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    /// The file as shown to the user (its path on disk where there is one).
+    pub path: String,
+    /// The file's import name (`shop/order.proto`).
+    pub file: String,
+    /// Where in the file; `None` when there is no source info or the element
+    /// has no place of its own (a deleted file).
+    pub span: Option<Span>,
+}
+
+/// One unsafe change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule ID, e.g. `FIELD_SAME_TYPE`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The concrete fix.
+    pub help: Option<String>,
+    pub affects: Vec<Audience>,
+    pub element_kind: ElementKind,
+    /// The element, e.g. `shop.Order.total` (the old name if it is gone).
+    pub element: String,
+    /// Findings with the same subject are about the same element and are
+    /// presented together as one story.
+    pub subject: String,
+    /// Where in the new schema: the element, or its nearest surviving parent.
+    /// For a deleted file, the old file with no span.
+    pub location: Location,
+    /// Where the element was in the old schema.
+    pub old_location: Option<Location>,
+    /// The old declaration as written, when it is short.
+    pub old_text: Option<String>,
+    /// What the element became, in words (for stories), e.g. the new declaration.
+    pub new_text: Option<String>,
+}
+
+impl Finding {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col` of the new location (or `path` alone).
+    pub fn position(&self) -> String {
+        match self.location.span {
+            Some(s) => format!("{}:{}:{}", self.location.path, s.line, s.column),
+            None => self.location.path.clone(),
+        }
+    }
+
+    pub(crate) fn sort_key(&self) -> impl Ord + '_ {
+        let span = self.location.span.map(|s| (s.line, s.column));
+        (&self.location.path, span, self.rule, &self.message)
+    }
+}

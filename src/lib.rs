@@ -1,0 +1,159 @@
+//! protocheck tells you, before you merge, whether a change to your `.proto`
+//! files is safe for the data and the clients already in production.
+//!
+//! It compiles the old and the new schema, pairs every file, message, field,
+//! enum value, service and method, and reports each unsafe change with a
+//! stable rule ID (buf's vocabulary), where it is in both versions, who breaks,
+//! and the fix.
+//!
+//! ```
+//! use protocheck::{check_paths, Level, Options};
+//!
+//! let options = Options { level: Level::File, ..Options::default() };
+//! let report = check_paths(
+//!     "fixtures/order/old",
+//!     "fixtures/order/new_reuse",
+//!     &options,
+//! ).unwrap();
+//! assert!(report.is_breaking());
+//! let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+//! assert_eq!(rules, ["FIELD_SAME_TYPE", "FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"]);
+//! ```
+
+use std::path::{Path, PathBuf};
+
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod input;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod span;
+
+pub use error::Error;
+pub use finding::{Audience, Finding, Location, Severity};
+pub use input::Input;
+pub use rules::Level;
+pub use schema::{Schema, Side};
+
+/// How to check.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Which of buf's rule sets to apply; `file` (the strictest) by default.
+    pub level: Level,
+    /// Extra import roots, shared by both sides.
+    pub includes: Vec<PathBuf>,
+}
+
+impl Default for Level {
+    fn default() -> Self {
+        Level::File
+    }
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    pub level: Level,
+    /// How many input files each side had.
+    pub old_files: usize,
+    pub new_files: usize,
+    /// The text of every file a finding points into, for snippets.
+    pub sources: Sources,
+}
+
+/// File texts by side and displayed path.
+#[derive(Debug, Clone, Default)]
+pub struct Sources(std::collections::HashMap<(Side, String), std::sync::Arc<str>>);
+
+impl Sources {
+    pub fn get(&self, side: Side, path: &str) -> Option<&std::sync::Arc<str>> {
+        self.0.get(&(side, path.to_owned()))
+    }
+
+    fn add(&mut self, schema: &Schema, file: &str) {
+        if let Some(f) = schema.file(file) {
+            if let Some(src) = &f.source {
+                self.0
+                    .entry((schema.side, f.display_path.clone()))
+                    .or_insert_with(|| src.text().clone());
+            }
+        }
+    }
+}
+
+impl Report {
+    /// Whether any finding is an error: the exit code 1 case.
+    pub fn is_breaking(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+}
+
+/// Compiles both sides (in parallel) and checks them.
+pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Error> {
+    let (old_schema, new_schema) = std::thread::scope(|s| {
+        let o = s.spawn(|| input::compile(Side::Old, old, &options.includes));
+        let n = input::compile(Side::New, new, &options.includes);
+        let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (o, n)
+    });
+    let mut old_schema = old_schema?;
+    let new_schema = new_schema?;
+    // Two single files are compared with each other whatever their names.
+    if let (Input::File(_), Input::File(_)) = (old, new) {
+        let o = old_schema
+            .target_files()
+            .next()
+            .map(|(_, f)| f.name.clone());
+        let n = new_schema
+            .target_files()
+            .next()
+            .map(|(_, f)| f.name.clone());
+        if let (Some(o), Some(n)) = (o, n) {
+            old_schema.rename_file(&o, &n);
+        }
+    }
+    Ok(check_schemas(&old_schema, &new_schema, options))
+}
+
+/// [`check`] with inputs given as paths (a `.proto` file or a directory each).
+pub fn check_paths(
+    old: impl AsRef<Path>,
+    new: impl AsRef<Path>,
+    options: &Options,
+) -> Result<Report, Error> {
+    let old = Input::from_path(Side::Old, old.as_ref())?;
+    let new = Input::from_path(Side::New, new.as_ref())?;
+    check(&old, &new, options)
+}
+
+/// Checks two compiled schemas.
+pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Report {
+    let rules = rules::for_level(options.level);
+    let findings = engine::run(old, new, &rules);
+    let mut sources = Sources::default();
+    for f in &findings {
+        sources.add(new, &f.location.file);
+        if let Some(o) = &f.old_location {
+            sources.add(old, &o.file);
+        }
+    }
+    Report {
+        findings,
+        level: options.level,
+        old_files: old.target_files().count(),
+        new_files: new.target_files().count(),
+        sources,
+    }
+}

@@ -1,0 +1,47 @@
+use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::util;
+
+rule! {
+    /// # What
+    /// No field is deleted from a message that still exists, even when its
+    /// number and name are reserved.
+    ///
+    /// # Why
+    /// Generated code loses the field's accessors, so code that uses them stops
+    /// compiling. The wire levels accept a deletion whose number (and, for
+    /// JSON, name) is reserved; see FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                                  // new
+    /// message Order {                         message Order {
+    ///   float total = 3;                        reserved 3; reserved "total";
+    /// }                                       }
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the field and mark it `[deprecated = true]`. If deleting it is
+    /// intended, reserve its number and name and check at `--level wire-json`.
+    FieldNoDelete {
+        id: "FIELD_NO_DELETE",
+        levels: [File, Package],
+        affects: [GeneratedCode],
+        summary: "no field is deleted from a message",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), None) = (p.old, p.new) else { return };
+            cx.report(
+                p.at(Part::Whole),
+                format!(
+                    "field {} \"{}\" was deleted from message \"{}\"",
+                    p.number, old.name, p.new_message.full_name
+                ),
+            )
+            .help(format!(
+                "keep the field and mark it `[deprecated = true]`: generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level wire-json",
+                util::reserve_both(old)
+            ));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+use crate::engine::{Cx, FieldPair, Part};
+
+rule! {
+    /// # What
+    /// A field may be deleted only if its name is reserved in the message.
+    ///
+    /// # Why
+    /// JSON clients key values by name. If the name is later given to another
+    /// field, JSON written by old clients lands in the wrong field. Reserving
+    /// the name makes the compiler refuse any reuse.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// message Order {              message Order {
+    ///   float total = 3;             reserved 3;
+    /// }                            }
+    /// ```
+    ///
+    /// # Fix
+    /// Add `reserved "total";`.
+    FieldNoDeleteUnlessNameReserved {
+        id: "FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
+        levels: [WireJson],
+        affects: [JsonClients],
+        summary: "a deleted field's name is reserved",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), None) = (p.old, p.new) else { return };
+            if p.new_message.is_reserved_name(&old.name) {
+                return;
+            }
+            cx.report(
+                p.at(Part::Whole),
+                format!(
+                    "field {} \"{}\" was deleted from message \"{}\" without reserving the name \"{}\"",
+                    p.number, old.name, p.new_message.full_name, old.name
+                ),
+            )
+            .help(format!(
+                "add `reserved \"{}\";` to message \"{}\" so JSON written under that name is never read into another field",
+                old.name, p.new_message.name
+            ));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use crate::engine::{Cx, FieldPair, Part};
+
+rule! {
+    /// # What
+    /// A field may be deleted only if its number is reserved in the message.
+    ///
+    /// # Why
+    /// Old writers keep producing the number. If a later change reuses it for a
+    /// field of another type, new readers misread that data (the classic
+    /// `float total = 3` → `int64 total_cents = 3` corruption). Reserving the
+    /// number makes the compiler refuse any reuse.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// message Order {              message Order {
+    ///   float total = 3;           }
+    /// }
+    /// ```
+    ///
+    /// # Fix
+    /// Add `reserved 3;` (and `reserved "total";` for JSON clients).
+    FieldNoDeleteUnlessNumberReserved {
+        id: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
+        levels: [WireJson, Wire],
+        affects: [NewReadersOfOldData],
+        summary: "a deleted field's number is reserved",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), None) = (p.old, p.new) else { return };
+            if p.new_message.is_reserved_number(p.number) {
+                return;
+            }
+            cx.report(
+                p.at(Part::Whole),
+                format!(
+                    "field {} \"{}\" was deleted from message \"{}\" without reserving the number {}",
+                    p.number, old.name, p.new_message.full_name, p.number
+                ),
+            )
+            .help(format!(
+                "add `reserved {};` to message \"{}\" so the number can never be reused with another type",
+                p.number, p.new_message.name
+            ));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use crate::engine::{Cx, FieldPair, Part};
+
+rule! {
+    /// # What
+    /// The field with a given number keeps its JSON name: the `json_name`
+    /// option, or the lowerCamelCase name the compiler derives from the field
+    /// name. A plain rename therefore changes it too.
+    ///
+    /// # Why
+    /// The proto3 JSON mapping writes each field under its JSON name. Clients
+    /// that send or parse JSON (REST gateways, browsers, logs) stop seeing the
+    /// value: old readers drop the new key, new readers miss the old one.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// float total = 3;             float total_cents = 3;   // "total" → "totalCents"
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the old JSON name, e.g. `float total_cents = 3 [json_name = "total"];`,
+    /// or add a new field and reserve the old number and name.
+    FieldSameJsonName {
+        id: "FIELD_SAME_JSON_NAME",
+        levels: [File, Package, WireJson],
+        affects: [JsonClients],
+        summary: "the field with a given number keeps its JSON name",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            if old.json_name == new.json_name {
+                return;
+            }
+            cx.report(
+                p.at(Part::JsonName),
+                format!(
+                    "field {} of message \"{}\" changed JSON name from \"{}\" to \"{}\"",
+                    p.number, p.new_message.full_name, old.json_name, new.json_name
+                ),
+            )
+            .help(format!(
+                "JSON clients still use \"{}\": keep it with `[json_name = \"{}\"]`, or move the field to a new number and `reserved {}; reserved \"{}\";`",
+                old.json_name, old.json_name, p.number, old.name
+            ));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use crate::engine::{Cx, FieldPair, Part};
+
+rule! {
+    /// # What
+    /// The field with a given number keeps its name.
+    ///
+    /// # Why
+    /// Generated code names accessors after the field, so a rename breaks every
+    /// caller. The proto3 JSON mapping and text format key values by name, so
+    /// JSON clients and stored text protos no longer match. On the binary wire
+    /// a rename alone is harmless; a rename is often a sign that the number was
+    /// reused for something else.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// float total = 3;             int64 total_cents = 3;
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the old name. If the field now means something else, give it a new
+    /// number and reserve the old number and name.
+    FieldSameName {
+        id: "FIELD_SAME_NAME",
+        levels: [File, Package, WireJson],
+        affects: [GeneratedCode, JsonClients],
+        summary: "the field with a given number keeps its name",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            if old.name == new.name {
+                return;
+            }
+            cx.report(
+                p.at(Part::Name),
+                format!(
+                    "field {} of message \"{}\" changed name from \"{}\" to \"{}\"",
+                    p.number, p.new_message.full_name, old.name, new.name
+                ),
+            )
+            .help(format!(
+                "keep the name \"{}\" for number {}; if the field's meaning changed, declare it under a new number and `reserved {}; reserved \"{}\";`",
+                old.name, p.number, p.number, old.name
+            ));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::util;
+use crate::schema::Kind;
+
+rule! {
+    /// # What
+    /// A field keeps its type: the same scalar kind, or for enums, messages and
+    /// groups the same fully-qualified type name.
+    ///
+    /// # Why
+    /// Every reader decodes field N with the type it was compiled with. Data that
+    /// old writers produced (stored rows, queued events, clients not yet
+    /// upgraded) is read by new code as the new type: a different wire type fails
+    /// or is dropped, the same wire type is silently reinterpreted. Generated
+    /// code changes its accessor's type too.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// float total = 3;             int64 total_cents = 3;
+    /// ```
+    /// A float is written as 32 fixed bits; an int64 reader expects a varint.
+    ///
+    /// # Fix
+    /// Give the new field a new number and reserve the old one:
+    /// `int64 total_cents = 4; reserved 3; reserved "total";`.
+    /// At `--level wire` the looser FIELD_WIRE_COMPATIBLE_TYPE applies instead.
+    FieldSameType {
+        id: "FIELD_SAME_TYPE",
+        levels: [File, Package],
+        affects: [NewReadersOfOldData, OldReadersOfNewData, GeneratedCode],
+        summary: "a field keeps its type (scalar kind, or enum/message type name)",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            let same = old.kind == new.kind
+                && (!matches!(old.kind, Kind::Enum | Kind::Message | Kind::Group)
+                    || old.type_name == new.type_name);
+            if same {
+                return;
+            }
+            let msg = format!(
+                "field {} of message \"{}\" changed type from {} to {}: {}",
+                p.number,
+                p.new_message.full_name,
+                util::type_words(old),
+                util::type_words(new),
+                util::type_change_consequence(old, new)
+            );
+            let help = util::new_number_help(p);
+            let f = cx.report(p.at(Part::Type), msg);
+            if let Some(h) = help {
+                f.help(h);
+            }
+        }
+    }
+}

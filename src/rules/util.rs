@@ -1,0 +1,157 @@
+//! Wording and small computations the rules share.
+
+use std::ops::Range;
+
+use crate::engine::FieldPair;
+use crate::schema::{Cardinality, Enum, Field, Kind, Message, Schema};
+
+/// The type as a user reads it: `float`, `shop.Money`, `enum shop.Color`.
+pub fn type_words(f: &Field) -> String {
+    match (&f.kind, &f.type_name) {
+        (Kind::Enum, Some(t)) => format!("enum \"{t}\""),
+        (Kind::Message, Some(t)) => format!("message \"{t}\""),
+        (Kind::Group, Some(t)) => format!("group \"{t}\""),
+        (k, _) => format!("\"{}\"", k.name()),
+    }
+}
+
+/// What a type change does to data already written.
+pub fn type_change_consequence(old: &Field, new: &Field) -> String {
+    let (ow, nw) = (old.kind.wire_type(), new.kind.wire_type());
+    if ow != nw {
+        format!(
+            "data written as {} ({ow}) can no longer be read as {} ({nw})",
+            old.kind.name(),
+            new.kind.name()
+        )
+    } else if old.kind != new.kind {
+        format!(
+            "the same {ow} bytes are read as {} with a different meaning",
+            new.kind.name()
+        )
+    } else {
+        "a different type has a different meaning for the same bytes".to_owned()
+    }
+}
+
+/// How the field would be declared under another number.
+pub fn declaration(f: &Field, number: u32) -> String {
+    let label = match f.cardinality {
+        Cardinality::Repeated => "repeated ",
+        Cardinality::Required => "required ",
+        Cardinality::OptionalExplicit if f.proto3_optional => "optional ",
+        _ => "",
+    };
+    let ty = match &f.type_name {
+        Some(t) if f.cardinality != Cardinality::Map => t.clone(),
+        Some(_) => "map<…>".to_owned(),
+        None => f.kind.name().to_owned(),
+    };
+    format!("{label}{ty} {} = {number};", f.name)
+}
+
+/// `reserved 3; reserved "total";`
+pub fn reserve_both(old: &Field) -> String {
+    format!("reserved {}; reserved \"{}\";", old.number, old.name)
+}
+
+/// The fix for a field number reused with another meaning.
+pub fn new_number_help(p: &FieldPair) -> Option<String> {
+    let (old, new) = (p.old?, p.new?);
+    Some(format!(
+        "declare the new field under an unused number, e.g. `{}`, and reserve the old number and name so they are never reused: `{}`",
+        declaration(new, p.new_message.next_free_number()),
+        reserve_both(old)
+    ))
+}
+
+/// Enums whose short names match and whose old values all survive under the
+/// same numbers: buf's wire-level exception for a renamed enum type.
+pub fn enum_is_compatible_subset(old: &Schema, new: &Schema, o: &Field, n: &Field) -> bool {
+    let (Some(ot), Some(nt)) = (&o.type_name, &n.type_name) else {
+        return false;
+    };
+    let (Some(oe), Some(ne)) = (old.enum_(ot), new.enum_(nt)) else {
+        return false;
+    };
+    oe.name == ne.name && is_subset(oe, ne)
+}
+
+fn is_subset(old: &Enum, new: &Enum) -> bool {
+    old.values.iter().all(|v| {
+        new.values
+            .iter()
+            .any(|w| w.name == v.name && w.number == v.number)
+    })
+}
+
+/// The parts of `old` not covered by any of `new` (ranges end-exclusive).
+pub fn uncovered(old: &[Range<u64>], new: &[Range<u64>]) -> Vec<Range<u64>> {
+    let mut cover: Vec<Range<u64>> = new.iter().filter(|r| r.start < r.end).cloned().collect();
+    cover.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    for r in old {
+        let mut start = r.start;
+        for c in &cover {
+            if c.end <= start || c.start >= r.end {
+                continue;
+            }
+            if c.start > start {
+                out.push(start..c.start);
+            }
+            start = start.max(c.end);
+            if start >= r.end {
+                break;
+            }
+        }
+        if start < r.end {
+            out.push(start..r.end);
+        }
+    }
+    out
+}
+
+/// `3`, `3 to 5`, `3 to max`, joined with commas (end-exclusive input).
+pub fn ranges_words(ranges: &[Range<u64>], max: u64) -> String {
+    ranges
+        .iter()
+        .map(|r| {
+            let last = r.end - 1;
+            if r.start == last {
+                r.start.to_string()
+            } else if last >= max {
+                format!("{} to max", r.start)
+            } else {
+                format!("{} to {last}", r.start)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The message's reserved ranges as u64 ranges.
+pub fn message_reserved(m: &Message) -> Vec<Range<u64>> {
+    m.reserved_ranges
+        .iter()
+        .map(|r| u64::from(r.start)..u64::from(r.end))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uncovered_counts_numbers_not_literal_ranges() {
+        // Growing a range is fine.
+        assert!(uncovered(&[1..4], &[1..5]).is_empty());
+        // Splitting a range into two that cover the same numbers is fine.
+        assert!(uncovered(&[1..10], &[1..5, 5..10]).is_empty());
+        // Shrinking it uncovers numbers.
+        assert_eq!(uncovered(&[1..10], &[2..5, 7..9]), vec![1..2, 5..7, 9..10]);
+        assert_eq!(
+            ranges_words(&[1..2, 5..7, 9..(1 << 29)], (1 << 29) - 1),
+            "1, 5 to 6, 9 to max"
+        );
+    }
+}

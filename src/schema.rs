@@ -1,0 +1,884 @@
+//! The compiled schema of one side (old or new), as protocheck's own model.
+//!
+//! Built from `FileDescriptorProto`s (whatever compiled them), with the facts the
+//! rules compare already resolved: field kind, cardinality and presence, map
+//! entries, synthetic oneofs, json names, closed enums. Rules never look at raw
+//! descriptors.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, EnumOptions, FieldDescriptorProto, FieldOptions,
+    FileDescriptorProto, FileOptions, MessageOptions, MethodOptions, ServiceDescriptorProto,
+    ServiceOptions, SourceCodeInfo,
+};
+
+use crate::span::{LocationIndex, SourceText, Span};
+
+/// Which version of the schema something belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Old,
+    New,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Old => "old",
+            Side::New => "new",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Syntax {
+    Proto2,
+    Proto3,
+    Editions(String),
+}
+
+impl fmt::Display for Syntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Syntax::Proto2 => f.write_str("proto2"),
+            Syntax::Proto3 => f.write_str("proto3"),
+            Syntax::Editions(e) => write!(f, "edition {e}"),
+        }
+    }
+}
+
+/// The type of a field as protobuf defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Double,
+    Float,
+    Int64,
+    Uint64,
+    Int32,
+    Fixed64,
+    Fixed32,
+    Bool,
+    String,
+    Group,
+    Message,
+    Bytes,
+    Uint32,
+    Enum,
+    Sfixed32,
+    Sfixed64,
+    Sint32,
+    Sint64,
+}
+
+/// The encoding of a value on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WireType {
+    Varint,
+    Fixed64,
+    LengthDelimited,
+    Group,
+    Fixed32,
+}
+
+impl fmt::Display for WireType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WireType::Varint => "varint",
+            WireType::Fixed64 => "64-bit fixed",
+            WireType::LengthDelimited => "length-delimited",
+            WireType::Group => "group",
+            WireType::Fixed32 => "32-bit fixed",
+        })
+    }
+}
+
+impl Kind {
+    fn from_proto(t: Type) -> Kind {
+        match t {
+            Type::Double => Kind::Double,
+            Type::Float => Kind::Float,
+            Type::Int64 => Kind::Int64,
+            Type::Uint64 => Kind::Uint64,
+            Type::Int32 => Kind::Int32,
+            Type::Fixed64 => Kind::Fixed64,
+            Type::Fixed32 => Kind::Fixed32,
+            Type::Bool => Kind::Bool,
+            Type::String => Kind::String,
+            Type::Group => Kind::Group,
+            Type::Message => Kind::Message,
+            Type::Bytes => Kind::Bytes,
+            Type::Uint32 => Kind::Uint32,
+            Type::Enum => Kind::Enum,
+            Type::Sfixed32 => Kind::Sfixed32,
+            Type::Sfixed64 => Kind::Sfixed64,
+            Type::Sint32 => Kind::Sint32,
+            Type::Sint64 => Kind::Sint64,
+        }
+    }
+
+    /// The keyword as written in a .proto file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Double => "double",
+            Kind::Float => "float",
+            Kind::Int64 => "int64",
+            Kind::Uint64 => "uint64",
+            Kind::Int32 => "int32",
+            Kind::Fixed64 => "fixed64",
+            Kind::Fixed32 => "fixed32",
+            Kind::Bool => "bool",
+            Kind::String => "string",
+            Kind::Group => "group",
+            Kind::Message => "message",
+            Kind::Bytes => "bytes",
+            Kind::Uint32 => "uint32",
+            Kind::Enum => "enum",
+            Kind::Sfixed32 => "sfixed32",
+            Kind::Sfixed64 => "sfixed64",
+            Kind::Sint32 => "sint32",
+            Kind::Sint64 => "sint64",
+        }
+    }
+
+    pub fn wire_type(self) -> WireType {
+        match self {
+            Kind::Int32
+            | Kind::Int64
+            | Kind::Uint32
+            | Kind::Uint64
+            | Kind::Sint32
+            | Kind::Sint64
+            | Kind::Bool
+            | Kind::Enum => WireType::Varint,
+            Kind::Fixed64 | Kind::Sfixed64 | Kind::Double => WireType::Fixed64,
+            Kind::Fixed32 | Kind::Sfixed32 | Kind::Float => WireType::Fixed32,
+            Kind::String | Kind::Bytes | Kind::Message => WireType::LengthDelimited,
+            Kind::Group => WireType::Group,
+        }
+    }
+
+    pub fn is_64_bit_integer(self) -> bool {
+        matches!(
+            self,
+            Kind::Int64 | Kind::Uint64 | Kind::Sint64 | Kind::Fixed64 | Kind::Sfixed64
+        )
+    }
+}
+
+/// How many values a field holds and whether presence is tracked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cardinality {
+    /// Singular with explicit presence (proto2 `optional`, proto3 `optional`,
+    /// message fields, oneof members).
+    OptionalExplicit,
+    /// Singular with implicit presence (plain proto3 scalars).
+    OptionalImplicit,
+    Required,
+    Repeated,
+    Map,
+}
+
+impl fmt::Display for Cardinality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Cardinality::OptionalExplicit => "optional (explicit presence)",
+            Cardinality::OptionalImplicit => "optional (implicit presence)",
+            Cardinality::Required => "required",
+            Cardinality::Repeated => "repeated",
+            Cardinality::Map => "map",
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct File {
+    /// The import name, e.g. `shop/order.proto`; files pair by it.
+    pub name: String,
+    /// How the file is shown to the user (a path on disk where there is one).
+    pub display_path: String,
+    pub package: String,
+    pub syntax: Syntax,
+    /// Whether the file is one of the inputs (not only imported).
+    pub is_target: bool,
+    pub messages: Vec<usize>,
+    pub enums: Vec<usize>,
+    pub services: Vec<usize>,
+    pub extensions: Vec<Field>,
+    pub options: Option<FileOptions>,
+    pub source: Option<SourceText>,
+    source_info: Option<SourceCodeInfo>,
+    locations: OnceLock<LocationIndex>,
+}
+
+impl File {
+    /// The location of the element at `path`, if source info has one.
+    pub fn span(&self, path: &[i32]) -> Option<Span> {
+        let index = self
+            .locations
+            .get_or_init(|| LocationIndex::new(self.source_info.as_ref()));
+        let raw = index.get(path)?;
+        match &self.source {
+            Some(src) => src.span_from_proto(raw),
+            None => raw_span(raw),
+        }
+    }
+
+    pub fn has_source_info(&self) -> bool {
+        self.source_info.is_some()
+    }
+}
+
+/// A span when no text is at hand: columns as recorded (1-based).
+fn raw_span(raw: &[i32]) -> Option<Span> {
+    let v = |i: usize| raw.get(i).and_then(|&x| usize::try_from(x).ok());
+    let (l, c, el, ec) = match raw.len() {
+        3 => (v(0)?, v(1)?, v(0)?, v(2)?),
+        4 => (v(0)?, v(1)?, v(2)?, v(3)?),
+        _ => return None,
+    };
+    Some(Span {
+        line: l + 1,
+        column: c + 1,
+        end_line: el + 1,
+        end_column: ec + 1,
+        offset: 0,
+        len: 0,
+    })
+}
+
+#[derive(Debug)]
+pub struct Message {
+    pub full_name: String,
+    pub name: String,
+    /// The name within its package, e.g. `Outer.Inner`.
+    pub nested_name: String,
+    pub file: usize,
+    pub parent: Option<usize>,
+    pub path: Vec<i32>,
+    pub fields: Vec<Field>,
+    pub oneofs: Vec<Oneof>,
+    /// Reserved numbers, end exclusive.
+    pub reserved_ranges: Vec<Range<u32>>,
+    pub reserved_names: Vec<String>,
+    /// Extension ranges, end exclusive.
+    pub extension_ranges: Vec<Range<u32>>,
+    pub is_map_entry: bool,
+    pub messages: Vec<usize>,
+    pub enums: Vec<usize>,
+    pub extensions: Vec<Field>,
+    pub options: Option<MessageOptions>,
+}
+
+impl Message {
+    pub fn field(&self, number: u32) -> Option<&Field> {
+        self.fields.iter().find(|f| f.number == number)
+    }
+
+    pub fn is_reserved_number(&self, number: u32) -> bool {
+        self.reserved_ranges.iter().any(|r| r.contains(&number))
+    }
+
+    pub fn is_reserved_name(&self, name: &str) -> bool {
+        self.reserved_names.iter().any(|n| n == name)
+    }
+
+    /// The smallest field number above every number in use or reserved.
+    pub fn next_free_number(&self) -> u32 {
+        let mut next = 1;
+        for f in &self.fields {
+            next = next.max(f.number + 1);
+        }
+        for r in self.reserved_ranges.iter().chain(&self.extension_ranges) {
+            if r.end <= 19000 || r.start > 19999 {
+                next = next.max(r.end);
+            }
+        }
+        if (19000..20000).contains(&next) {
+            next = 20000;
+        }
+        next
+    }
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub name: String,
+    pub number: u32,
+    pub json_name: String,
+    /// Whether `json_name` was written in the source.
+    pub explicit_json_name: bool,
+    pub kind: Kind,
+    /// Fully-qualified type name (no leading dot) for messages, groups, enums.
+    pub type_name: Option<String>,
+    pub cardinality: Cardinality,
+    /// Index into the message's `oneofs` of a real (non-synthetic) oneof.
+    pub oneof: Option<usize>,
+    pub proto3_optional: bool,
+    /// `label` as written (`LABEL_REQUIRED` drives the required-fields rule).
+    pub label: Label,
+    /// Fully-qualified extendee for extensions.
+    pub extendee: Option<String>,
+    pub default_value: Option<String>,
+    pub path: Vec<i32>,
+    pub options: Option<FieldOptions>,
+}
+
+impl Field {
+    /// The type as it would be written: `int64`, `shop.Money`, `map<…>` is shown by
+    /// its entry type.
+    pub fn type_display(&self) -> String {
+        match &self.type_name {
+            Some(t) if matches!(self.kind, Kind::Group) => format!("group {t}"),
+            Some(t) => t.clone(),
+            None => self.kind.name().to_owned(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Oneof {
+    pub name: String,
+    pub synthetic: bool,
+    pub path: Vec<i32>,
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub full_name: String,
+    pub name: String,
+    pub nested_name: String,
+    pub file: usize,
+    pub parent: Option<usize>,
+    pub path: Vec<i32>,
+    pub values: Vec<EnumValue>,
+    /// Reserved numbers, inclusive on both ends.
+    pub reserved_ranges: Vec<(i32, i32)>,
+    pub reserved_names: Vec<String>,
+    pub closed: bool,
+    pub options: Option<EnumOptions>,
+}
+
+impl Enum {
+    pub fn is_reserved_number(&self, number: i32) -> bool {
+        self.reserved_ranges
+            .iter()
+            .any(|&(s, e)| s <= number && number <= e)
+    }
+}
+
+#[derive(Debug)]
+pub struct EnumValue {
+    pub name: String,
+    pub number: i32,
+    pub path: Vec<i32>,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub full_name: String,
+    pub name: String,
+    pub file: usize,
+    pub path: Vec<i32>,
+    pub methods: Vec<Method>,
+    pub options: Option<ServiceOptions>,
+}
+
+#[derive(Debug)]
+pub struct Method {
+    pub name: String,
+    pub input_type: String,
+    pub output_type: String,
+    pub client_streaming: bool,
+    pub server_streaming: bool,
+    pub path: Vec<i32>,
+    pub options: Option<MethodOptions>,
+}
+
+/// One side's compiled schema.
+#[derive(Debug)]
+pub struct Schema {
+    pub side: Side,
+    pub files: Vec<File>,
+    pub messages: Vec<Message>,
+    pub enums: Vec<Enum>,
+    pub services: Vec<Service>,
+    file_index: HashMap<String, usize>,
+    message_index: HashMap<String, usize>,
+    enum_index: HashMap<String, usize>,
+}
+
+/// What the compiler knows about one file besides its descriptor.
+#[derive(Debug, Clone)]
+pub struct FileSource {
+    pub display_path: String,
+    pub text: Option<SourceText>,
+}
+
+impl Schema {
+    /// Builds the model. `targets` names the files that are inputs; `sources`
+    /// gives display paths and text where known.
+    pub fn from_descriptors(
+        side: Side,
+        files: Vec<FileDescriptorProto>,
+        targets: &HashSet<String>,
+        sources: &HashMap<String, FileSource>,
+    ) -> Schema {
+        let mut schema = Schema {
+            side,
+            files: Vec::with_capacity(files.len()),
+            messages: Vec::new(),
+            enums: Vec::new(),
+            services: Vec::new(),
+            file_index: HashMap::new(),
+            message_index: HashMap::new(),
+            enum_index: HashMap::new(),
+        };
+        for fd in files {
+            schema.add_file(fd, targets, sources);
+        }
+        schema.resolve();
+        schema
+    }
+
+    /// Gives a file another name, so that two single-file inputs pair with
+    /// each other. Does nothing if the new name is taken.
+    pub fn rename_file(&mut self, from: &str, to: &str) {
+        if from == to || self.file_index.contains_key(to) {
+            return;
+        }
+        if let Some(i) = self.file_index.remove(from) {
+            self.files[i].name = to.to_owned();
+            self.file_index.insert(to.to_owned(), i);
+        }
+    }
+
+    pub fn file(&self, name: &str) -> Option<&File> {
+        self.file_index.get(name).map(|&i| &self.files[i])
+    }
+
+    pub fn file_index(&self, name: &str) -> Option<usize> {
+        self.file_index.get(name).copied()
+    }
+
+    pub fn message(&self, full_name: &str) -> Option<&Message> {
+        self.message_index
+            .get(full_name)
+            .map(|&i| &self.messages[i])
+    }
+
+    pub fn message_index(&self, full_name: &str) -> Option<usize> {
+        self.message_index.get(full_name).copied()
+    }
+
+    pub fn enum_(&self, full_name: &str) -> Option<&Enum> {
+        self.enum_index.get(full_name).map(|&i| &self.enums[i])
+    }
+
+    pub fn enum_index(&self, full_name: &str) -> Option<usize> {
+        self.enum_index.get(full_name).copied()
+    }
+
+    /// Files that were inputs, in name order.
+    pub fn target_files(&self) -> impl Iterator<Item = (usize, &File)> {
+        let mut v: Vec<(usize, &File)> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_target)
+            .collect();
+        v.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        v.into_iter()
+    }
+
+    /// Messages of target files, in declaration order per file (nested after parent).
+    pub fn target_messages(&self) -> impl Iterator<Item = (usize, &Message)> {
+        self.messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| self.files[m.file].is_target)
+    }
+
+    pub fn target_enums(&self) -> impl Iterator<Item = (usize, &Enum)> {
+        self.enums
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| self.files[e.file].is_target)
+    }
+
+    pub fn target_services(&self) -> impl Iterator<Item = (usize, &Service)> {
+        self.services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| self.files[s.file].is_target)
+    }
+
+    fn add_file(
+        &mut self,
+        mut fd: FileDescriptorProto,
+        targets: &HashSet<String>,
+        sources: &HashMap<String, FileSource>,
+    ) {
+        let name = fd.name().to_owned();
+        let file_idx = self.files.len();
+        let syntax = match fd.syntax() {
+            "proto3" => Syntax::Proto3,
+            "editions" => Syntax::Editions(String::new()),
+            _ => Syntax::Proto2,
+        };
+        let package = fd.package().to_owned();
+        let source = sources.get(&name);
+        let mut file = File {
+            display_path: source
+                .map(|s| s.display_path.clone())
+                .unwrap_or_else(|| name.clone()),
+            is_target: targets.contains(&name),
+            name: name.clone(),
+            package: package.clone(),
+            syntax: syntax.clone(),
+            messages: Vec::new(),
+            enums: Vec::new(),
+            services: Vec::new(),
+            extensions: Vec::new(),
+            options: fd.options.take(),
+            source: source.and_then(|s| s.text.clone()),
+            source_info: fd.source_code_info.take(),
+            locations: OnceLock::new(),
+        };
+        let cx = FileCx {
+            file: file_idx,
+            package: &package,
+            proto3: syntax == Syntax::Proto3,
+        };
+        for (i, m) in std::mem::take(&mut fd.message_type).into_iter().enumerate() {
+            let idx = self.add_message(&cx, m, None, vec![4, i as i32]);
+            file.messages.push(idx);
+        }
+        for (i, e) in std::mem::take(&mut fd.enum_type).into_iter().enumerate() {
+            let idx = self.add_enum(&cx, e, None, vec![5, i as i32]);
+            file.enums.push(idx);
+        }
+        for (i, s) in std::mem::take(&mut fd.service).into_iter().enumerate() {
+            let idx = self.add_service(&cx, s, vec![6, i as i32]);
+            file.services.push(idx);
+        }
+        for (i, x) in std::mem::take(&mut fd.extension).into_iter().enumerate() {
+            file.extensions
+                .push(field_from_proto(&cx, x, vec![7, i as i32], &[]));
+        }
+        self.file_index.insert(name, file_idx);
+        self.files.push(file);
+    }
+
+    fn add_message(
+        &mut self,
+        cx: &FileCx,
+        mut m: DescriptorProto,
+        parent: Option<usize>,
+        path: Vec<i32>,
+    ) -> usize {
+        let nested_name = match parent {
+            Some(p) => format!("{}.{}", self.messages[p].nested_name, m.name()),
+            None => m.name().to_owned(),
+        };
+        let full_name = qualify(cx.package, &nested_name);
+        let idx = self.messages.len();
+        let oneofs: Vec<Oneof> =
+            m.oneof_decl
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let synthetic = m.field.iter().any(|f| {
+                        f.oneof_index == Some(i as i32) && f.proto3_optional.unwrap_or(false)
+                    });
+                    let mut p = path.clone();
+                    p.extend([8, i as i32]);
+                    Oneof {
+                        name: o.name().to_owned(),
+                        synthetic,
+                        path: p,
+                    }
+                })
+                .collect();
+        let fields = std::mem::take(&mut m.field)
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut p = path.clone();
+                p.extend([2, i as i32]);
+                field_from_proto(cx, f, p, &oneofs)
+            })
+            .collect();
+        let extensions = std::mem::take(&mut m.extension)
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut p = path.clone();
+                p.extend([6, i as i32]);
+                field_from_proto(cx, f, p, &[])
+            })
+            .collect();
+        let to_u32 = |v: i32| u32::try_from(v).unwrap_or(0);
+        self.messages.push(Message {
+            full_name: full_name.clone(),
+            name: m.name().to_owned(),
+            nested_name,
+            file: cx.file,
+            parent,
+            path: path.clone(),
+            fields,
+            oneofs,
+            reserved_ranges: m
+                .reserved_range
+                .iter()
+                .map(|r| to_u32(r.start()).min(to_u32(r.end()))..to_u32(r.end()))
+                .collect(),
+            reserved_names: std::mem::take(&mut m.reserved_name),
+            extension_ranges: m
+                .extension_range
+                .iter()
+                .map(|r| to_u32(r.start()).min(to_u32(r.end()))..to_u32(r.end()))
+                .collect(),
+            is_map_entry: m.options.as_ref().is_some_and(|o| o.map_entry()),
+            messages: Vec::new(),
+            enums: Vec::new(),
+            extensions,
+            options: m.options.take(),
+        });
+        self.message_index.insert(full_name, idx);
+        for (i, nested) in std::mem::take(&mut m.nested_type).into_iter().enumerate() {
+            let mut p = path.clone();
+            p.extend([3, i as i32]);
+            let child = self.add_message(cx, nested, Some(idx), p);
+            self.messages[idx].messages.push(child);
+        }
+        for (i, e) in std::mem::take(&mut m.enum_type).into_iter().enumerate() {
+            let mut p = path.clone();
+            p.extend([4, i as i32]);
+            let child = self.add_enum(cx, e, Some(idx), p);
+            self.messages[idx].enums.push(child);
+        }
+        idx
+    }
+
+    fn add_enum(
+        &mut self,
+        cx: &FileCx,
+        mut e: EnumDescriptorProto,
+        parent: Option<usize>,
+        path: Vec<i32>,
+    ) -> usize {
+        let nested_name = match parent {
+            Some(p) => format!("{}.{}", self.messages[p].nested_name, e.name()),
+            None => e.name().to_owned(),
+        };
+        let full_name = qualify(cx.package, &nested_name);
+        let idx = self.enums.len();
+        let values = e
+            .value
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let mut p = path.clone();
+                p.extend([2, i as i32]);
+                EnumValue {
+                    name: v.name().to_owned(),
+                    number: v.number(),
+                    path: p,
+                }
+            })
+            .collect();
+        self.enums.push(Enum {
+            full_name: full_name.clone(),
+            name: e.name().to_owned(),
+            nested_name,
+            file: cx.file,
+            parent,
+            path,
+            values,
+            reserved_ranges: e
+                .reserved_range
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+            reserved_names: std::mem::take(&mut e.reserved_name),
+            closed: !cx.proto3,
+            options: e.options.take(),
+        });
+        self.enum_index.insert(full_name, idx);
+        idx
+    }
+
+    fn add_service(&mut self, cx: &FileCx, mut s: ServiceDescriptorProto, path: Vec<i32>) -> usize {
+        let full_name = qualify(cx.package, s.name());
+        let methods = std::mem::take(&mut s.method)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut m)| {
+                let mut p = path.clone();
+                p.extend([2, i as i32]);
+                Method {
+                    name: m.name().to_owned(),
+                    input_type: strip_dot(m.input_type()).to_owned(),
+                    output_type: strip_dot(m.output_type()).to_owned(),
+                    client_streaming: m.client_streaming(),
+                    server_streaming: m.server_streaming(),
+                    path: p,
+                    options: m.options.take(),
+                }
+            })
+            .collect();
+        let idx = self.services.len();
+        self.services.push(Service {
+            full_name,
+            name: s.name().to_owned(),
+            file: cx.file,
+            path,
+            methods,
+            options: s.options.take(),
+        });
+        idx
+    }
+
+    /// Second pass, once every type is known: map fields.
+    fn resolve(&mut self) {
+        let map_entries: HashSet<String> = self
+            .messages
+            .iter()
+            .filter(|m| m.is_map_entry)
+            .map(|m| m.full_name.clone())
+            .collect();
+        if map_entries.is_empty() {
+            return;
+        }
+        for m in &mut self.messages {
+            for f in &mut m.fields {
+                if f.cardinality == Cardinality::Repeated
+                    && f.kind == Kind::Message
+                    && f.type_name
+                        .as_ref()
+                        .is_some_and(|t| map_entries.contains(t))
+                {
+                    f.cardinality = Cardinality::Map;
+                }
+            }
+        }
+    }
+}
+
+struct FileCx<'a> {
+    file: usize,
+    package: &'a str,
+    proto3: bool,
+}
+
+fn qualify(package: &str, name: &str) -> String {
+    if package.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{package}.{name}")
+    }
+}
+
+fn strip_dot(s: &str) -> &str {
+    s.strip_prefix('.').unwrap_or(s)
+}
+
+fn field_from_proto(
+    cx: &FileCx,
+    mut f: FieldDescriptorProto,
+    path: Vec<i32>,
+    oneofs: &[Oneof],
+) -> Field {
+    let kind = f.r#type.and_then(|t| Type::try_from(t).ok()).map_or_else(
+        // Unresolved type (only possible from an unlinked descriptor): treat the
+        // name as a message reference.
+        || Kind::Message,
+        Kind::from_proto,
+    );
+    let label = f
+        .label
+        .and_then(|l| Label::try_from(l).ok())
+        .unwrap_or(Label::Optional);
+    let proto3_optional = f.proto3_optional.unwrap_or(false);
+    let oneof = f
+        .oneof_index
+        .and_then(|i| usize::try_from(i).ok())
+        .filter(|&i| oneofs.get(i).is_some_and(|o| !o.synthetic));
+    let cardinality = match label {
+        Label::Required => Cardinality::Required,
+        Label::Repeated => Cardinality::Repeated,
+        Label::Optional => {
+            let implicit = cx.proto3
+                && !proto3_optional
+                && oneof.is_none()
+                && !matches!(kind, Kind::Message | Kind::Group)
+                && f.extendee.is_none();
+            if implicit {
+                Cardinality::OptionalImplicit
+            } else {
+                Cardinality::OptionalExplicit
+            }
+        }
+    };
+    let explicit_json_name = f.json_name.is_some()
+        && f.json_name.as_deref() != Some(default_json_name(f.name()).as_str());
+    let json_name = match f.json_name.take() {
+        Some(j) => j,
+        None => default_json_name(f.name()),
+    };
+    Field {
+        name: f.name().to_owned(),
+        number: u32::try_from(f.number()).unwrap_or(0),
+        json_name,
+        explicit_json_name,
+        kind,
+        type_name: f
+            .type_name
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|t| strip_dot(t).to_owned()),
+        cardinality,
+        oneof,
+        proto3_optional,
+        label,
+        extendee: f.extendee.as_deref().map(|e| strip_dot(e).to_owned()),
+        default_value: f.default_value.take(),
+        path,
+        options: f.options.take(),
+    }
+}
+
+/// The json name protoc gives a field by default: lowerCamelCase of the name.
+pub fn default_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_json_name;
+
+    #[test]
+    fn json_names_follow_protoc() {
+        assert_eq!(default_json_name("total_cents"), "totalCents");
+        assert_eq!(default_json_name("foo__bar_"), "fooBar");
+        assert_eq!(default_json_name("a1_b"), "a1B");
+    }
+}
