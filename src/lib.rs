@@ -17,7 +17,7 @@
 //! ).unwrap();
 //! assert!(report.is_breaking());
 //! let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
-//! assert_eq!(rules, ["FIELD_SAME_TYPE", "FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"]);
+//! assert_eq!(rules, ["FIELD_SAME_TYPE", "FIELD_SAME_JSON_NAME", "FIELD_SAME_NAME"]);
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -44,12 +44,6 @@ pub struct Options {
     pub level: Level,
     /// Extra import roots, shared by both sides.
     pub includes: Vec<PathBuf>,
-}
-
-impl Default for Level {
-    fn default() -> Self {
-        Level::File
-    }
 }
 
 /// The outcome of a check.

@@ -49,7 +49,7 @@ rule! {
             if compatible {
                 return;
             }
-            let mut msg = format!(
+            let msg = format!(
                 "field {} of message \"{}\" changed type from {} to {}: {}",
                 p.number,
                 p.new_message.full_name,
@@ -57,9 +57,6 @@ rule! {
                 util::type_words(new),
                 util::type_change_consequence(old, new)
             );
-            if (old.kind, new.kind) == (Kind::Bytes, Kind::String) {
-                msg.push_str(" (bytes that are not valid UTF-8 fail as a string)");
-            }
             let help = util::new_number_help(p);
             let f = cx.report(p.at(Part::Type), msg);
             if let Some(h) = help {

@@ -53,11 +53,8 @@ rule! {
                 p.new_message.full_name,
                 util::type_words(old),
                 util::type_words(new),
-                if old.kind.wire_type() == new.kind.wire_type() {
-                    "JSON clients see a different form of the value".to_owned()
-                } else {
-                    util::type_change_consequence(old, new)
-                }
+                util::json_change_consequence(old, new)
+                    .unwrap_or_else(|| util::type_change_consequence(old, new))
             );
             let help = util::new_number_help(p);
             let f = cx.report(p.at(Part::Type), msg);

@@ -14,10 +14,12 @@ use crate::engine::{
 use crate::finding::{Audience, Severity};
 
 /// buf's breaking categories, from strictest to most lenient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Generated code per file: nothing moves between files. buf's `FILE`.
+    /// The default, as in buf.
+    #[default]
     File,
     /// Generated code per package: types may move between files. buf's `PACKAGE`.
     Package,

@@ -15,23 +15,85 @@ pub fn type_words(f: &Field) -> String {
     }
 }
 
-/// What a type change does to data already written.
+/// What a type change does to data already written, in one clause.
 pub fn type_change_consequence(old: &Field, new: &Field) -> String {
-    let (ow, nw) = (old.kind.wire_type(), new.kind.wire_type());
+    use Kind::*;
+    let (o, n) = (old.kind, new.kind);
+    let (ow, nw) = (o.wire_type(), n.wire_type());
     if ow != nw {
-        format!(
+        return format!(
             "data written as {} ({ow}) can no longer be read as {} ({nw})",
-            old.kind.name(),
-            new.kind.name()
-        )
-    } else if old.kind != new.kind {
-        format!(
-            "the same {ow} bytes are read as {} with a different meaning",
-            new.kind.name()
-        )
-    } else {
-        "a different type has a different meaning for the same bytes".to_owned()
+            o.name(),
+            n.name()
+        );
     }
+    let signed = |k: Kind| matches!(k, Int32 | Int64 | Sint32 | Sint64 | Sfixed32 | Sfixed64);
+    let bits = |k: Kind| match k {
+        Int32 | Uint32 | Sint32 | Fixed32 | Sfixed32 | Float => 32,
+        _ => 64,
+    };
+    match (o, n) {
+        (Enum, Enum) | (Message, Message) | (Group, Group) => format!(
+            "values are read as {} instead of {}",
+            type_words(new),
+            type_words(old)
+        ),
+        (String, Bytes) => "the bytes are the same, but generated code changes type".to_owned(),
+        (Bytes, String) => "bytes that are not valid UTF-8 fail to decode as a string".to_owned(),
+        (Sint32 | Sint64, _) | (_, Sint32 | Sint64) => format!(
+            "{} and {} encode numbers differently (zigzag vs two's complement): -5 written as {} is read as garbage",
+            o.name(),
+            n.name(),
+            o.name()
+        ),
+        (Bool, _) => format!("true and false are read as the {} 1 and 0", n.name()),
+        (_, Bool) => format!("every {} other than 0 is read as true", o.name()),
+        (Enum, _) => format!("enum numbers are read as plain {} values", n.name()),
+        (_, Enum) => format!("{} values are read as enum numbers, unknown ones kept as numbers", o.name()),
+        (Float | Double, _) | (_, Float | Double) => format!(
+            "the same {ow} bits are reinterpreted: a {} is read as an unrelated {}",
+            o.name(),
+            n.name()
+        ),
+        _ if bits(o) > bits(n) => format!(
+            "{} values beyond 32 bits are silently truncated when read as {}",
+            o.name(),
+            n.name()
+        ),
+        _ if signed(o) != signed(n) => format!(
+            "negative values are read as large positive numbers or the reverse (-1 becomes {})",
+            if bits(n) == 32 { "4294967295" } else { "18446744073709551615" }
+        ),
+        _ => format!(
+            "{} values keep their meaning on the wire, but generated code changes type",
+            o.name()
+        ),
+    }
+}
+
+/// What a type change does to JSON clients, where the JSON form changes.
+pub fn json_change_consequence(old: &Field, new: &Field) -> Option<String> {
+    use Kind::*;
+    let int64 = |k: Kind| matches!(k, Int64 | Uint64 | Sint64 | Fixed64 | Sfixed64);
+    let int32 = |k: Kind| matches!(k, Int32 | Uint32 | Sint32 | Fixed32 | Sfixed32);
+    let (o, n) = (old.kind, new.kind);
+    Some(match (o, n) {
+        _ if (int32(o) && int64(n)) || (int64(o) && int32(n)) => {
+            "JSON writes 64-bit integers as strings (\"5\") and 32-bit ones as numbers (5)"
+                .to_owned()
+        }
+        (String, Bytes) | (Bytes, String) => {
+            "JSON writes bytes as base64 and strings as text".to_owned()
+        }
+        (Enum, Enum) => format!(
+            "JSON clients send and read value names of {} instead of {}",
+            type_words(new),
+            type_words(old)
+        ),
+        (Bool, _) | (_, Bool) => "JSON writes bools as true/false, not numbers".to_owned(),
+        (Enum, _) | (_, Enum) => "JSON writes enums as names, not numbers".to_owned(),
+        _ => return None,
+    })
 }
 
 /// How the field would be declared under another number.
@@ -142,6 +204,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn uncovered_counts_numbers_not_literal_ranges() {
         // Growing a range is fine.
         assert!(uncovered(&[1..4], &[1..5]).is_empty());

@@ -1,0 +1,156 @@
+//! Every case under `fixtures/<case>/` has an `old/` tree and one or more
+//! `new*/` trees. For each new tree, `<new>.expected` lists the findings at
+//! every level, with locations on both sides. Every tree is also checked
+//! against itself and must report nothing.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expectations;
+//! review the diff before committing it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use protocheck::rules::{self, Level};
+use protocheck::{check_paths, Finding, Options, Report};
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("old").is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn new_trees(case: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with("new"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn run(old: &Path, new: &Path, level: Level) -> Report {
+    let options = Options {
+        level,
+        ..Options::default()
+    };
+    check_paths(old, new, &options)
+        .unwrap_or_else(|e| panic!("{} vs {}: {e}", old.display(), new.display()))
+}
+
+fn loc(case: &Path, l: &protocheck::Location) -> String {
+    let prefix = format!("{}/", case.display());
+    let path = l.path.strip_prefix(&prefix).unwrap_or(&l.path);
+    match l.span {
+        Some(s) => format!(
+            "{path}:{}:{}-{}:{}",
+            s.line, s.column, s.end_line, s.end_column
+        ),
+        None => path.to_owned(),
+    }
+}
+
+fn line(case: &Path, f: &Finding) -> String {
+    let old = f
+        .old_location
+        .as_ref()
+        .map(|o| format!(" (old {})", loc(case, o)))
+        .unwrap_or_default();
+    format!("{} {}{old}: {}", f.rule, loc(case, &f.location), f.message)
+}
+
+#[test]
+fn fixtures_match_their_expectations() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = String::new();
+    for case in cases() {
+        let old = case.join("old");
+        for new in new_trees(&case) {
+            let mut got = String::new();
+            for level in Level::ALL {
+                writeln!(got, "[{level}]").unwrap();
+                for f in &run(&old, &new, level).findings {
+                    writeln!(got, "{}", line(&case, f)).unwrap();
+                }
+            }
+            let file = case.join(format!(
+                "{}.expected",
+                new.file_name().unwrap().to_string_lossy()
+            ));
+            let want = std::fs::read_to_string(&file).unwrap_or_default();
+            if got != want {
+                if update {
+                    std::fs::write(&file, &got).unwrap();
+                } else {
+                    let diff = similar::TextDiff::from_lines(&want, &got);
+                    writeln!(
+                        failures,
+                        "{}:\n{}",
+                        file.display(),
+                        diff.unified_diff().header("expected", "got")
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixtures differ from expectations:\n{failures}"
+    );
+}
+
+#[test]
+fn every_tree_checked_against_itself_reports_nothing() {
+    for case in cases() {
+        let mut trees = vec![case.join("old")];
+        trees.extend(new_trees(&case));
+        for tree in trees {
+            for level in Level::ALL {
+                let report = run(&tree, &tree, level);
+                assert!(
+                    report.findings.is_empty(),
+                    "{} vs itself at {level}: {:?}",
+                    tree.display(),
+                    report.findings
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_fires_it() {
+    for rule in rules::ALL {
+        let id = rule.meta().id;
+        let case = Path::new("fixtures").join(id.to_lowercase());
+        let expected: String = new_trees(&case)
+            .iter()
+            .map(|n| {
+                std::fs::read_to_string(case.join(format!(
+                    "{}.expected",
+                    n.file_name().unwrap().to_string_lossy()
+                )))
+                .unwrap_or_default()
+            })
+            .collect();
+        // The rule must fire at each of its levels, and only there.
+        for level in Level::ALL {
+            let section = expected
+                .split(&format!("[{level}]\n"))
+                .nth(1)
+                .map(|s| s.split("\n[").next().unwrap_or(""))
+                .unwrap_or("");
+            let fires = section.lines().any(|l| l.starts_with(&format!("{id} ")));
+            assert_eq!(
+                fires,
+                rule.meta().in_level(level),
+                "{id} at level {level} in {}",
+                case.display()
+            );
+        }
+    }
+}
