@@ -256,7 +256,10 @@ fn compile_error(
     match file {
         Some((_, src)) => {
             let text = src.text.clone();
-            let pos = match (&text, labels.first()) {
+            // The error is where the primary label is, else at the last one
+            // ("defined again here" after "first defined here").
+            let at = labels.iter().find(|l| l.primary()).or(labels.last());
+            let pos = match (&text, at) {
                 (Some(t), Some(l)) => Some(t.line_col(l.offset())),
                 _ => None,
             };

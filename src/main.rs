@@ -90,7 +90,8 @@ fn print_error(e: &protocheck::Error, color: bool) {
         GraphicalTheme::unicode_nocolor()
     };
     let mut s = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    // Wide enough that `path:line:col` is never wrapped.
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(1000);
     if handler.render_report(&mut s, e).is_err() {
         s = e.to_string();
     }
