@@ -29,6 +29,63 @@ pub enum Part {
     /// A method's request or response type.
     Input,
     Output,
+    ClientStreaming,
+    ServerStreaming,
+    /// A file's `syntax`/`edition` statement.
+    Syntax,
+    /// A message's extension ranges.
+    ExtensionRanges,
+    /// A field's `default` option.
+    Default,
+    /// An option by its field number in the element's options message
+    /// (`java_package` is 1 in `FileOptions`).
+    Option(i32),
+}
+
+/// The kind of element a path belongs to, for turning a [`Part`] into sub-paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    File,
+    Message,
+    Field,
+    Oneof,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+}
+
+/// Sub-paths (of `SourceCodeInfo`) to try for a part of an element, best first.
+fn suffixes(elem: Elem, part: Part) -> Vec<Vec<i32>> {
+    use Elem as E;
+    let v = |xs: &[&[i32]]| xs.iter().map(|x| x.to_vec()).collect();
+    match (elem, part) {
+        (_, Part::Whole) => Vec::new(),
+        (E::File, Part::Syntax) => v(&[&[12], &[2]]),
+        (E::File, _) => match part {
+            Part::Option(n) => v(&[&[8, n], &[2], &[12]]),
+            _ => v(&[&[2], &[12]]),
+        },
+        (E::Message, Part::Option(n)) => v(&[&[7, n], &[1]]),
+        (E::Field, Part::Option(n)) => v(&[&[8, n], &[1]]),
+        (E::Oneof, Part::Option(n)) => v(&[&[2, n], &[1]]),
+        (E::Enum | E::EnumValue | E::Service, Part::Option(n)) => v(&[&[3, n], &[1]]),
+        (E::Method, Part::Option(n)) => v(&[&[4, n], &[1]]),
+        (E::Field, Part::Number) => v(&[&[3]]),
+        (E::EnumValue, Part::Number) => v(&[&[2]]),
+        (E::Field, Part::Type) => v(&[&[6], &[5]]),
+        (E::Field, Part::Label) => v(&[&[4], &[6], &[5]]),
+        (E::Field, Part::JsonName) => v(&[&[10], &[1]]),
+        (E::Field, Part::Default) => v(&[&[7], &[1]]),
+        (E::Message, Part::Reserved) => v(&[&[9], &[10], &[1]]),
+        (E::Enum, Part::Reserved) => v(&[&[4], &[5], &[1]]),
+        (E::Message, Part::ExtensionRanges) => v(&[&[5], &[1]]),
+        (E::Method, Part::Input) => v(&[&[2], &[1]]),
+        (E::Method, Part::Output) => v(&[&[3], &[1]]),
+        (E::Method, Part::ClientStreaming) => v(&[&[5], &[2], &[1]]),
+        (E::Method, Part::ServerStreaming) => v(&[&[6], &[3], &[1]]),
+        _ => v(&[&[1]]),
+    }
 }
 
 /// An element's place in one schema, resolved to a [`Location`] only when a
@@ -38,25 +95,21 @@ struct Anchor {
     file: usize,
     path: Vec<i32>,
     /// Sub-paths to try in order before the element itself.
-    suffixes: &'static [&'static [i32]],
+    suffixes: Vec<Vec<i32>>,
 }
 
 impl Anchor {
-    fn new(file: usize, path: &[i32], suffixes: &'static [&'static [i32]]) -> Self {
+    fn new(file: usize, path: &[i32], elem: Elem, part: Part) -> Self {
         Anchor {
             file,
             path: path.to_vec(),
-            suffixes,
+            suffixes: suffixes(elem, part),
         }
     }
 
     /// A file-level place: its package statement, else its syntax statement.
     fn file(file: usize) -> Self {
-        Anchor {
-            file,
-            path: Vec::new(),
-            suffixes: &[&[2], &[12]],
-        }
+        Anchor::new(file, &[], Elem::File, Part::Package)
     }
 }
 
@@ -114,33 +167,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn field_suffixes(part: Part) -> &'static [&'static [i32]] {
-    match part {
-        Part::Name => &[&[1]],
-        Part::Number => &[&[3]],
-        Part::Type => &[&[6], &[5]],
-        Part::Label => &[&[4], &[6], &[5]],
-        Part::JsonName => &[&[10], &[1]],
-        _ => &[],
-    }
-}
-
-fn message_suffixes(part: Part) -> &'static [&'static [i32]] {
-    match part {
-        Part::Name => &[&[1]],
-        Part::Reserved => &[&[9], &[10], &[1]],
-        _ => &[],
-    }
-}
-
-fn enum_suffixes(part: Part) -> &'static [&'static [i32]] {
-    match part {
-        Part::Name => &[&[1]],
-        Part::Reserved => &[&[4], &[5], &[1]],
-        _ => &[],
-    }
-}
-
 /// A file of the same path on both sides, or on one.
 pub struct FilePair<'a> {
     pub name: &'a str,
@@ -152,16 +178,12 @@ pub struct FilePair<'a> {
 
 impl FilePair<'_> {
     pub fn at(&self, part: Part) -> At {
-        let suffixes: &'static [&'static [i32]] = match part {
-            Part::Package => &[&[2], &[12]],
-            _ => &[&[2], &[12]],
-        };
         At {
             kind: ElementKind::File,
             element: self.name.to_owned(),
             subject: format!("file:{}", self.name),
-            new: self.new_idx.map(|f| Anchor::new(f, &[], suffixes)),
-            old: self.old_idx.map(|f| Anchor::new(f, &[], suffixes)),
+            new: self.new_idx.map(|f| Anchor::new(f, &[], Elem::File, part)),
+            old: self.old_idx.map(|f| Anchor::new(f, &[], Elem::File, part)),
             old_file: self.old_idx,
             new_decl: None,
             old_decl: None,
@@ -169,8 +191,33 @@ impl FilePair<'_> {
     }
 }
 
-/// A message, enum or service of a file present on both sides, paired by its
-/// name within the file (for the per-file deletion rules).
+/// A package present on either side (among the input files).
+pub struct PackagePair<'a> {
+    pub name: &'a str,
+    /// Input files of the package on each side.
+    pub old_files: Vec<&'a File>,
+    pub new_files: Vec<&'a File>,
+    old_first: Option<usize>,
+    new_first: Option<usize>,
+}
+
+impl PackagePair<'_> {
+    pub fn at(&self, _part: Part) -> At {
+        At {
+            kind: ElementKind::Package,
+            element: self.name.to_owned(),
+            subject: format!("package:{}", self.name),
+            new: self.new_first.map(Anchor::file),
+            old: self.old_first.map(Anchor::file),
+            old_file: self.old_first,
+            new_decl: None,
+            old_decl: None,
+        }
+    }
+}
+
+/// A message, enum, service or extension of a file present on both sides,
+/// paired by its name within the file (for the per-file deletion rules).
 pub struct FileMemberPair<'a> {
     pub nested_name: &'a str,
     pub old_file: &'a File,
@@ -180,6 +227,7 @@ pub struct FileMemberPair<'a> {
     /// The deepest enclosing message that still exists in the new file.
     new_parent: Option<&'a Message>,
     new_file_idx: usize,
+    old_file_idx: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -187,6 +235,7 @@ pub enum Member<'a> {
     Message(&'a Message),
     Enum(&'a Enum),
     Service(&'a Service),
+    Extension(&'a Field),
 }
 
 impl Member<'_> {
@@ -195,14 +244,16 @@ impl Member<'_> {
             Member::Message(_) => ElementKind::Message,
             Member::Enum(_) => ElementKind::Enum,
             Member::Service(_) => ElementKind::Service,
+            Member::Extension(_) => ElementKind::Extension,
         }
     }
 
-    fn file_and_path(&self) -> (usize, &[i32]) {
+    fn path_and_elem(&self) -> (&[i32], Elem) {
         match self {
-            Member::Message(m) => (m.file, &m.path),
-            Member::Enum(e) => (e.file, &e.path),
-            Member::Service(s) => (s.file, &s.path),
+            Member::Message(m) => (&m.path, Elem::Message),
+            Member::Enum(e) => (&e.path, Elem::Enum),
+            Member::Service(s) => (&s.path, Elem::Service),
+            Member::Extension(f) => (&f.path, Elem::Field),
         }
     }
 
@@ -211,19 +262,22 @@ impl Member<'_> {
             Member::Message(m) => &m.full_name,
             Member::Enum(e) => &e.full_name,
             Member::Service(s) => &s.full_name,
+            Member::Extension(f) => &f.full_name,
         }
     }
 }
 
 impl FileMemberPair<'_> {
-    pub fn at(&self, _part: Part) -> At {
-        let (old_file, old_path) = self.old.file_and_path();
+    pub fn at(&self, part: Part) -> At {
+        let (old_path, old_elem) = self.old.path_and_elem();
         let new = match (self.new, self.new_parent) {
             (Some(n), _) => {
-                let (f, p) = n.file_and_path();
-                Anchor::new(f, p, &[&[1]])
+                let (p, e) = n.path_and_elem();
+                Anchor::new(self.new_file_idx, p, e, part)
             }
-            (None, Some(parent)) => Anchor::new(parent.file, &parent.path, &[&[1]]),
+            (None, Some(parent)) => {
+                Anchor::new(self.new_file_idx, &parent.path, Elem::Message, Part::Name)
+            }
             (None, None) => Anchor::file(self.new_file_idx),
         };
         At {
@@ -231,7 +285,7 @@ impl FileMemberPair<'_> {
             element: self.old.full_name().to_owned(),
             subject: format!("member:{}:{}", self.old_file.name, self.nested_name),
             new: Some(new),
-            old: Some(Anchor::new(old_file, old_path, &[&[1]])),
+            old: Some(Anchor::new(self.old_file_idx, old_path, old_elem, part)),
             old_file: None,
             new_decl: None,
             old_decl: None,
@@ -254,16 +308,17 @@ impl MessagePair<'_> {
             .or(self.old)
             .map(|m| m.full_name.clone())
             .unwrap_or_default();
-        let suffixes = message_suffixes(part);
         At {
             kind: ElementKind::Message,
             subject: format!("message:{any}"),
             element: any,
             new: self
                 .new
-                .map(|m| Anchor::new(m.file, &m.path, suffixes))
+                .map(|m| Anchor::new(m.file, &m.path, Elem::Message, part))
                 .or_else(|| self.new_parent.clone()),
-            old: self.old.map(|m| Anchor::new(m.file, &m.path, suffixes)),
+            old: self
+                .old
+                .map(|m| Anchor::new(m.file, &m.path, Elem::Message, part)),
             old_file: None,
             new_decl: None,
             old_decl: None,
@@ -271,41 +326,99 @@ impl MessagePair<'_> {
     }
 }
 
-/// Fields of a message present on both sides, paired by number.
+/// Fields of a message present on both sides, paired by number; or
+/// extensions of such a message, paired by extendee and number.
 pub struct FieldPair<'a> {
     pub number: u32,
+    /// The message the fields belong to (for extensions: the extendee).
     pub old_message: &'a Message,
     pub new_message: &'a Message,
     pub old: Option<&'a Field>,
     pub new: Option<&'a Field>,
+    /// Whether these are extensions (declared with `extend`).
+    pub extension: bool,
 }
 
 impl FieldPair<'_> {
+    /// "field 3 of message \"shop.Order\"" or "extension 100 of message \"…\"".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} of message \"{}\"",
+            if self.extension { "extension" } else { "field" },
+            self.number,
+            self.new_message.full_name
+        )
+    }
+
     pub fn at(&self, part: Part) -> At {
-        let suffixes = field_suffixes(part);
         let name = self
             .new
             .or(self.old)
             .map(|f| f.name.as_str())
             .unwrap_or_default();
-        let side = |m: &Message, f: Option<&Field>, suffixes| match f {
-            Some(f) => Anchor::new(m.file, &f.path, suffixes),
-            None => Anchor::new(m.file, &m.path, &[&[1]]),
+        // A field lives in its message's file; an extension where it is declared.
+        let side = |m: &Message, f: Option<&Field>, part| match f {
+            Some(f) => Anchor::new(f.file, &f.path, Elem::Field, part),
+            None => Anchor::new(m.file, &m.path, Elem::Message, Part::Name),
+        };
+        let element = match self.new.or(self.old) {
+            Some(f) if self.extension => f.full_name.clone(),
+            _ => format!("{}.{name}", self.new_message.full_name),
+        };
+        let kind = if self.extension {
+            ElementKind::Extension
+        } else {
+            ElementKind::Field
         };
         At {
-            kind: ElementKind::Field,
-            element: format!("{}.{name}", self.new_message.full_name),
-            subject: format!("field:{}:{}", self.new_message.full_name, self.number),
-            new: Some(side(self.new_message, self.new, suffixes)),
+            kind,
+            element,
+            subject: format!(
+                "{}:{}:{}",
+                if self.extension { "extension" } else { "field" },
+                self.new_message.full_name,
+                self.number
+            ),
+            new: Some(side(self.new_message, self.new, part)),
             // On the old side, the whole declaration: where the field was.
-            old: Some(side(self.old_message, self.old, &[])),
+            old: Some(side(self.old_message, self.old, Part::Whole)),
             old_file: None,
             new_decl: self
                 .new
-                .map(|f| Anchor::new(self.new_message.file, &f.path, &[])),
+                .map(|f| Anchor::new(f.file, &f.path, Elem::Field, Part::Whole)),
             old_decl: self
                 .old
-                .map(|f| Anchor::new(self.old_message.file, &f.path, &[])),
+                .map(|f| Anchor::new(f.file, &f.path, Elem::Field, Part::Whole)),
+        }
+    }
+}
+
+/// Extensions paired by fully-qualified name (for the package-level rule).
+pub struct ExtensionPair<'a> {
+    pub full_name: &'a str,
+    pub old: Option<&'a Field>,
+    pub new: Option<&'a Field>,
+    /// The package of the extension.
+    pub package: &'a str,
+    new_parent: Option<Anchor>,
+}
+
+impl ExtensionPair<'_> {
+    pub fn at(&self, part: Part) -> At {
+        At {
+            kind: ElementKind::Extension,
+            element: self.full_name.to_owned(),
+            subject: format!("extension-name:{}", self.full_name),
+            new: self
+                .new
+                .map(|f| Anchor::new(f.file, &f.path, Elem::Field, part))
+                .or_else(|| self.new_parent.clone()),
+            old: self
+                .old
+                .map(|f| Anchor::new(f.file, &f.path, Elem::Field, Part::Whole)),
+            old_file: None,
+            new_decl: None,
+            old_decl: None,
         }
     }
 }
@@ -319,15 +432,15 @@ pub struct OneofPair<'a> {
 }
 
 impl OneofPair<'_> {
-    pub fn at(&self, _part: Part) -> At {
+    pub fn at(&self, part: Part) -> At {
         let name = self
             .new
             .or(self.old)
             .map(|o| o.name.as_str())
             .unwrap_or_default();
         let side = |m: &Message, o: Option<&Oneof>| match o {
-            Some(o) => Anchor::new(m.file, &o.path, &[&[1]]),
-            None => Anchor::new(m.file, &m.path, &[&[1]]),
+            Some(o) => Anchor::new(m.file, &o.path, Elem::Oneof, part),
+            None => Anchor::new(m.file, &m.path, Elem::Message, Part::Name),
         };
         At {
             kind: ElementKind::Oneof,
@@ -356,16 +469,17 @@ impl EnumPair<'_> {
             .or(self.old)
             .map(|e| e.full_name.clone())
             .unwrap_or_default();
-        let suffixes = enum_suffixes(part);
         At {
             kind: ElementKind::Enum,
             subject: format!("enum:{any}"),
             element: any,
             new: self
                 .new
-                .map(|e| Anchor::new(e.file, &e.path, suffixes))
+                .map(|e| Anchor::new(e.file, &e.path, Elem::Enum, part))
                 .or_else(|| self.new_parent.clone()),
-            old: self.old.map(|e| Anchor::new(e.file, &e.path, suffixes)),
+            old: self
+                .old
+                .map(|e| Anchor::new(e.file, &e.path, Elem::Enum, part)),
             old_file: None,
             new_decl: None,
             old_decl: None,
@@ -385,14 +499,9 @@ pub struct EnumValuePair<'a> {
 
 impl EnumValuePair<'_> {
     pub fn at(&self, part: Part) -> At {
-        let suffixes: &'static [&'static [i32]] = match part {
-            Part::Name => &[&[1]],
-            Part::Number => &[&[2]],
-            _ => &[],
-        };
-        let side = |e: &Enum, v: Option<&&EnumValue>| match v {
-            Some(v) => Anchor::new(e.file, &v.path, suffixes),
-            None => Anchor::new(e.file, &e.path, &[&[1]]),
+        let side = |e: &Enum, v: Option<&&EnumValue>, part| match v {
+            Some(v) => Anchor::new(e.file, &v.path, Elem::EnumValue, part),
+            None => Anchor::new(e.file, &e.path, Elem::Enum, Part::Name),
         };
         let name = self
             .new
@@ -404,17 +513,17 @@ impl EnumValuePair<'_> {
             kind: ElementKind::EnumValue,
             element: format!("{}.{name}", self.new_enum.full_name),
             subject: format!("enum-value:{}:{}", self.new_enum.full_name, self.number),
-            new: Some(side(self.new_enum, self.new.first())),
-            old: Some(side(self.old_enum, self.old.first())),
+            new: Some(side(self.new_enum, self.new.first(), part)),
+            old: Some(side(self.old_enum, self.old.first(), Part::Whole)),
             old_file: None,
             new_decl: self
                 .new
                 .first()
-                .map(|v| Anchor::new(self.new_enum.file, &v.path, &[])),
+                .map(|v| Anchor::new(self.new_enum.file, &v.path, Elem::EnumValue, Part::Whole)),
             old_decl: self
                 .old
                 .first()
-                .map(|v| Anchor::new(self.old_enum.file, &v.path, &[])),
+                .map(|v| Anchor::new(self.old_enum.file, &v.path, Elem::EnumValue, Part::Whole)),
         }
     }
 }
@@ -427,7 +536,7 @@ pub struct ServicePair<'a> {
 }
 
 impl ServicePair<'_> {
-    pub fn at(&self, _part: Part) -> At {
+    pub fn at(&self, part: Part) -> At {
         let any = self
             .new
             .or(self.old)
@@ -439,9 +548,11 @@ impl ServicePair<'_> {
             element: any,
             new: self
                 .new
-                .map(|s| Anchor::new(s.file, &s.path, &[&[1]]))
+                .map(|s| Anchor::new(s.file, &s.path, Elem::Service, part))
                 .or_else(|| self.new_file.map(Anchor::file)),
-            old: self.old.map(|s| Anchor::new(s.file, &s.path, &[&[1]])),
+            old: self
+                .old
+                .map(|s| Anchor::new(s.file, &s.path, Elem::Service, part)),
             old_file: None,
             new_decl: None,
             old_decl: None,
@@ -459,48 +570,45 @@ pub struct MethodPair<'a> {
 
 impl MethodPair<'_> {
     pub fn at(&self, part: Part) -> At {
-        let suffixes: &'static [&'static [i32]] = match part {
-            Part::Name => &[&[1]],
-            Part::Input => &[&[2]],
-            Part::Output => &[&[3]],
-            _ => &[],
-        };
         let name = self
             .new
             .or(self.old)
             .map(|m| m.name.as_str())
             .unwrap_or_default();
-        let side = |s: &Service, m: Option<&Method>| match m {
-            Some(m) => Anchor::new(s.file, &m.path, suffixes),
-            None => Anchor::new(s.file, &s.path, &[&[1]]),
+        let side = |s: &Service, m: Option<&Method>, part| match m {
+            Some(m) => Anchor::new(s.file, &m.path, Elem::Method, part),
+            None => Anchor::new(s.file, &s.path, Elem::Service, Part::Name),
         };
         At {
             kind: ElementKind::Method,
             element: format!("{}.{name}", self.new_service.full_name),
             subject: format!("method:{}:{name}", self.new_service.full_name),
-            new: Some(side(self.new_service, self.new)),
-            old: Some(side(self.old_service, self.old)),
+            new: Some(side(self.new_service, self.new, part)),
+            old: Some(side(self.old_service, self.old, Part::Whole)),
             old_file: None,
             new_decl: self
                 .new
-                .map(|m| Anchor::new(self.new_service.file, &m.path, &[])),
+                .map(|m| Anchor::new(self.new_service.file, &m.path, Elem::Method, Part::Whole)),
             old_decl: self
                 .old
-                .map(|m| Anchor::new(self.old_service.file, &m.path, &[])),
+                .map(|m| Anchor::new(self.old_service.file, &m.path, Elem::Method, Part::Whole)),
         }
     }
 }
 
+/// An element on the old side, the new side, or both.
+type Both<T> = (Option<T>, Option<T>);
+
 /// Calls every rule on every pair and returns the findings, sorted by path,
 /// line, column and rule.
 pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
+    let Some(first) = rules.first() else {
+        return Vec::new();
+    };
     let mut cx = Cx {
         old,
         new,
-        rule: match rules.first() {
-            Some(r) => r.meta(),
-            None => return Vec::new(),
-        },
+        rule: first.meta(),
         out: Vec::new(),
     };
     macro_rules! each {
@@ -534,6 +642,27 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         );
     }
 
+    // Packages.
+    let mut packages: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, f) in old.target_files() {
+        packages.entry(f.package.as_str()).or_default().0.push(i);
+    }
+    for (i, f) in new.target_files() {
+        packages.entry(f.package.as_str()).or_default().1.push(i);
+    }
+    for (name, (o, n)) in &packages {
+        each!(
+            check_package,
+            PackagePair {
+                name,
+                old_files: o.iter().map(|&i| &old.files[i]).collect(),
+                new_files: n.iter().map(|&i| &new.files[i]).collect(),
+                old_first: o.first().copied(),
+                new_first: n.first().copied(),
+            }
+        );
+    }
+
     // Members of same-path files, by name within the file.
     let mut new_by_nested: HashMap<(usize, &str), &Message> = HashMap::new();
     for (_, m) in new.target_messages() {
@@ -542,6 +671,10 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     let mut new_enums_by_nested: HashMap<(usize, &str), &Enum> = HashMap::new();
     for (_, e) in new.target_enums() {
         new_enums_by_nested.insert((e.file, e.nested_name.as_str()), e);
+    }
+    let mut new_ext_by_nested: HashMap<(usize, &str), &Field> = HashMap::new();
+    for (_, x) in new.target_extensions() {
+        new_ext_by_nested.insert((x.file, x.nested_name()), x);
     }
     let same_file = |f: usize| -> Option<usize> {
         new.file_index(&old.files[f].name)
@@ -556,73 +689,68 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         }
         None
     };
-    for (_, m) in old.target_messages() {
-        let Some(nf) = same_file(m.file) else {
-            continue;
-        };
-        let found = new_by_nested.get(&(nf, m.nested_name.as_str())).copied();
-        each!(
-            check_file_member,
-            FileMemberPair {
-                nested_name: &m.nested_name,
-                old_file: &old.files[m.file],
-                new_file: &new.files[nf],
-                old: Member::Message(m),
-                new: found.map(Member::Message),
-                new_parent: surviving_parent(nf, m.parent),
-                new_file_idx: nf,
+    macro_rules! members {
+        ($iter:expr, $nested:ident, $lookup:expr, $variant:ident, $parent:ident) => {
+            for (_, x) in $iter {
+                let Some(nf) = same_file(x.file) else {
+                    continue;
+                };
+                let found = $lookup(nf, x.$nested());
+                each!(
+                    check_file_member,
+                    FileMemberPair {
+                        nested_name: x.$nested(),
+                        old_file: &old.files[x.file],
+                        new_file: &new.files[nf],
+                        old: Member::$variant(x),
+                        new: found.map(Member::$variant),
+                        new_parent: surviving_parent(nf, x.$parent()),
+                        new_file_idx: nf,
+                        old_file_idx: x.file,
+                    }
+                );
             }
-        );
-    }
-    for (_, e) in old.target_enums() {
-        let Some(nf) = same_file(e.file) else {
-            continue;
         };
-        let found = new_enums_by_nested
-            .get(&(nf, e.nested_name.as_str()))
-            .copied();
-        each!(
-            check_file_member,
-            FileMemberPair {
-                nested_name: &e.nested_name,
-                old_file: &old.files[e.file],
-                new_file: &new.files[nf],
-                old: Member::Enum(e),
-                new: found.map(Member::Enum),
-                new_parent: surviving_parent(nf, e.parent),
-                new_file_idx: nf,
-            }
-        );
     }
-    for (_, s) in old.target_services() {
-        let Some(nf) = same_file(s.file) else {
-            continue;
-        };
-        let found = new.files[nf]
+    members!(
+        old.target_messages(),
+        nested_name_str,
+        |nf, n: &str| new_by_nested.get(&(nf, n)).copied(),
+        Message,
+        parent_message
+    );
+    members!(
+        old.target_enums(),
+        nested_name_str,
+        |nf, n: &str| new_enums_by_nested.get(&(nf, n)).copied(),
+        Enum,
+        parent_message
+    );
+    members!(
+        old.target_services(),
+        nested_name_str,
+        |nf: usize, n: &str| new.files[nf]
             .services
             .iter()
             .map(|&i| &new.services[i])
-            .find(|n| n.name == s.name);
-        each!(
-            check_file_member,
-            FileMemberPair {
-                nested_name: &s.name,
-                old_file: &old.files[s.file],
-                new_file: &new.files[nf],
-                old: Member::Service(s),
-                new: found.map(Member::Service),
-                new_parent: None,
-                new_file_idx: nf,
-            }
-        );
-    }
+            .find(|s| s.name == n),
+        Service,
+        parent_message
+    );
+    members!(
+        old.target_extensions(),
+        nested_name,
+        |nf, n: &str| new_ext_by_nested.get(&(nf, n)).copied(),
+        Extension,
+        parent_message
+    );
 
     // Messages by fully-qualified name, then their fields and oneofs.
     let deleted_parent = |file: usize, parent: Option<usize>| -> Option<Anchor> {
         let mut p = parent;
         while let Some(i) = p {
             if let Some(m) = new.message(&old.messages[i].full_name) {
-                return Some(Anchor::new(m.file, &m.path, &[&[1]]));
+                return Some(Anchor::new(m.file, &m.path, Elem::Message, Part::Name));
             }
             p = old.messages[i].parent;
         }
@@ -657,6 +785,70 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
                 }
             );
         }
+    }
+
+    // Extensions: by extendee and number for the field rules, by name for the
+    // package rule.
+    let mut by_number: BTreeMap<(&str, u32), Both<&Field>> = BTreeMap::new();
+    for (_, x) in old.target_extensions() {
+        by_number
+            .entry((x.extendee_name(), x.number))
+            .or_default()
+            .0 = Some(x);
+    }
+    for (_, x) in new.target_extensions() {
+        by_number
+            .entry((x.extendee_name(), x.number))
+            .or_default()
+            .1 = Some(x);
+    }
+    for ((extendee, number), (o, n)) in by_number {
+        if let (Some(om), Some(nm)) = (old.message(extendee), new.message(extendee)) {
+            each!(
+                check_field,
+                FieldPair {
+                    number,
+                    old_message: om,
+                    new_message: nm,
+                    old: o,
+                    new: n,
+                    extension: true,
+                }
+            );
+        }
+    }
+    let mut by_name: BTreeMap<&str, Both<&Field>> = BTreeMap::new();
+    for (_, x) in old.target_extensions() {
+        by_name.entry(x.full_name.as_str()).or_default().0 = Some(x);
+    }
+    for (_, x) in new.target_extensions() {
+        by_name.entry(x.full_name.as_str()).or_default().1 = Some(x);
+    }
+    for (full_name, (o, n)) in by_name {
+        let any = o.or(n).map(|x| {
+            (
+                x.file,
+                x.parent,
+                x.package_of(if o.is_some() { old } else { new }),
+            )
+        });
+        let Some((file, parent, package)) = any else {
+            continue;
+        };
+        each!(
+            check_extension,
+            ExtensionPair {
+                full_name,
+                old: o,
+                new: n,
+                package,
+                new_parent: if n.is_none() {
+                    deleted_parent(file, parent)
+                } else {
+                    None
+                },
+            }
+        );
     }
 
     // Enums by fully-qualified name, then their values by number.
@@ -733,30 +925,23 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
             }
         );
         if let Some(ns) = ns {
-            for om in &os.methods {
-                let nm = ns.methods.iter().find(|m| m.name == om.name);
+            let mut names: BTreeMap<&str, (Option<&Method>, Option<&Method>)> = BTreeMap::new();
+            for m in &os.methods {
+                names.entry(m.name.as_str()).or_default().0 = Some(m);
+            }
+            for m in &ns.methods {
+                names.entry(m.name.as_str()).or_default().1 = Some(m);
+            }
+            for (_, (o, n)) in names {
                 each!(
                     check_method,
                     MethodPair {
                         old_service: os,
                         new_service: ns,
-                        old: Some(om),
-                        new: nm,
+                        old: o,
+                        new: n,
                     }
                 );
-            }
-            for nm in &ns.methods {
-                if !os.methods.iter().any(|m| m.name == nm.name) {
-                    each!(
-                        check_method,
-                        MethodPair {
-                            old_service: os,
-                            new_service: ns,
-                            old: None,
-                            new: Some(nm),
-                        }
-                    );
-                }
             }
         }
     }
@@ -794,6 +979,7 @@ fn pair_message_contents(cx: &mut Cx, rules: &[&dyn Rule], om: &Message, nm: &Me
             new_message: nm,
             old: o,
             new: n,
+            extension: false,
         };
         for r in rules {
             cx.rule = r.meta();

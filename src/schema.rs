@@ -273,9 +273,19 @@ pub struct Message {
     pub enums: Vec<usize>,
     pub extensions: Vec<Field>,
     pub options: Option<MessageOptions>,
+    /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
+    pub json_format_allow: bool,
 }
 
 impl Message {
+    pub fn nested_name_str(&self) -> &str {
+        &self.nested_name
+    }
+
+    pub fn parent_message(&self) -> Option<usize> {
+        self.parent
+    }
+
     pub fn field(&self, number: u32) -> Option<&Field> {
         self.fields.iter().find(|f| f.number == number)
     }
@@ -306,9 +316,27 @@ impl Message {
     }
 }
 
+/// How C++ stores a string or bytes field (`ctype` / `(pb.cpp).string_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CppStringType {
+    String,
+    Cord,
+    StringPiece,
+    View,
+}
+
 #[derive(Debug)]
 pub struct Field {
     pub name: String,
+    /// `pkg.Message.name` for fields; `pkg.[Scope.]name` for extensions.
+    pub full_name: String,
+    /// The file the field is declared in.
+    pub file: usize,
+    /// The message it is declared in (for extensions: the `extend` block's
+    /// enclosing message, if any).
+    pub parent: Option<usize>,
+    /// Length of the package prefix of `full_name` (0 or `package.len() + 1`).
+    package_len: usize,
     pub number: u32,
     pub json_name: String,
     /// Whether `json_name` was written in the source.
@@ -327,9 +355,36 @@ pub struct Field {
     pub default_value: Option<String>,
     pub path: Vec<i32>,
     pub options: Option<FieldOptions>,
+    /// Resolved: strings are checked for UTF-8 when parsed (proto3: yes).
+    pub utf8_validation: bool,
+    /// Resolved: Java checks UTF-8 (`java_string_check_utf8`).
+    pub java_utf8: bool,
+    /// Resolved C++ string type (for string and bytes fields).
+    pub cpp_string_type: CppStringType,
+    /// The `jstype` option as its enum number (0 = JS_NORMAL).
+    pub jstype: i32,
 }
 
 impl Field {
+    pub fn parent_message(&self) -> Option<usize> {
+        self.parent
+    }
+
+    /// The name within the package (`Scope.name` for a nested extension).
+    pub fn nested_name(&self) -> &str {
+        &self.full_name[self.package_len..]
+    }
+
+    /// The extendee's fully-qualified name, or "" for a plain field.
+    pub fn extendee_name(&self) -> &str {
+        self.extendee.as_deref().unwrap_or_default()
+    }
+
+    /// The package the field is declared in.
+    pub fn package_of<'s>(&self, schema: &'s Schema) -> &'s str {
+        &schema.files[self.file].package
+    }
+
     /// The type as it would be written: `int64`, `shop.Money`, `map<…>` is shown by
     /// its entry type.
     pub fn type_display(&self) -> String {
@@ -362,9 +417,19 @@ pub struct Enum {
     pub reserved_names: Vec<String>,
     pub closed: bool,
     pub options: Option<EnumOptions>,
+    /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
+    pub json_format_allow: bool,
 }
 
 impl Enum {
+    pub fn nested_name_str(&self) -> &str {
+        &self.nested_name
+    }
+
+    pub fn parent_message(&self) -> Option<usize> {
+        self.parent
+    }
+
     pub fn is_reserved_number(&self, number: i32) -> bool {
         self.reserved_ranges
             .iter()
@@ -398,6 +463,16 @@ pub struct Method {
     pub server_streaming: bool,
     pub path: Vec<i32>,
     pub options: Option<MethodOptions>,
+}
+
+impl Service {
+    pub fn nested_name_str(&self) -> &str {
+        &self.name
+    }
+
+    pub fn parent_message(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// One side's compiled schema.
@@ -511,6 +586,25 @@ impl Schema {
             .filter(|(_, e)| self.files[e.file].is_target)
     }
 
+    /// Extensions declared in target files, at top level or in messages.
+    pub fn target_extensions(&self) -> impl Iterator<Item = (usize, &Field)> {
+        let top = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_target)
+            .flat_map(|(i, f)| f.extensions.iter().map(move |x| (i, x)));
+        let nested = self
+            .target_messages()
+            .flat_map(|(_, m)| m.extensions.iter().map(move |x| (m.file, x)));
+        top.chain(nested)
+    }
+
+    /// Whether any target file declares this package.
+    pub fn has_package(&self, package: &str) -> bool {
+        self.target_files().any(|(_, f)| f.package == package)
+    }
+
     pub fn target_services(&self) -> impl Iterator<Item = (usize, &Service)> {
         self.services
             .iter()
@@ -554,6 +648,10 @@ impl Schema {
             file: file_idx,
             package: &package,
             proto3: syntax == Syntax::Proto3,
+            java_utf8: file
+                .options
+                .as_ref()
+                .is_some_and(|o| o.java_string_check_utf8()),
         };
         for (i, m) in std::mem::take(&mut fd.message_type).into_iter().enumerate() {
             let idx = self.add_message(&cx, m, None, vec![4, i as i32]);
@@ -569,7 +667,7 @@ impl Schema {
         }
         for (i, x) in std::mem::take(&mut fd.extension).into_iter().enumerate() {
             file.extensions
-                .push(field_from_proto(&cx, x, vec![7, i as i32], &[]));
+                .push(field_from_proto(&cx, x, vec![7, i as i32], &[], None, ""));
         }
         self.file_index.insert(name, file_idx);
         self.files.push(file);
@@ -611,7 +709,7 @@ impl Schema {
             .map(|(i, f)| {
                 let mut p = path.clone();
                 p.extend([2, i as i32]);
-                field_from_proto(cx, f, p, &oneofs)
+                field_from_proto(cx, f, p, &oneofs, Some(idx), &nested_name)
             })
             .collect();
         let extensions = std::mem::take(&mut m.extension)
@@ -620,7 +718,7 @@ impl Schema {
             .map(|(i, f)| {
                 let mut p = path.clone();
                 p.extend([6, i as i32]);
-                field_from_proto(cx, f, p, &[])
+                field_from_proto(cx, f, p, &[], Some(idx), &nested_name)
             })
             .collect();
         let to_u32 = |v: i32| u32::try_from(v).unwrap_or(0);
@@ -649,6 +747,7 @@ impl Schema {
             enums: Vec::new(),
             extensions,
             options: m.options.take(),
+            json_format_allow: cx.proto3,
         });
         self.message_index.insert(full_name, idx);
         for (i, nested) in std::mem::take(&mut m.nested_type).into_iter().enumerate() {
@@ -709,6 +808,7 @@ impl Schema {
             reserved_names: std::mem::take(&mut e.reserved_name),
             closed: !cx.proto3,
             options: e.options.take(),
+            json_format_allow: cx.proto3,
         });
         self.enum_index.insert(full_name, idx);
         idx
@@ -775,6 +875,7 @@ struct FileCx<'a> {
     file: usize,
     package: &'a str,
     proto3: bool,
+    java_utf8: bool,
 }
 
 fn qualify(package: &str, name: &str) -> String {
@@ -794,7 +895,16 @@ fn field_from_proto(
     mut f: FieldDescriptorProto,
     path: Vec<i32>,
     oneofs: &[Oneof],
+    parent: Option<usize>,
+    scope: &str,
 ) -> Field {
+    let nested = if scope.is_empty() {
+        f.name().to_owned()
+    } else {
+        format!("{scope}.{}", f.name())
+    };
+    let full_name = qualify(cx.package, &nested);
+    let package_len = full_name.len() - nested.len();
     let kind = f.r#type.and_then(|t| Type::try_from(t).ok()).map_or_else(
         // Unresolved type (only possible from an unlinked descriptor): treat the
         // name as a message reference.
@@ -832,8 +942,19 @@ fn field_from_proto(
         Some(j) => j,
         None => default_json_name(f.name()),
     };
+    let options = f.options.take();
+    let cpp_string_type = match options.as_ref().map(|o| o.ctype()) {
+        Some(prost_types::field_options::CType::Cord) => CppStringType::Cord,
+        Some(prost_types::field_options::CType::StringPiece) => CppStringType::StringPiece,
+        _ => CppStringType::String,
+    };
+    let jstype = options.as_ref().and_then(|o| o.jstype).unwrap_or(0);
     Field {
         name: f.name().to_owned(),
+        full_name,
+        file: cx.file,
+        parent,
+        package_len,
         number: u32::try_from(f.number()).unwrap_or(0),
         json_name,
         explicit_json_name,
@@ -850,7 +971,11 @@ fn field_from_proto(
         extendee: f.extendee.as_deref().map(|e| strip_dot(e).to_owned()),
         default_value: f.default_value.take(),
         path,
-        options: f.options.take(),
+        options,
+        utf8_validation: cx.proto3 && kind == Kind::String,
+        java_utf8: cx.java_utf8,
+        cpp_string_type,
+        jstype,
     }
 }
 

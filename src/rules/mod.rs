@@ -8,8 +8,8 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::engine::{
-    Cx, EnumPair, EnumValuePair, FieldPair, FileMemberPair, FilePair, MessagePair, MethodPair,
-    OneofPair, ServicePair,
+    Cx, EnumPair, EnumValuePair, ExtensionPair, FieldPair, FileMemberPair, FilePair, MessagePair,
+    MethodPair, OneofPair, PackagePair, ServicePair,
 };
 use crate::finding::{Audience, Severity};
 
@@ -99,6 +99,8 @@ pub trait HasMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check_file(&self, _cx: &mut Cx, _p: &FilePair) {}
+    fn check_package(&self, _cx: &mut Cx, _p: &PackagePair) {}
+    fn check_extension(&self, _cx: &mut Cx, _p: &ExtensionPair) {}
     fn check_file_member(&self, _cx: &mut Cx, _p: &FileMemberPair) {}
     fn check_message(&self, _cx: &mut Cx, _p: &MessagePair) {}
     fn check_field(&self, _cx: &mut Cx, _p: &FieldPair) {}
@@ -112,12 +114,15 @@ pub trait Rule: Sync {
 /// Declares a rule: its doc comment becomes both rustdoc and the text of
 /// `protocheck explain`.
 macro_rules! rule {
+    (@severity) => { $crate::finding::Severity::Error };
+    (@severity $sev:ident) => { $crate::finding::Severity::$sev };
     (
         $(#[doc = $doc:literal])*
         $ty:ident {
             id: $id:literal,
             levels: [$($level:ident),* $(,)?],
             affects: [$($aud:ident),* $(,)?],
+            $(severity: $sev:ident,)?
             summary: $summary:literal $(,)?
         }
         impl { $($body:tt)* }
@@ -129,7 +134,7 @@ macro_rules! rule {
                 id: $id,
                 levels: &[$($crate::rules::Level::$level),*],
                 affects: &[$($crate::finding::Audience::$aud),*],
-                severity: $crate::finding::Severity::Error,
+                severity: rule!(@severity $($sev)?),
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),
             };
