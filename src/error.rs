@@ -44,6 +44,16 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Compile(Box<CompileError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<crate::config::ConfigError>),
+}
+
+impl From<crate::config::ConfigError> for Error {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Error::Config(Box::new(e))
+    }
 }
 
 /// A schema that does not compile, pointing into the file that failed.
@@ -83,7 +93,7 @@ impl Error {
             | Error::NoProtoFiles { side, .. }
             | Error::NotUtf8 { side, .. } => Some(*side),
             Error::Compile(c) => Some(c.side),
-            Error::MissingInclude { .. } => None,
+            Error::MissingInclude { .. } | Error::Config(_) => None,
         }
     }
 }

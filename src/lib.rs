@@ -9,7 +9,7 @@
 //! ```
 //! use protocheck::{check_paths, Level, Options};
 //!
-//! let options = Options { level: Level::File, ..Options::default() };
+//! let options = Options { level: Some(Level::File), ..Options::default() };
 //! let report = check_paths(
 //!     "fixtures/order/old",
 //!     "fixtures/order/new_reuse",
@@ -22,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
@@ -31,6 +32,7 @@ pub mod rules;
 pub mod schema;
 pub mod span;
 
+pub use config::{Config, Selection};
 pub use error::Error;
 pub use finding::{Audience, Finding, Location, Severity};
 pub use input::Input;
@@ -40,10 +42,25 @@ pub use schema::{Schema, Side};
 /// How to check.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Which of buf's rule sets to apply; `file` (the strictest) by default.
-    pub level: Level,
+    /// Which of buf's rule sets to apply. Overrides the configuration's
+    /// `use`/`level`; with neither, `file` (the strictest).
+    pub level: Option<Level>,
+    /// A `protocheck.toml` or `buf.yaml` (see [`Config::discover`]).
+    pub config: Option<Config>,
     /// Extra import roots, shared by both sides.
     pub includes: Vec<PathBuf>,
+    /// Count warnings as breaking.
+    pub deny_warnings: bool,
+}
+
+impl Options {
+    /// The rules to run and the findings to drop.
+    pub fn selection(&self) -> Result<Selection, Error> {
+        match &self.config {
+            Some(c) => Ok(c.select(self.level)?),
+            None => Ok(Selection::level(self.level.unwrap_or_default())),
+        }
+    }
 }
 
 /// The outcome of a check.
@@ -51,7 +68,14 @@ pub struct Options {
 pub struct Report {
     /// Sorted by path, line, column and rule.
     pub findings: Vec<Finding>,
-    pub level: Level,
+    /// The level in force, when the rules are exactly one level's.
+    pub level: Option<Level>,
+    /// The rules in force, in words: "level file", "the rules of buf.yaml".
+    pub rule_set: String,
+    /// Whether warnings count as breaking.
+    pub deny_warnings: bool,
+    /// Notes about the configuration (deprecated rule IDs expanded).
+    pub notes: Vec<String>,
     /// How many input files each side had.
     pub old_files: usize,
     pub new_files: usize,
@@ -80,9 +104,12 @@ impl Sources {
 }
 
 impl Report {
-    /// Whether any finding is an error: the exit code 1 case.
+    /// Whether any finding is an error (or a warning under `deny_warnings`):
+    /// the exit code 1 case.
     pub fn is_breaking(&self) -> bool {
-        self.findings.iter().any(Finding::is_error)
+        self.findings
+            .iter()
+            .any(|f| f.is_error() || self.deny_warnings)
     }
 
     pub fn errors(&self) -> usize {
@@ -96,6 +123,8 @@ impl Report {
 
 /// Compiles both sides (in parallel) and checks them.
 pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Error> {
+    // A bad configuration is reported before any compiling.
+    options.selection()?;
     let (old_schema, new_schema) = std::thread::scope(|s| {
         let o = s.spawn(|| input::compile(Side::Old, old, &options.includes));
         let n = input::compile(Side::New, new, &options.includes);
@@ -118,7 +147,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             old_schema.rename_file(&o, &n);
         }
     }
-    Ok(check_schemas(&old_schema, &new_schema, options))
+    check_schemas(&old_schema, &new_schema, options)
 }
 
 /// [`check`] with inputs given as paths (a `.proto` file or a directory each).
@@ -133,9 +162,10 @@ pub fn check_paths(
 }
 
 /// Checks two compiled schemas.
-pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Report {
-    let rules = rules::for_level(options.level);
-    let findings = engine::run(old, new, &rules);
+pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Report, Error> {
+    let selection = options.selection()?;
+    let mut findings = engine::run(old, new, &selection.rules);
+    selection.filter(&mut findings, old, new);
     let mut sources = Sources::default();
     for f in &findings {
         sources.add(new, &f.location.file);
@@ -143,11 +173,14 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Report {
             sources.add(old, &o.file);
         }
     }
-    Report {
+    Ok(Report {
         findings,
-        level: options.level,
+        level: selection.level,
+        rule_set: selection.describe,
+        deny_warnings: options.deny_warnings,
+        notes: selection.notes,
         old_files: old.target_files().count(),
         new_files: new.target_files().count(),
         sources,
-    }
+    })
 }

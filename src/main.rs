@@ -5,32 +5,70 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use protocheck::report::text::{write_text, TextOptions};
-use protocheck::{report, Level, Options, Side};
+use protocheck::rules::{self, Level};
+use protocheck::{report, Config, Options, Side};
 
 /// Tells you, before you merge, whether a change to your .proto files is safe
 /// for the data and clients already in production.
 #[derive(Parser, Debug)]
-#[command(name = "protocheck", version, about, long_about = None)]
+#[command(
+    name = "protocheck",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The old schema: a .proto file, or a directory of them (import names are relative to it).
-    old: PathBuf,
+    #[arg(required = true)]
+    old: Option<PathBuf>,
     /// The new schema: a .proto file or a directory.
-    new: PathBuf,
+    #[arg(required = true)]
+    new: Option<PathBuf>,
     /// Adds an import root for both sides (repeatable).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
-    /// Which rule set to apply, strictest first: file, package, wire-json, wire.
-    #[arg(long, default_value = "file", value_parser = parse_level)]
-    level: Level,
+    /// Which rule set to apply, strictest first: file (default), package, wire-json, wire.
+    /// Overrides `use`/`level` of the configuration.
+    #[arg(long, value_parser = parse_level)]
+    level: Option<Level>,
+    /// A protocheck.toml or buf.yaml. By default protocheck.toml, else buf.yaml, is looked
+    /// for in NEW's directory and its parents.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Count warnings as breaking (exit code 1).
+    #[arg(long)]
+    deny_warnings: bool,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// When to colour text output (NO_COLOR is honoured under auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lists every rule with its levels and what it checks.
+    Rules {
+        /// Only the rules of this level.
+        #[arg(long, value_parser = parse_level)]
+        level: Option<Level>,
+    },
+    /// Explains a rule: what it checks, who breaks, an example and the fix.
+    Explain {
+        /// A rule ID, e.g. FIELD_SAME_TYPE.
+        rule: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -64,6 +102,11 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Rules { level }) => return list_rules(*level),
+        Some(Command::Explain { rule }) => return explain(rule),
+        None => {}
+    }
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     let result = std::panic::catch_unwind(|| run(&cli));
     match result {
@@ -75,12 +118,16 @@ fn main() -> ExitCode {
         Err(_) => {
             eprintln!(
                 "internal error: please report, with the inputs \"{}\" and \"{}\"",
-                cli.old.display(),
-                cli.new.display()
+                shown(cli.old.as_deref()),
+                shown(cli.new.as_deref())
             );
             ExitCode::from(2)
         }
     }
+}
+
+fn shown(p: Option<&std::path::Path>) -> String {
+    p.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
 fn print_error(e: &protocheck::Error, color: bool) {
@@ -98,14 +145,117 @@ fn print_error(e: &protocheck::Error, color: bool) {
     eprintln!("{s}");
 }
 
+/// Writes to stdout; a closed pipe ends quietly.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn list_rules(level: Option<Level>) -> ExitCode {
+    let mut s =
+        String::from("RULE                                            FILE PKG  W+J  WIRE  WHAT\n");
+    for r in rules::ALL {
+        let m = r.meta();
+        if level.is_some_and(|l| !m.in_level(l)) {
+            continue;
+        }
+        let mark = |l: Level| if m.in_level(l) { "✓" } else { "·" };
+        let warn = if m.severity == protocheck::Severity::Warning {
+            " (warning)"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "{:<47} {:<4} {:<4} {:<4} {:<5} {}{warn}\n",
+            m.id,
+            mark(Level::File),
+            mark(Level::Package),
+            mark(Level::WireJson),
+            mark(Level::Wire),
+            m.summary
+        ));
+    }
+    emit(&s)
+}
+
+fn explain(id: &str) -> ExitCode {
+    let Some(rule) = rules::by_id(&id.to_uppercase()) else {
+        if let Some((old, new)) = protocheck::config::DEPRECATED
+            .iter()
+            .find(|(d, _)| d.eq_ignore_ascii_case(id))
+        {
+            eprintln!(
+                "{old} is a deprecated buf rule that checks nothing; {}",
+                if new.is_empty() {
+                    "it has no replacement".to_owned()
+                } else {
+                    format!("use {}", new.join(", "))
+                }
+            );
+            return ExitCode::from(2);
+        }
+        let best = rules::ALL
+            .iter()
+            .map(|r| r.meta().id)
+            .max_by(|a, b| {
+                strsim::jaro_winkler(&id.to_uppercase(), a)
+                    .total_cmp(&strsim::jaro_winkler(&id.to_uppercase(), b))
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "unknown rule \"{id}\"; did you mean \"{best}\"? `protocheck rules` lists them all"
+        );
+        return ExitCode::from(2);
+    };
+    let m = rule.meta();
+    let levels: Vec<&str> = m.levels.iter().map(|l| l.name()).collect();
+    let affects: Vec<&str> = m.affects.iter().map(|a| a.describe()).collect();
+    let mut s = format!(
+        "{}{}\n\n{}\n\nlevels: {}\nbreaks: {}\n\n",
+        m.id,
+        if m.severity == protocheck::Severity::Warning {
+            " (warning)"
+        } else {
+            ""
+        },
+        m.summary,
+        levels.join(", "),
+        affects.join(", ")
+    );
+    for line in m.doc.lines() {
+        s.push_str(line.strip_prefix(' ').unwrap_or(line));
+        s.push('\n');
+    }
+    emit(&s)
+}
+
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
+    let (Some(old_path), Some(new_path)) = (&cli.old, &cli.new) else {
+        unreachable!("clap requires OLD and NEW without a subcommand");
+    };
+    let config = match (&cli.config, cli.no_config) {
+        (_, true) => None,
+        (Some(path), _) => Some(Config::load(path)?),
+        (None, false) => Config::discover(new_path)?,
+    };
     let options = Options {
         level: cli.level,
+        config,
         includes: cli.include.clone(),
+        deny_warnings: cli.deny_warnings,
     };
-    let old = protocheck::Input::from_path(Side::Old, &cli.old)?;
-    let new = protocheck::Input::from_path(Side::New, &cli.new)?;
+    let old = protocheck::Input::from_path(Side::Old, old_path)?;
+    let new = protocheck::Input::from_path(Side::New, new_path)?;
     let rep = protocheck::check(&old, &new, &options)?;
+    for note in &rep.notes {
+        eprintln!("note: {note}");
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match cli.format {

@@ -34,7 +34,7 @@ fn new_trees(case: &Path) -> Vec<PathBuf> {
 
 fn run(old: &Path, new: &Path, level: Level) -> Report {
     let options = Options {
-        level,
+        level: Some(level),
         ..Options::default()
     };
     check_paths(old, new, &options)

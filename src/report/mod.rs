@@ -19,7 +19,8 @@ pub const JSON_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
-    level: Level,
+    level: Option<Level>,
+    rule_set: &'a str,
     breaking: bool,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
@@ -97,6 +98,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonReport {
         version: JSON_VERSION,
         level: report.level,
+        rule_set: &report.rule_set,
         breaking: report.is_breaking(),
         summary: JsonSummary {
             errors: report.errors(),
@@ -146,22 +148,22 @@ pub fn summary_line(report: &Report) -> String {
         }
     };
     match (e, w) {
-        (0, 0) => format!("no breaking changes at level {} ({compared})", report.level),
+        (0, 0) => format!("no breaking changes at {} ({compared})", report.rule_set),
         (0, w) => format!(
-            "no breaking changes at level {}, {} ({compared})",
-            report.level,
+            "no breaking changes at {}, {} ({compared})",
+            report.rule_set,
             plural(w, "warning", "warnings")
         ),
         (e, 0) => format!(
-            "{} at level {} ({compared})",
+            "{} at {} ({compared})",
             plural(e, "breaking change", "breaking changes"),
-            report.level
+            report.rule_set
         ),
         (e, w) => format!(
-            "{}, {} at level {} ({compared})",
+            "{}, {} at {} ({compared})",
             plural(e, "breaking change", "breaking changes"),
             plural(w, "warning", "warnings"),
-            report.level
+            report.rule_set
         ),
     }
 }

@@ -28,7 +28,8 @@ rule! {
     }
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
-            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            // Extensions have no JSON name of their own: JSON writes "[full.name]".
+            let (Some(old), Some(new), false) = (p.old, p.new, p.extension) else { return };
             if old.json_name == new.json_name {
                 return;
             }

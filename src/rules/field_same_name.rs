@@ -29,15 +29,18 @@ rule! {
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            if old.name == new.name {
+            // Extensions are known by their fully-qualified name.
+            let (o, n) = if p.extension {
+                (&old.full_name, &new.full_name)
+            } else {
+                (&old.name, &new.name)
+            };
+            if o == n {
                 return;
             }
             cx.report(
                 p.at(Part::Name),
-                format!(
-                    "field {} of message \"{}\" changed name from \"{}\" to \"{}\"",
-                    p.number, p.new_message.full_name, old.name, new.name
-                ),
+                format!("{} changed name from \"{o}\" to \"{n}\"", p.describe()),
             )
             .help(format!(
                 "keep the name \"{}\" for number {}; if the field's meaning changed, declare it under a new number and `reserved {}; reserved \"{}\";`",

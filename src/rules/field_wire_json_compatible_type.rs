@@ -48,9 +48,8 @@ rule! {
                 return;
             }
             let msg = format!(
-                "field {} of message \"{}\" changed type from {} to {}: {}",
-                p.number,
-                p.new_message.full_name,
+                "{} changed type from {} to {}: {}",
+                p.describe(),
                 util::type_words(old),
                 util::type_words(new),
                 util::json_change_consequence(old, new)

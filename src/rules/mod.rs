@@ -77,6 +77,8 @@ pub struct RuleMeta {
     pub levels: &'static [Level],
     pub affects: &'static [Audience],
     pub severity: Severity,
+    /// A check of protocheck's own, not one of buf's.
+    pub protocheck_only: bool,
     /// One line for `protocheck rules`.
     pub summary: &'static str,
     /// The rule's doc comment: what, why, example, fix.
@@ -116,6 +118,8 @@ pub trait Rule: Sync {
 macro_rules! rule {
     (@severity) => { $crate::finding::Severity::Error };
     (@severity $sev:ident) => { $crate::finding::Severity::$sev };
+    (@own) => { false };
+    (@own $own:literal) => { $own };
     (
         $(#[doc = $doc:literal])*
         $ty:ident {
@@ -123,6 +127,7 @@ macro_rules! rule {
             levels: [$($level:ident),* $(,)?],
             affects: [$($aud:ident),* $(,)?],
             $(severity: $sev:ident,)?
+            $(protocheck_only: $own:literal,)?
             summary: $summary:literal $(,)?
         }
         impl { $($body:tt)* }
@@ -135,6 +140,7 @@ macro_rules! rule {
                 levels: &[$($crate::rules::Level::$level),*],
                 affects: &[$($crate::finding::Audience::$aud),*],
                 severity: rule!(@severity $($sev)?),
+                protocheck_only: rule!(@own $($own)?),
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),
             };
