@@ -411,3 +411,64 @@ fn help_and_version_exit_0() {
     assert_eq!(code, 0);
     assert!(out.starts_with("protocheck "));
 }
+
+#[test]
+fn warnings_are_reported_but_pass_unless_denied() {
+    let args = [
+        "fixtures/field_wire_no_narrowing/old",
+        "fixtures/field_wire_no_narrowing/new",
+        "--level",
+        "wire",
+    ];
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("FIELD_WIRE_NO_NARROWING"), "{out}");
+    assert!(
+        out.contains("no breaking changes at level wire, 4 warnings"),
+        "{out}"
+    );
+    let (code, out, _) = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["breaking"], false);
+    assert_eq!(doc["summary"]["warnings"], 4);
+    assert_eq!(doc["findings"][0]["severity"], "warning");
+    let (code, out, _) = run(&[&args[..], &["--deny-warnings", "--format", "json"]].concat());
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["breaking"], true);
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_its_doc() {
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    for r in protocheck::rules::ALL {
+        assert!(
+            out.contains(r.meta().id),
+            "{} missing from `rules`",
+            r.meta().id
+        );
+    }
+    let (_, wire, _) = run(&["rules", "--level", "wire"]);
+    assert!(wire.contains("FIELD_WIRE_COMPATIBLE_TYPE"));
+    assert!(!wire.contains("FIELD_SAME_NAME "));
+    let (code, out, _) = run(&["explain", "FIELD_SAME_TYPE"]);
+    assert_eq!(code, 0);
+    for needle in [
+        "levels: file, package",
+        "# What",
+        "# Why",
+        "# Example",
+        "# Fix",
+        "reserved 3;",
+    ] {
+        assert!(out.contains(needle), "{needle:?} in {out}");
+    }
+    let (code, _, err) = run(&["explain", "FIELD_SAME_TYP"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean \"FIELD_SAME_TYPE\"?"), "{err}");
+    let (code, _, err) = run(&["explain", "FIELD_SAME_LABEL"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("deprecated"), "{err}");
+}

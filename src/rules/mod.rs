@@ -155,6 +155,7 @@ macro_rules! rule {
 }
 
 mod enum_value_no_delete;
+mod enum_wire_same_openness;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
@@ -163,6 +164,8 @@ mod field_same_name;
 mod field_same_type;
 mod field_wire_compatible_type;
 mod field_wire_json_compatible_type;
+mod field_wire_no_narrowing;
+mod field_wire_same_signedness;
 mod file_no_delete;
 mod message_no_delete;
 mod reserved_message_no_delete;
@@ -171,6 +174,7 @@ pub(crate) mod util;
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
     &enum_value_no_delete::EnumValueNoDelete,
+    &enum_wire_same_openness::EnumWireSameOpenness,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
@@ -179,6 +183,8 @@ pub static ALL: &[&dyn Rule] = &[
     &field_same_type::FieldSameType,
     &field_wire_compatible_type::FieldWireCompatibleType,
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
+    &field_wire_no_narrowing::FieldWireNoNarrowing,
+    &field_wire_same_signedness::FieldWireSameSignedness,
     &file_no_delete::FileNoDelete,
     &message_no_delete::MessageNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
