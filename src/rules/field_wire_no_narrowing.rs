@@ -33,12 +33,12 @@ rule! {
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let narrowed = match (old.kind, new.kind) {
-                (Kind::Int64 | Kind::Uint64, Kind::Int32 | Kind::Uint32) => true,
-                (Kind::Sint64, Kind::Sint32) => true,
-                (Kind::Int32 | Kind::Int64 | Kind::Uint32 | Kind::Uint64, Kind::Bool) => true,
-                _ => false,
-            };
+            let narrowed = matches!(
+                (old.kind, new.kind),
+                (Kind::Int64 | Kind::Uint64, Kind::Int32 | Kind::Uint32)
+                    | (Kind::Sint64, Kind::Sint32)
+                    | (Kind::Int32 | Kind::Int64 | Kind::Uint32 | Kind::Uint64, Kind::Bool)
+            );
             if !narrowed {
                 return;
             }
