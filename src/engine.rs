@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::finding::{ElementKind, Finding, Location};
+use crate::finding::{ElementKind, Finding, Location, Severity};
 use crate::rules::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
@@ -134,10 +134,18 @@ pub struct RawFinding {
     meta: &'static RuleMeta,
     message: String,
     help: Option<String>,
+    severity: Option<Severity>,
     at: At,
 }
 
 impl RawFinding {
+    /// Overrides the rule's severity for this finding (e.g. an info that
+    /// explains why a change was accepted).
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
+        self
+    }
+
     /// Sets the concrete fix.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
@@ -160,6 +168,7 @@ impl<'a> Cx<'a> {
             meta: self.rule,
             message: message.into(),
             help: None,
+            severity: None,
             at,
         });
         let last = self.out.len() - 1;
@@ -1059,7 +1068,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
     };
     Finding {
         rule: r.meta.id,
-        severity: r.meta.severity,
+        severity: r.severity.unwrap_or(r.meta.severity),
         message: r.message,
         help: r.help,
         affects: r.meta.affects.to_vec(),

@@ -7,12 +7,13 @@ use serde::Serialize;
 use crate::span::Span;
 
 /// How serious a finding is: errors make the check fail, warnings do not
-/// (unless `--deny-warnings`).
+/// (unless `--deny-warnings`), infos explain why a change was accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Info,
 }
 
 /// Who is hurt by a change.

@@ -109,7 +109,7 @@ impl Report {
     pub fn is_breaking(&self) -> bool {
         self.findings
             .iter()
-            .any(|f| f.is_error() || self.deny_warnings)
+            .any(|f| f.is_error() || (self.deny_warnings && f.severity == Severity::Warning))
     }
 
     pub fn errors(&self) -> usize {
@@ -117,7 +117,18 @@ impl Report {
     }
 
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Findings that explain an accepted change.
+    pub fn infos(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Info)
+            .count()
     }
 }
 

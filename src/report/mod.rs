@@ -30,6 +30,7 @@ struct JsonReport<'a> {
 struct JsonSummary {
     errors: usize,
     warnings: usize,
+    infos: usize,
     old_files: usize,
     new_files: usize,
     rules: BTreeMap<&'static str, usize>,
@@ -103,6 +104,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         summary: JsonSummary {
             errors: report.errors(),
             warnings: report.warnings(),
+            infos: report.infos(),
             old_files: report.old_files,
             new_files: report.new_files,
             rules,
@@ -119,6 +121,7 @@ pub fn write_short(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let sev = match f.severity {
             Severity::Error => "",
             Severity::Warning => " (warning)",
+            Severity::Info => " (info)",
         };
         writeln!(out, "{}: {}{sev} {}", f.position(), f.rule, f.message)?;
     }

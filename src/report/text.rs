@@ -155,10 +155,10 @@ fn kind_words(k: ElementKind) -> &'static str {
 fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
     let first = group[0];
     let code = group.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ");
-    let severity = if group.iter().any(|f| f.severity == Severity::Error) {
-        miette::Severity::Error
-    } else {
-        miette::Severity::Warning
+    let severity = match group.iter().map(|f| f.severity).min() {
+        Some(Severity::Error) => miette::Severity::Error,
+        Some(Severity::Warning) => miette::Severity::Warning,
+        _ => miette::Severity::Advice,
     };
     let story = story(group);
     let message = match &story {
