@@ -59,7 +59,17 @@ fn line(case: &Path, f: &Finding) -> String {
         .as_ref()
         .map(|o| format!(" (old {})", loc(case, o)))
         .unwrap_or_default();
-    format!("{} {}{old}: {}", f.rule, loc(case, &f.location), f.message)
+    let severity = match f.severity {
+        protocheck::Severity::Error => "",
+        protocheck::Severity::Warning => " warning",
+        protocheck::Severity::Info => " info",
+    };
+    format!(
+        "{}{severity} {}{old}: {}",
+        f.rule,
+        loc(case, &f.location),
+        f.message
+    )
 }
 
 #[test]
@@ -146,7 +156,9 @@ fn every_rule_has_a_fixture_that_fires_it() {
                     current = l;
                     return false;
                 }
-                current == header && l.starts_with(&format!("{id} "))
+                current == header
+                    && (l.starts_with(&format!("{id} "))
+                        || l.starts_with(&format!("{id} warning ")))
             });
             assert_eq!(
                 fires,

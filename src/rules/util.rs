@@ -199,26 +199,6 @@ pub fn message_reserved(m: &Message) -> Vec<Range<u64>> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[allow(clippy::single_range_in_vec_init)]
-    fn uncovered_counts_numbers_not_literal_ranges() {
-        // Growing a range is fine.
-        assert!(uncovered(&[1..4], &[1..5]).is_empty());
-        // Splitting a range into two that cover the same numbers is fine.
-        assert!(uncovered(&[1..10], &[1..5, 5..10]).is_empty());
-        // Shrinking it uncovers numbers.
-        assert_eq!(uncovered(&[1..10], &[2..5, 7..9]), vec![1..2, 5..7, 9..10]);
-        assert_eq!(
-            ranges_words(&[1..2, 5..7, 9..(1 << 29)], (1 << 29) - 1),
-            "1, 5 to 6, 9 to max"
-        );
-    }
-}
-
 /// Whether two message types read the same bytes the same way: the same field
 /// numbers, each with the same kind and the same repeated-ness, enums keeping
 /// every old number, nested messages alike recursively. With `json`, names and
@@ -303,4 +283,24 @@ fn same_shape<'s>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn uncovered_counts_numbers_not_literal_ranges() {
+        // Growing a range is fine.
+        assert!(uncovered(&[1..4], &[1..5]).is_empty());
+        // Splitting a range into two that cover the same numbers is fine.
+        assert!(uncovered(&[1..10], &[1..5, 5..10]).is_empty());
+        // Shrinking it uncovers numbers.
+        assert_eq!(uncovered(&[1..10], &[2..5, 7..9]), vec![1..2, 5..7, 9..10]);
+        assert_eq!(
+            ranges_words(&[1..2, 5..7, 9..(1 << 29)], (1 << 29) - 1),
+            "1, 5 to 6, 9 to max"
+        );
+    }
 }
