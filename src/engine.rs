@@ -126,16 +126,30 @@ pub struct At {
     /// Whole declarations, for showing the old and new text.
     new_decl: Option<Anchor>,
     old_decl: Option<Anchor>,
+    /// The element is gone from the new schema: what to look for elsewhere.
+    pub(crate) gone: Option<Gone>,
+}
+
+/// An element of the old schema that the new one lacks, by its key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Gone {
+    File(String),
+    Message(String),
+    Enum(String),
+    Service(String),
+    Field { message: String, number: u32 },
+    EnumValue { enum_: String, number: i32 },
+    Method { service: String, name: String },
 }
 
 /// A finding before its locations are resolved.
 #[derive(Debug)]
 pub struct RawFinding {
     meta: &'static RuleMeta,
-    message: String,
-    help: Option<String>,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
     severity: Option<Severity>,
-    at: At,
+    pub(crate) at: At,
 }
 
 impl RawFinding {
@@ -186,6 +200,10 @@ pub struct FilePair<'a> {
 }
 
 impl FilePair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        (self.old.is_some() && self.new.is_none()).then(|| Gone::File(self.name.to_owned()))
+    }
+
     pub fn at(&self, part: Part) -> At {
         At {
             kind: ElementKind::File,
@@ -196,6 +214,7 @@ impl FilePair<'_> {
             old_file: self.old_idx,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -211,6 +230,10 @@ pub struct PackagePair<'a> {
 }
 
 impl PackagePair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        None
+    }
+
     pub fn at(&self, _part: Part) -> At {
         At {
             kind: ElementKind::Package,
@@ -221,6 +244,7 @@ impl PackagePair<'_> {
             old_file: self.old_first,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -277,6 +301,15 @@ impl Member<'_> {
 }
 
 impl FileMemberPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        match (self.new, self.old) {
+            (Some(_), _) | (None, Member::Extension(_)) => None,
+            (None, Member::Message(m)) => Some(Gone::Message(m.full_name.clone())),
+            (None, Member::Enum(e)) => Some(Gone::Enum(e.full_name.clone())),
+            (None, Member::Service(s)) => Some(Gone::Service(s.full_name.clone())),
+        }
+    }
+
     pub fn at(&self, part: Part) -> At {
         let (old_path, old_elem) = self.old.path_and_elem();
         let new = match (self.new, self.new_parent) {
@@ -298,6 +331,7 @@ impl FileMemberPair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -311,6 +345,13 @@ pub struct MessagePair<'a> {
 }
 
 impl MessagePair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        match (self.old, self.new) {
+            (Some(o), None) => Some(Gone::Message(o.full_name.clone())),
+            _ => None,
+        }
+    }
+
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -331,6 +372,7 @@ impl MessagePair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -349,6 +391,13 @@ pub struct FieldPair<'a> {
 }
 
 impl FieldPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        (self.old.is_some() && self.new.is_none() && !self.extension).then(|| Gone::Field {
+            message: self.new_message.full_name.clone(),
+            number: self.number,
+        })
+    }
+
     /// "field 3 of message \"shop.Order\"" or "extension 100 of message \"…\"".
     pub fn describe(&self) -> String {
         format!(
@@ -398,6 +447,7 @@ impl FieldPair<'_> {
             old_decl: self
                 .old
                 .map(|f| Anchor::new(f.file, &f.path, Elem::Field, Part::Whole)),
+            gone: self.gone(),
         }
     }
 }
@@ -413,6 +463,10 @@ pub struct ExtensionPair<'a> {
 }
 
 impl ExtensionPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        None
+    }
+
     pub fn at(&self, part: Part) -> At {
         At {
             kind: ElementKind::Extension,
@@ -428,6 +482,7 @@ impl ExtensionPair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -441,6 +496,10 @@ pub struct OneofPair<'a> {
 }
 
 impl OneofPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        None
+    }
+
     pub fn at(&self, part: Part) -> At {
         let name = self
             .new
@@ -460,6 +519,7 @@ impl OneofPair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -472,6 +532,13 @@ pub struct EnumPair<'a> {
 }
 
 impl EnumPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        match (self.old, self.new) {
+            (Some(o), None) => Some(Gone::Enum(o.full_name.clone())),
+            _ => None,
+        }
+    }
+
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -492,6 +559,7 @@ impl EnumPair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -507,6 +575,13 @@ pub struct EnumValuePair<'a> {
 }
 
 impl EnumValuePair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        (!self.old.is_empty() && self.new.is_empty()).then(|| Gone::EnumValue {
+            enum_: self.new_enum.full_name.clone(),
+            number: self.number,
+        })
+    }
+
     pub fn at(&self, part: Part) -> At {
         let side = |e: &Enum, v: Option<&&EnumValue>, part| match v {
             Some(v) => Anchor::new(e.file, &v.path, Elem::EnumValue, part),
@@ -533,6 +608,7 @@ impl EnumValuePair<'_> {
                 .old
                 .first()
                 .map(|v| Anchor::new(self.old_enum.file, &v.path, Elem::EnumValue, Part::Whole)),
+            gone: self.gone(),
         }
     }
 }
@@ -545,6 +621,13 @@ pub struct ServicePair<'a> {
 }
 
 impl ServicePair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        match (self.old, self.new) {
+            (Some(o), None) => Some(Gone::Service(o.full_name.clone())),
+            _ => None,
+        }
+    }
+
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -565,6 +648,7 @@ impl ServicePair<'_> {
             old_file: None,
             new_decl: None,
             old_decl: None,
+            gone: self.gone(),
         }
     }
 }
@@ -578,6 +662,16 @@ pub struct MethodPair<'a> {
 }
 
 impl MethodPair<'_> {
+    fn gone(&self) -> Option<Gone> {
+        match (self.old, self.new) {
+            (Some(o), None) => Some(Gone::Method {
+                service: self.new_service.full_name.clone(),
+                name: o.name.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     pub fn at(&self, part: Part) -> At {
         let name = self
             .new
@@ -601,6 +695,7 @@ impl MethodPair<'_> {
             old_decl: self
                 .old
                 .map(|m| Anchor::new(self.old_service.file, &m.path, Elem::Method, Part::Whole)),
+            gone: self.gone(),
         }
     }
 }
@@ -967,7 +1062,9 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         }
     }
 
-    let mut findings: Vec<Finding> = cx.out.into_iter().map(|r| resolve(old, new, r)).collect();
+    let mut out = cx.out;
+    crate::hints::add(old, new, &mut out);
+    let mut findings: Vec<Finding> = out.into_iter().map(|r| resolve(old, new, r)).collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     findings

@@ -26,6 +26,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
+mod hints;
 pub mod input;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,264 @@
+//! Rename and move hints. buf reports a renamed or moved element as a
+//! deletion; when an element that disappeared reappears with the same shape
+//! under another name, number, file or package, protocheck says so, and the
+//! fix says what to do instead.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::engine::{Gone, RawFinding};
+use crate::schema::{Cardinality, Enum, Message, Schema};
+
+struct Hint {
+    what: String,
+    fix: String,
+}
+
+/// Adds "looks like …" to every finding about an element that reappears.
+pub(crate) fn add(old: &Schema, new: &Schema, out: &mut [RawFinding]) {
+    let mut cache: HashMap<Gone, Option<Hint>> = HashMap::new();
+    let mut added: Option<Added> = None;
+    for f in out.iter_mut() {
+        let Some(gone) = f.at.gone.clone() else {
+            continue;
+        };
+        let hint = cache.entry(gone).or_insert_with_key(|g| {
+            let added = added.get_or_insert_with(|| Added::new(old, new));
+            find(old, new, g, added)
+        });
+        if let Some(h) = hint {
+            f.message = format!("{}; looks like {}", f.message, h.what);
+            f.help = Some(h.fix.clone());
+        }
+    }
+}
+
+fn last(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// What a message looks like, regardless of its name and package.
+fn message_shape(m: &Message) -> Option<Vec<String>> {
+    if m.fields.is_empty() || m.is_map_entry {
+        return None;
+    }
+    let mut v: Vec<String> = m
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}:{}:{}",
+                f.number,
+                f.name,
+                f.kind.name(),
+                f.type_name.as_deref().map(last).unwrap_or_default(),
+                matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map)
+            )
+        })
+        .collect();
+    v.sort();
+    Some(v)
+}
+
+fn enum_shape(e: &Enum) -> Option<Vec<(i32, String)>> {
+    if e.values.is_empty() {
+        return None;
+    }
+    let mut v: Vec<(i32, String)> = e
+        .values
+        .iter()
+        .map(|v| (v.number, v.name.clone()))
+        .collect();
+    v.sort();
+    Some(v)
+}
+
+/// Elements that only the new schema has, indexed by shape.
+struct Added<'s> {
+    messages: HashMap<Vec<String>, Vec<&'s Message>>,
+    enums: HashMap<Vec<(i32, String)>, Vec<&'s Enum>>,
+}
+
+impl<'s> Added<'s> {
+    fn new(old: &Schema, new: &'s Schema) -> Self {
+        let mut messages: HashMap<Vec<String>, Vec<&Message>> = HashMap::new();
+        for (_, m) in new.target_messages() {
+            if old.message(&m.full_name).is_none() {
+                if let Some(shape) = message_shape(m) {
+                    messages.entry(shape).or_default().push(m);
+                }
+            }
+        }
+        let mut enums: HashMap<Vec<(i32, String)>, Vec<&Enum>> = HashMap::new();
+        for (_, e) in new.target_enums() {
+            if old.enum_(&e.full_name).is_none() {
+                if let Some(shape) = enum_shape(e) {
+                    enums.entry(shape).or_default().push(e);
+                }
+            }
+        }
+        Added { messages, enums }
+    }
+}
+
+fn moved_or_renamed(old: &str, new: &str) -> &'static str {
+    if last(old) == last(new) {
+        "moved"
+    } else {
+        "renamed"
+    }
+}
+
+fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> {
+    match gone {
+        Gone::Message(name) => {
+            let m = old.message(name)?;
+            let to = added.messages.get(&message_shape(m)?)?.first()?;
+            Some(Hint {
+                what: format!(
+                    "\"{name}\" was {} to \"{}\"",
+                    moved_or_renamed(name, &to.full_name),
+                    to.full_name
+                ),
+                fix: format!(
+                    "keep \"{name}\": fields, RPCs and google.protobuf.Any type URLs refer to a message by its full name; declare \"{}\" alongside it if you need the new name, and deprecate the old one",
+                    to.full_name
+                ),
+            })
+        }
+        Gone::Enum(name) => {
+            let e = old.enum_(name)?;
+            let to = added.enums.get(&enum_shape(e)?)?.first()?;
+            Some(Hint {
+                what: format!(
+                    "\"{name}\" was {} to \"{}\"",
+                    moved_or_renamed(name, &to.full_name),
+                    to.full_name
+                ),
+                fix: format!(
+                    "keep \"{name}\": fields refer to an enum by its full name; declare \"{}\" alongside it if you need the new name",
+                    to.full_name
+                ),
+            })
+        }
+        Gone::Field { message, number } => {
+            let (om, nm) = (old.message(message)?, new.message(message)?);
+            let f = om.field(*number)?;
+            let to = nm.fields.iter().find(|n| {
+                om.field(n.number).is_none()
+                    && n.kind == f.kind
+                    && (n.name == f.name || n.json_name == f.json_name)
+            })?;
+            Some(Hint {
+                what: format!(
+                    "field \"{}\" was renumbered from {number} to {}",
+                    f.name, to.number
+                ),
+                fix: format!(
+                    "give \"{}\" back its number {number}: readers find values by number, so new readers lose what old writers wrote under {number}, and old readers drop what is written under {}",
+                    to.name, to.number
+                ),
+            })
+        }
+        Gone::EnumValue { enum_, number } => {
+            let (oe, ne) = (old.enum_(enum_)?, new.enum_(enum_)?);
+            let names: HashSet<&str> = oe
+                .values
+                .iter()
+                .filter(|v| v.number == *number)
+                .map(|v| v.name.as_str())
+                .collect();
+            let to = ne.values.iter().find(|v| {
+                names.contains(v.name.as_str()) && !oe.values.iter().any(|o| o.number == v.number)
+            })?;
+            Some(Hint {
+                what: format!(
+                    "enum value \"{}\" was renumbered from {number} to {}",
+                    to.name, to.number
+                ),
+                fix: format!(
+                    "give \"{}\" back its number {number}: enum values travel as numbers, so data written with {number} no longer means \"{}\"",
+                    to.name, to.name
+                ),
+            })
+        }
+        Gone::File(name) => {
+            let of = old.file(name)?;
+            let shape = |s: &Schema, f: &crate::schema::File| -> BTreeSet<String> {
+                let mut v: BTreeSet<String> = f
+                    .messages
+                    .iter()
+                    .map(|&i| s.messages[i].name.clone())
+                    .collect();
+                v.extend(f.enums.iter().map(|&i| s.enums[i].name.clone()));
+                v.extend(f.services.iter().map(|&i| s.services[i].name.clone()));
+                v
+            };
+            let want = shape(old, of);
+            if want.is_empty() {
+                return None;
+            }
+            let (_, to) = new.target_files().find(|(_, f)| {
+                old.file(&f.name).is_none_or(|o| !o.is_target) && shape(new, f) == want
+            })?;
+            Some(Hint {
+                what: format!("file \"{name}\" was renamed to \"{}\"", to.name),
+                fix: format!(
+                    "keep \"{name}\": other .proto files import it by path and generated code is laid out per file; if only the path changed and that is fine for you, --level package accepts it"
+                ),
+            })
+        }
+        Gone::Service(name) => {
+            let os = old
+                .target_services()
+                .map(|(_, s)| s)
+                .find(|s| &s.full_name == name)?;
+            let methods: BTreeSet<&str> = os.methods.iter().map(|m| m.name.as_str()).collect();
+            let to = new.target_services().map(|(_, s)| s).find(|s| {
+                !old.target_services()
+                    .any(|(_, o)| o.full_name == s.full_name)
+                    && !methods.is_empty()
+                    && s.methods
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<BTreeSet<_>>()
+                        == methods
+            })?;
+            Some(Hint {
+                what: format!(
+                    "\"{name}\" was {} to \"{}\"",
+                    moved_or_renamed(name, &to.full_name),
+                    to.full_name
+                ),
+                fix: format!(
+                    "keep \"{name}\": clients call /{name}/Method; serve \"{}\" alongside it until every client has moved",
+                    to.full_name
+                ),
+            })
+        }
+        Gone::Method { service, name } => {
+            let os = old
+                .target_services()
+                .map(|(_, s)| s)
+                .find(|s| &s.full_name == service)?;
+            let ns = new
+                .target_services()
+                .map(|(_, s)| s)
+                .find(|s| &s.full_name == service)?;
+            let om = os.methods.iter().find(|m| &m.name == name)?;
+            let to = ns.methods.iter().find(|m| {
+                !os.methods.iter().any(|o| o.name == m.name)
+                    && m.input_type == om.input_type
+                    && m.output_type == om.output_type
+                    && m.client_streaming == om.client_streaming
+                    && m.server_streaming == om.server_streaming
+            })?;
+            Some(Hint {
+                what: format!("RPC \"{name}\" was renamed to \"{}\"", to.name),
+                fix: format!(
+                    "keep \"{name}\": clients call /{service}/{name}; serve \"{}\" alongside it until every client has moved",
+                    to.name
+                ),
+            })
+        }
+    }
+}
