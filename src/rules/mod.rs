@@ -148,7 +148,12 @@ macro_rules! rule {
     };
 }
 
+mod enum_same_json_format;
+mod enum_same_type;
 mod enum_value_no_delete;
+mod enum_value_no_delete_unless_name_reserved;
+mod enum_value_no_delete_unless_number_reserved;
+mod enum_value_same_name;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
@@ -159,12 +164,18 @@ mod field_wire_compatible_type;
 mod field_wire_json_compatible_type;
 mod file_no_delete;
 mod message_no_delete;
+mod reserved_enum_no_delete;
 mod reserved_message_no_delete;
 pub(crate) mod util;
 
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
+    &enum_same_json_format::EnumSameJsonFormat,
+    &enum_same_type::EnumSameType,
     &enum_value_no_delete::EnumValueNoDelete,
+    &enum_value_no_delete_unless_name_reserved::EnumValueNoDeleteUnlessNameReserved,
+    &enum_value_no_delete_unless_number_reserved::EnumValueNoDeleteUnlessNumberReserved,
+    &enum_value_same_name::EnumValueSameName,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
@@ -175,6 +186,7 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &file_no_delete::FileNoDelete,
     &message_no_delete::MessageNoDelete,
+    &reserved_enum_no_delete::ReservedEnumNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
 ];
 
