@@ -166,6 +166,12 @@ mod file_no_delete;
 mod message_no_delete;
 mod reserved_enum_no_delete;
 mod reserved_message_no_delete;
+mod rpc_no_delete;
+mod rpc_same_client_streaming;
+mod rpc_same_idempotency_level;
+mod rpc_same_request_type;
+mod rpc_same_response_type;
+mod rpc_same_server_streaming;
 pub(crate) mod util;
 
 /// Every rule, in ID order.
@@ -188,6 +194,12 @@ pub static ALL: &[&dyn Rule] = &[
     &message_no_delete::MessageNoDelete,
     &reserved_enum_no_delete::ReservedEnumNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
+    &rpc_no_delete::RpcNoDelete,
+    &rpc_same_client_streaming::RpcSameClientStreaming,
+    &rpc_same_idempotency_level::RpcSameIdempotencyLevel,
+    &rpc_same_request_type::RpcSameRequestType,
+    &rpc_same_response_type::RpcSameResponseType,
+    &rpc_same_server_streaming::RpcSameServerStreaming,
 ];
 
 /// Looks a rule up by ID.
