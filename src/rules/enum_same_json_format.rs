@@ -9,9 +9,8 @@ rule! {
     /// # Why
     /// `ALLOW` promises that the enum has a well-defined proto3 JSON mapping:
     /// the compiler rejects value names that would clash in JSON. Under
-    /// `LEGACY_BEST_EFFORT` that check is gone, so names JSON clients send and
-    /// read may later become ambiguous, and some runtimes stop supporting the
-    /// type in JSON at all.
+    /// `LEGACY_BEST_EFFORT` that check is gone, so the names JSON clients send
+    /// and read may later become ambiguous and be mapped on a best-effort basis.
     ///
     /// # Example
     /// ```proto
