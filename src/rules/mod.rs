@@ -154,7 +154,12 @@ macro_rules! rule {
     };
 }
 
+mod enum_same_json_format;
+mod enum_same_type;
 mod enum_value_no_delete;
+mod enum_value_no_delete_unless_name_reserved;
+mod enum_value_no_delete_unless_number_reserved;
+mod enum_value_same_name;
 mod enum_wire_same_openness;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
@@ -168,12 +173,24 @@ mod field_wire_no_narrowing;
 mod field_wire_same_signedness;
 mod file_no_delete;
 mod message_no_delete;
+mod reserved_enum_no_delete;
 mod reserved_message_no_delete;
+mod rpc_no_delete;
+mod rpc_same_client_streaming;
+mod rpc_same_idempotency_level;
+mod rpc_same_request_type;
+mod rpc_same_response_type;
+mod rpc_same_server_streaming;
 pub(crate) mod util;
 
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
+    &enum_same_json_format::EnumSameJsonFormat,
+    &enum_same_type::EnumSameType,
     &enum_value_no_delete::EnumValueNoDelete,
+    &enum_value_no_delete_unless_name_reserved::EnumValueNoDeleteUnlessNameReserved,
+    &enum_value_no_delete_unless_number_reserved::EnumValueNoDeleteUnlessNumberReserved,
+    &enum_value_same_name::EnumValueSameName,
     &enum_wire_same_openness::EnumWireSameOpenness,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
@@ -187,7 +204,14 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_same_signedness::FieldWireSameSignedness,
     &file_no_delete::FileNoDelete,
     &message_no_delete::MessageNoDelete,
+    &reserved_enum_no_delete::ReservedEnumNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
+    &rpc_no_delete::RpcNoDelete,
+    &rpc_same_client_streaming::RpcSameClientStreaming,
+    &rpc_same_idempotency_level::RpcSameIdempotencyLevel,
+    &rpc_same_request_type::RpcSameRequestType,
+    &rpc_same_response_type::RpcSameResponseType,
+    &rpc_same_server_streaming::RpcSameServerStreaming,
 ];
 
 /// Looks a rule up by ID.

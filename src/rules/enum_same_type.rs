@@ -1,0 +1,76 @@
+use crate::engine::{Cx, EnumPair, Part};
+use crate::schema::Enum;
+
+/// "closed" or "open", with the syntax that gives it.
+fn kind_words(e: &Enum) -> &'static str {
+    if e.closed {
+        "closed (proto2)"
+    } else {
+        "open (proto3)"
+    }
+}
+
+rule! {
+    /// # What
+    /// An enum stays open or stays closed. Enums declared in proto2 files are
+    /// closed, enums declared in proto3 files are open, so moving an enum
+    /// between a proto2 and a proto3 file (or changing the file's syntax)
+    /// changes its type. Enums pair by fully-qualified name.
+    ///
+    /// # Why
+    /// The two kinds treat numbers they do not know differently. A closed enum
+    /// field that reads an unknown number moves it to the unknown fields, so the
+    /// field looks unset; an open enum field keeps the number. After closed →
+    /// open, old (closed) readers drop numbers that new writers may now set;
+    /// after open → closed, new readers drop numbers that old writers stored.
+    /// Generated code changes as well (e.g. Java's `UNRECOGNIZED` constant, and
+    /// proto3 messages may only use open enums, so they stop compiling).
+    ///
+    /// # Example
+    /// ```proto
+    /// // old paint/color.proto     // new paint/color.proto
+    /// syntax = "proto2";           syntax = "proto3";
+    /// enum Color {                 enum Color {
+    ///   COLOR_UNSPECIFIED = 0;       COLOR_UNSPECIFIED = 0;
+    ///   COLOR_RED = 1;               COLOR_RED = 1;
+    /// }                            }
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the enum in a file of its old syntax. If the other kind is needed,
+    /// declare a new enum under a new name and migrate fields to it.
+    EnumSameType {
+        id: "ENUM_SAME_TYPE",
+        levels: [File, Package],
+        affects: [NewReadersOfOldData, OldReadersOfNewData, GeneratedCode],
+        summary: "an enum stays open or stays closed",
+    }
+    impl {
+        fn check_enum(&self, cx: &mut Cx, p: &EnumPair) {
+            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            if old.closed == new.closed {
+                return;
+            }
+            let consequence = if old.closed {
+                "old readers move numbers they do not know to unknown fields, while new writers may now set any number"
+            } else {
+                "new readers move numbers missing from the enum to unknown fields, so stored values can vanish"
+            };
+            cx.report(
+                p.at(Part::Name),
+                format!(
+                    "enum \"{}\" changed from {} to {}: {consequence}",
+                    new.full_name,
+                    kind_words(old),
+                    kind_words(new)
+                ),
+            )
+            .help(format!(
+                "keep enum \"{}\" in a {} file; if a {} enum is needed, declare a new enum under another name and move fields to it",
+                new.name,
+                if old.closed { "proto2" } else { "proto3" },
+                if new.closed { "closed" } else { "open" }
+            ));
+        }
+    }
+}

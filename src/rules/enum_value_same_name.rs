@@ -1,0 +1,93 @@
+use crate::engine::{Cx, EnumValuePair, Part};
+
+/// `"A", "B"`.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+rule! {
+    /// # What
+    /// Every name an enum value number had is still a name of that number.
+    /// Values pair by number; adding an alias (`allow_alias`) is fine, renaming
+    /// a value or dropping one of its aliases is not.
+    ///
+    /// # Why
+    /// Generated code names constants after the values, so a rename breaks
+    /// every caller. The proto3 JSON mapping and the text format write enum
+    /// values by name: JSON clients that send or expect the old name fail, and
+    /// stored JSON or text protos no longer parse. The binary wire carries only
+    /// the number, so it is unaffected.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old                       // new
+    /// STATUS_ACTIVE = 1;           STATUS_ENABLED = 1;
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the old name. To introduce a new name, add it as an alias:
+    /// `option allow_alias = true; STATUS_ACTIVE = 1; STATUS_ENABLED = 1;`.
+    EnumValueSameName {
+        id: "ENUM_VALUE_SAME_NAME",
+        levels: [File, Package, WireJson],
+        affects: [GeneratedCode, JsonClients],
+        summary: "an enum value number keeps all its names",
+    }
+    impl {
+        fn check_enum_value(&self, cx: &mut Cx, p: &EnumValuePair) {
+            if p.old.is_empty() || p.new.is_empty() {
+                return;
+            }
+            let lost: Vec<&str> = p
+                .old
+                .iter()
+                .map(|v| v.name.as_str())
+                .filter(|n| !p.new.iter().any(|w| w.name == *n))
+                .collect();
+            if lost.is_empty() {
+                return;
+            }
+            let now: Vec<&str> = p.new.iter().map(|v| v.name.as_str()).collect();
+            // Point at a new name the old side did not have, and at a lost old value.
+            let mut new = p.new.clone();
+            new.sort_by_key(|v| p.old.iter().any(|w| w.name == v.name));
+            let mut old = p.old.clone();
+            old.sort_by_key(|v| !lost.contains(&v.name.as_str()));
+            let at = EnumValuePair {
+                number: p.number,
+                old_enum: p.old_enum,
+                new_enum: p.new_enum,
+                old,
+                new,
+            }
+            .at(Part::Name);
+            let message = if p.old.len() == 1 && now.len() == 1 {
+                format!(
+                    "enum value {} of enum \"{}\" changed name from \"{}\" to \"{}\"",
+                    p.number, p.new_enum.full_name, lost[0], now[0]
+                )
+            } else {
+                format!(
+                    "enum value {} of enum \"{}\" no longer has the name{} {} (its names are now {})",
+                    p.number,
+                    p.new_enum.full_name,
+                    if lost.len() == 1 { "" } else { "s" },
+                    quoted(&lost),
+                    quoted(&now)
+                )
+            };
+            let keep: Vec<String> = lost.iter().map(|n| format!("{n} = {};", p.number)).collect();
+            cx.report(at, message).help(format!(
+                "keep {} as {} next to {}: `option allow_alias = true; {}`",
+                quoted(&lost),
+                if lost.len() == 1 { "an alias" } else { "aliases" },
+                quoted(&now),
+                keep.join(" ")
+            ));
+        }
+    }
+}
