@@ -30,7 +30,8 @@ rule! {
     }
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
-            let (Some(old), None) = (p.old, p.new) else { return };
+            // Deleting an extension is EXTENSION_NO_DELETE's business.
+            let (Some(old), None, false) = (p.old, p.new, p.extension) else { return };
             cx.report(
                 p.at(Part::Whole),
                 format!(

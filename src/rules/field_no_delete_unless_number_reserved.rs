@@ -28,7 +28,8 @@ rule! {
     }
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
-            let (Some(old), None) = (p.old, p.new) else { return };
+            // Deleting an extension is EXTENSION_NO_DELETE's business.
+            let (Some(old), None, false) = (p.old, p.new, p.extension) else { return };
             if p.new_message.is_reserved_number(p.number) {
                 return;
             }
