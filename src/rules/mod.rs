@@ -158,6 +158,24 @@ mod field_same_type;
 mod field_wire_compatible_type;
 mod field_wire_json_compatible_type;
 mod file_no_delete;
+mod file_same_cc_enable_arenas;
+mod file_same_cc_generic_services;
+mod file_same_csharp_namespace;
+mod file_same_go_package;
+mod file_same_java_generic_services;
+mod file_same_java_multiple_files;
+mod file_same_java_outer_classname;
+mod file_same_java_package;
+mod file_same_objc_class_prefix;
+mod file_same_optimize_for;
+mod file_same_package;
+mod file_same_php_class_prefix;
+mod file_same_php_metadata_namespace;
+mod file_same_php_namespace;
+mod file_same_py_generic_services;
+mod file_same_ruby_package;
+mod file_same_swift_prefix;
+mod file_same_syntax;
 mod message_no_delete;
 mod reserved_message_no_delete;
 pub(crate) mod util;
@@ -174,6 +192,24 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_compatible_type::FieldWireCompatibleType,
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &file_no_delete::FileNoDelete,
+    &file_same_cc_enable_arenas::FileSameCcEnableArenas,
+    &file_same_cc_generic_services::FileSameCcGenericServices,
+    &file_same_csharp_namespace::FileSameCsharpNamespace,
+    &file_same_go_package::FileSameGoPackage,
+    &file_same_java_generic_services::FileSameJavaGenericServices,
+    &file_same_java_multiple_files::FileSameJavaMultipleFiles,
+    &file_same_java_outer_classname::FileSameJavaOuterClassname,
+    &file_same_java_package::FileSameJavaPackage,
+    &file_same_objc_class_prefix::FileSameObjcClassPrefix,
+    &file_same_optimize_for::FileSameOptimizeFor,
+    &file_same_package::FileSamePackage,
+    &file_same_php_class_prefix::FileSamePhpClassPrefix,
+    &file_same_php_metadata_namespace::FileSamePhpMetadataNamespace,
+    &file_same_php_namespace::FileSamePhpNamespace,
+    &file_same_py_generic_services::FileSamePyGenericServices,
+    &file_same_ruby_package::FileSameRubyPackage,
+    &file_same_swift_prefix::FileSameSwiftPrefix,
+    &file_same_syntax::FileSameSyntax,
     &message_no_delete::MessageNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
 ];
