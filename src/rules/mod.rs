@@ -148,7 +148,9 @@ macro_rules! rule {
     };
 }
 
+mod enum_no_delete;
 mod enum_value_no_delete;
+mod extension_no_delete;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
@@ -178,11 +180,14 @@ mod file_same_swift_prefix;
 mod file_same_syntax;
 mod message_no_delete;
 mod reserved_message_no_delete;
+mod service_no_delete;
 pub(crate) mod util;
 
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
+    &enum_no_delete::EnumNoDelete,
     &enum_value_no_delete::EnumValueNoDelete,
+    &extension_no_delete::ExtensionNoDelete,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
@@ -212,6 +217,7 @@ pub static ALL: &[&dyn Rule] = &[
     &file_same_syntax::FileSameSyntax,
     &message_no_delete::MessageNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
+    &service_no_delete::ServiceNoDelete,
 ];
 
 /// Looks a rule up by ID.
