@@ -179,6 +179,11 @@ mod file_same_ruby_package;
 mod file_same_swift_prefix;
 mod file_same_syntax;
 mod message_no_delete;
+mod package_enum_no_delete;
+mod package_extension_no_delete;
+mod package_message_no_delete;
+mod package_no_delete;
+mod package_service_no_delete;
 mod reserved_message_no_delete;
 mod service_no_delete;
 pub(crate) mod util;
@@ -216,6 +221,11 @@ pub static ALL: &[&dyn Rule] = &[
     &file_same_swift_prefix::FileSameSwiftPrefix,
     &file_same_syntax::FileSameSyntax,
     &message_no_delete::MessageNoDelete,
+    &package_enum_no_delete::PackageEnumNoDelete,
+    &package_extension_no_delete::PackageExtensionNoDelete,
+    &package_message_no_delete::PackageMessageNoDelete,
+    &package_no_delete::PackageNoDelete,
+    &package_service_no_delete::PackageServiceNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
     &service_no_delete::ServiceNoDelete,
 ];

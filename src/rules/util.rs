@@ -246,6 +246,15 @@ impl FileOption {
     }
 }
 
+/// `package "shop"`, or the empty package said in words.
+pub fn package_words(package: &str) -> String {
+    if package.is_empty() {
+        "the empty package (files with no package statement)".to_owned()
+    } else {
+        format!("package \"{package}\"")
+    }
+}
+
 /// A string as a .proto literal: `"com.shop"`.
 pub fn quoted(s: &str) -> String {
     format!("{s:?}")
