@@ -154,6 +154,7 @@ macro_rules! rule {
     };
 }
 
+mod enum_no_delete;
 mod enum_same_json_format;
 mod enum_same_type;
 mod enum_value_no_delete;
@@ -161,6 +162,7 @@ mod enum_value_no_delete_unless_name_reserved;
 mod enum_value_no_delete_unless_number_reserved;
 mod enum_value_same_name;
 mod enum_wire_same_openness;
+mod extension_no_delete;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
@@ -172,7 +174,30 @@ mod field_wire_json_compatible_type;
 mod field_wire_no_narrowing;
 mod field_wire_same_signedness;
 mod file_no_delete;
+mod file_same_cc_enable_arenas;
+mod file_same_cc_generic_services;
+mod file_same_csharp_namespace;
+mod file_same_go_package;
+mod file_same_java_generic_services;
+mod file_same_java_multiple_files;
+mod file_same_java_outer_classname;
+mod file_same_java_package;
+mod file_same_objc_class_prefix;
+mod file_same_optimize_for;
+mod file_same_package;
+mod file_same_php_class_prefix;
+mod file_same_php_metadata_namespace;
+mod file_same_php_namespace;
+mod file_same_py_generic_services;
+mod file_same_ruby_package;
+mod file_same_swift_prefix;
+mod file_same_syntax;
 mod message_no_delete;
+mod package_enum_no_delete;
+mod package_extension_no_delete;
+mod package_message_no_delete;
+mod package_no_delete;
+mod package_service_no_delete;
 mod reserved_enum_no_delete;
 mod reserved_message_no_delete;
 mod rpc_no_delete;
@@ -181,10 +206,12 @@ mod rpc_same_idempotency_level;
 mod rpc_same_request_type;
 mod rpc_same_response_type;
 mod rpc_same_server_streaming;
+mod service_no_delete;
 pub(crate) mod util;
 
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
+    &enum_no_delete::EnumNoDelete,
     &enum_same_json_format::EnumSameJsonFormat,
     &enum_same_type::EnumSameType,
     &enum_value_no_delete::EnumValueNoDelete,
@@ -192,6 +219,7 @@ pub static ALL: &[&dyn Rule] = &[
     &enum_value_no_delete_unless_number_reserved::EnumValueNoDeleteUnlessNumberReserved,
     &enum_value_same_name::EnumValueSameName,
     &enum_wire_same_openness::EnumWireSameOpenness,
+    &extension_no_delete::ExtensionNoDelete,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
@@ -203,7 +231,30 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_no_narrowing::FieldWireNoNarrowing,
     &field_wire_same_signedness::FieldWireSameSignedness,
     &file_no_delete::FileNoDelete,
+    &file_same_cc_enable_arenas::FileSameCcEnableArenas,
+    &file_same_cc_generic_services::FileSameCcGenericServices,
+    &file_same_csharp_namespace::FileSameCsharpNamespace,
+    &file_same_go_package::FileSameGoPackage,
+    &file_same_java_generic_services::FileSameJavaGenericServices,
+    &file_same_java_multiple_files::FileSameJavaMultipleFiles,
+    &file_same_java_outer_classname::FileSameJavaOuterClassname,
+    &file_same_java_package::FileSameJavaPackage,
+    &file_same_objc_class_prefix::FileSameObjcClassPrefix,
+    &file_same_optimize_for::FileSameOptimizeFor,
+    &file_same_package::FileSamePackage,
+    &file_same_php_class_prefix::FileSamePhpClassPrefix,
+    &file_same_php_metadata_namespace::FileSamePhpMetadataNamespace,
+    &file_same_php_namespace::FileSamePhpNamespace,
+    &file_same_py_generic_services::FileSamePyGenericServices,
+    &file_same_ruby_package::FileSameRubyPackage,
+    &file_same_swift_prefix::FileSameSwiftPrefix,
+    &file_same_syntax::FileSameSyntax,
     &message_no_delete::MessageNoDelete,
+    &package_enum_no_delete::PackageEnumNoDelete,
+    &package_extension_no_delete::PackageExtensionNoDelete,
+    &package_message_no_delete::PackageMessageNoDelete,
+    &package_no_delete::PackageNoDelete,
+    &package_service_no_delete::PackageServiceNoDelete,
     &reserved_enum_no_delete::ReservedEnumNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
     &rpc_no_delete::RpcNoDelete,
@@ -212,6 +263,7 @@ pub static ALL: &[&dyn Rule] = &[
     &rpc_same_request_type::RpcSameRequestType,
     &rpc_same_response_type::RpcSameResponseType,
     &rpc_same_server_streaming::RpcSameServerStreaming,
+    &service_no_delete::ServiceNoDelete,
 ];
 
 /// Looks a rule up by ID.

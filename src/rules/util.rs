@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 
-use crate::engine::FieldPair;
+use prost_types::FileOptions;
+
+use crate::engine::{Cx, FieldPair, FilePair, Part};
 use crate::schema::{Cardinality, Enum, Field, Kind, Message, Schema};
 
 /// The type as a user reads it: `float`, `shop.Money`, `enum shop.Color`.

@@ -1,0 +1,45 @@
+use crate::engine::{Cx, FilePair};
+use crate::rules::util::FileOption;
+
+rule! {
+    /// # What
+    /// A file present at the same path on both sides keeps the value of
+    /// `option py_generic_services`. The effective value is compared: an unset
+    /// option has its default, `false`, so writing the default out, or dropping
+    /// an option that held it, is not a change.
+    ///
+    /// # Why
+    /// With the option, protoc generates Python service classes for the file's
+    /// services. Turning it off deletes them, so code built on them fails when
+    /// it is imported.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old shop/order.proto
+    /// option py_generic_services = true;
+    /// // new shop/order.proto
+    /// option py_generic_services = false;
+    /// ```
+    ///
+    /// # Fix
+    /// Restore the old value (remove the option if the old file left it
+    /// unset). If the generated code must change, do it in a new package
+    /// version and migrate callers to it.
+    FileSamePyGenericServices {
+        id: "FILE_SAME_PY_GENERIC_SERVICES",
+        levels: [File, Package],
+        affects: [GeneratedCode],
+        summary: "a file keeps its py_generic_services option",
+    }
+    impl {
+        fn check_file(&self, cx: &mut Cx, p: &FilePair) {
+            FileOption {
+                name: "py_generic_services",
+                number: 18,
+                value: |o| o.py_generic_services().to_string(),
+                breaks: "Python service classes generated from the file appear or disappear, breaking code built on them",
+            }
+            .check(cx, p);
+        }
+    }
+}
