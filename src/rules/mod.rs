@@ -152,13 +152,19 @@ mod enum_value_no_delete;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
+mod field_same_cardinality;
 mod field_same_json_name;
 mod field_same_name;
+mod field_same_oneof;
 mod field_same_type;
+mod field_wire_compatible_cardinality;
 mod field_wire_compatible_type;
+mod field_wire_json_compatible_cardinality;
 mod field_wire_json_compatible_type;
 mod file_no_delete;
 mod message_no_delete;
+mod message_same_required_fields;
+mod oneof_no_delete;
 mod reserved_message_no_delete;
 pub(crate) mod util;
 
@@ -168,13 +174,19 @@ pub static ALL: &[&dyn Rule] = &[
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
+    &field_same_cardinality::FieldSameCardinality,
     &field_same_json_name::FieldSameJsonName,
     &field_same_name::FieldSameName,
+    &field_same_oneof::FieldSameOneof,
     &field_same_type::FieldSameType,
+    &field_wire_compatible_cardinality::FieldWireCompatibleCardinality,
     &field_wire_compatible_type::FieldWireCompatibleType,
+    &field_wire_json_compatible_cardinality::FieldWireJsonCompatibleCardinality,
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &file_no_delete::FileNoDelete,
     &message_no_delete::MessageNoDelete,
+    &message_same_required_fields::MessageSameRequiredFields,
+    &oneof_no_delete::OneofNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
 ];
 
