@@ -153,10 +153,15 @@ mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
 mod field_same_cardinality;
+mod field_same_cpp_string_type;
+mod field_same_default;
+mod field_same_java_utf8_validation;
 mod field_same_json_name;
+mod field_same_jstype;
 mod field_same_name;
 mod field_same_oneof;
 mod field_same_type;
+mod field_same_utf8_validation;
 mod field_wire_compatible_cardinality;
 mod field_wire_compatible_type;
 mod field_wire_json_compatible_cardinality;
@@ -175,10 +180,15 @@ pub static ALL: &[&dyn Rule] = &[
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
     &field_same_cardinality::FieldSameCardinality,
+    &field_same_cpp_string_type::FieldSameCppStringType,
+    &field_same_default::FieldSameDefault,
+    &field_same_java_utf8_validation::FieldSameJavaUtf8Validation,
     &field_same_json_name::FieldSameJsonName,
+    &field_same_jstype::FieldSameJstype,
     &field_same_name::FieldSameName,
     &field_same_oneof::FieldSameOneof,
     &field_same_type::FieldSameType,
+    &field_same_utf8_validation::FieldSameUtf8Validation,
     &field_wire_compatible_cardinality::FieldWireCompatibleCardinality,
     &field_wire_compatible_type::FieldWireCompatibleType,
     &field_wire_json_compatible_cardinality::FieldWireJsonCompatibleCardinality,
