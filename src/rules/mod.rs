@@ -149,6 +149,7 @@ macro_rules! rule {
 }
 
 mod enum_value_no_delete;
+mod extension_message_no_delete;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
@@ -168,6 +169,8 @@ mod field_wire_json_compatible_cardinality;
 mod field_wire_json_compatible_type;
 mod file_no_delete;
 mod message_no_delete;
+mod message_no_remove_standard_descriptor_accessor;
+mod message_same_json_format;
 mod message_same_required_fields;
 mod oneof_no_delete;
 mod reserved_message_no_delete;
@@ -176,6 +179,7 @@ pub(crate) mod util;
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
     &enum_value_no_delete::EnumValueNoDelete,
+    &extension_message_no_delete::ExtensionMessageNoDelete,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
@@ -195,6 +199,8 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &file_no_delete::FileNoDelete,
     &message_no_delete::MessageNoDelete,
+    &message_no_remove_standard_descriptor_accessor::MessageNoRemoveStandardDescriptorAccessor,
+    &message_same_json_format::MessageSameJsonFormat,
     &message_same_required_fields::MessageSameRequiredFields,
     &oneof_no_delete::OneofNoDelete,
     &reserved_message_no_delete::ReservedMessageNoDelete,
