@@ -162,14 +162,24 @@ mod enum_value_no_delete_unless_name_reserved;
 mod enum_value_no_delete_unless_number_reserved;
 mod enum_value_same_name;
 mod enum_wire_same_openness;
+mod extension_message_no_delete;
 mod extension_no_delete;
 mod field_no_delete;
 mod field_no_delete_unless_name_reserved;
 mod field_no_delete_unless_number_reserved;
+mod field_same_cardinality;
+mod field_same_cpp_string_type;
+mod field_same_default;
+mod field_same_java_utf8_validation;
 mod field_same_json_name;
+mod field_same_jstype;
 mod field_same_name;
+mod field_same_oneof;
 mod field_same_type;
+mod field_same_utf8_validation;
+mod field_wire_compatible_cardinality;
 mod field_wire_compatible_type;
+mod field_wire_json_compatible_cardinality;
 mod field_wire_json_compatible_type;
 mod field_wire_no_narrowing;
 mod field_wire_same_signedness;
@@ -193,6 +203,10 @@ mod file_same_ruby_package;
 mod file_same_swift_prefix;
 mod file_same_syntax;
 mod message_no_delete;
+mod message_no_remove_standard_descriptor_accessor;
+mod message_same_json_format;
+mod message_same_required_fields;
+mod oneof_no_delete;
 mod package_enum_no_delete;
 mod package_extension_no_delete;
 mod package_message_no_delete;
@@ -219,14 +233,24 @@ pub static ALL: &[&dyn Rule] = &[
     &enum_value_no_delete_unless_number_reserved::EnumValueNoDeleteUnlessNumberReserved,
     &enum_value_same_name::EnumValueSameName,
     &enum_wire_same_openness::EnumWireSameOpenness,
+    &extension_message_no_delete::ExtensionMessageNoDelete,
     &extension_no_delete::ExtensionNoDelete,
     &field_no_delete::FieldNoDelete,
     &field_no_delete_unless_name_reserved::FieldNoDeleteUnlessNameReserved,
     &field_no_delete_unless_number_reserved::FieldNoDeleteUnlessNumberReserved,
+    &field_same_cardinality::FieldSameCardinality,
+    &field_same_cpp_string_type::FieldSameCppStringType,
+    &field_same_default::FieldSameDefault,
+    &field_same_java_utf8_validation::FieldSameJavaUtf8Validation,
     &field_same_json_name::FieldSameJsonName,
+    &field_same_jstype::FieldSameJstype,
     &field_same_name::FieldSameName,
+    &field_same_oneof::FieldSameOneof,
     &field_same_type::FieldSameType,
+    &field_same_utf8_validation::FieldSameUtf8Validation,
+    &field_wire_compatible_cardinality::FieldWireCompatibleCardinality,
     &field_wire_compatible_type::FieldWireCompatibleType,
+    &field_wire_json_compatible_cardinality::FieldWireJsonCompatibleCardinality,
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &field_wire_no_narrowing::FieldWireNoNarrowing,
     &field_wire_same_signedness::FieldWireSameSignedness,
@@ -250,6 +274,10 @@ pub static ALL: &[&dyn Rule] = &[
     &file_same_swift_prefix::FileSameSwiftPrefix,
     &file_same_syntax::FileSameSyntax,
     &message_no_delete::MessageNoDelete,
+    &message_no_remove_standard_descriptor_accessor::MessageNoRemoveStandardDescriptorAccessor,
+    &message_same_json_format::MessageSameJsonFormat,
+    &message_same_required_fields::MessageSameRequiredFields,
+    &oneof_no_delete::OneofNoDelete,
     &package_enum_no_delete::PackageEnumNoDelete,
     &package_extension_no_delete::PackageExtensionNoDelete,
     &package_message_no_delete::PackageMessageNoDelete,

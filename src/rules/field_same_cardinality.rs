@@ -1,0 +1,157 @@
+use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::util;
+use crate::schema::{Cardinality, Field, Schema, Syntax};
+
+rule! {
+    /// # What
+    /// A field keeps its cardinality: optional with explicit presence, optional
+    /// with implicit presence, required, repeated or map. Adding or removing
+    /// proto3 `optional` counts (implicit ↔ explicit presence); it is not a
+    /// oneof change. Extensions are checked too; the key and value fields of
+    /// map entries are not.
+    ///
+    /// # Why
+    /// Generated code differs for each cardinality: presence adds `has_…` and
+    /// `clear_…` accessors (and an `Option`/pointer type in some languages),
+    /// repeated and map fields are lists and maps. Changing between them
+    /// breaks code that uses the field even when the bytes stay readable.
+    /// Moves between singular, required and repeated also misread data; see
+    /// FIELD_WIRE_COMPATIBLE_CARDINALITY.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old (proto3)                 // new
+    /// int32 count = 2;                optional int32 count = 2;
+    /// string tag = 4;                 repeated string tag = 4;
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the declaration as it was. If the field needs another shape, add a
+    /// new field under an unused number and reserve the old number and name.
+    FieldSameCardinality {
+        id: "FIELD_SAME_CARDINALITY",
+        levels: [File, Package],
+        affects: [GeneratedCode, NewReadersOfOldData, OldReadersOfNewData],
+        summary: "a field keeps its cardinality (presence, required, repeated, map)",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            check(cx, p, |c| c);
+        }
+    }
+}
+
+/// Reports a cardinality change of a field pair when `group` puts the old and
+/// the new cardinality apart. Map-entry key and value fields are skipped: the
+/// compiler generates them.
+pub(super) fn check<G: PartialEq>(cx: &mut Cx, p: &FieldPair, group: fn(Cardinality) -> G) {
+    let (Some(old), Some(new)) = (p.old, p.new) else {
+        return;
+    };
+    if p.old_message.is_map_entry && p.new_message.is_map_entry {
+        return;
+    }
+    let (oc, nc) = (old.cardinality, new.cardinality);
+    if oc == nc || group(oc) == group(nc) {
+        return;
+    }
+    let msg = format!(
+        "{} changed cardinality from \"{oc}\" to \"{nc}\": {}",
+        p.describe(),
+        consequence(oc, nc)
+    );
+    let help = help(cx, p, old, new);
+    cx.report(p.at(Part::Label), msg).help(help);
+}
+
+/// What a cardinality change does, in one clause.
+fn consequence(old: Cardinality, new: Cardinality) -> String {
+    use Cardinality::*;
+    match (old, new) {
+        (OptionalImplicit, OptionalExplicit) => {
+            "the bytes are unchanged, but generated code gains presence accessors (has_…/clear_…) and in some languages a different field type".to_owned()
+        }
+        (OptionalExplicit, OptionalImplicit) => {
+            "generated code loses its presence accessors (has_…), and a value explicitly set to zero is no longer sent or told apart from unset".to_owned()
+        }
+        (_, Required) => {
+            "readers now reject messages that lack the field, and old writers may leave it out".to_owned()
+        }
+        (Required, _) => {
+            "old readers reject messages that lack the field, which new writers may now send".to_owned()
+        }
+        (Repeated, Map) | (Map, Repeated) => {
+            "the bytes are the same (a map is a list of entry messages), but JSON writes a map as an object and a repeated field as an array, and generated code changes type".to_owned()
+        }
+        (OptionalExplicit | OptionalImplicit, Repeated | Map) => {
+            "a reader expecting one value keeps only the last of several (packed lists may be dropped as unknown), and generated code changes type".to_owned()
+        }
+        (Repeated | Map, _) => {
+            "lists written before are cut down to their last element when read as one value, and generated code changes type".to_owned()
+        }
+        _ => "generated code changes type".to_owned(),
+    }
+}
+
+/// The declaration as written in its file: `optional int32 a = 1;` in
+/// proto2, `int32 a = 1;` for proto3 implicit presence.
+fn declaration(schema: &Schema, f: &Field, number: u32) -> String {
+    let d = util::declaration(f, number);
+    let proto2 = schema
+        .files
+        .get(f.file)
+        .is_some_and(|file| file.syntax == Syntax::Proto2);
+    if proto2 && f.cardinality == Cardinality::OptionalExplicit && f.oneof.is_none() {
+        format!("optional {d}")
+    } else {
+        d
+    }
+}
+
+fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> String {
+    use Cardinality::*;
+    let keep = format!("keep `{}`", declaration(cx.old, old, p.number));
+    if p.extension {
+        return format!(
+            "{keep}; to give the extension another shape, declare a new extension under an unused number of the extendee's extension ranges"
+        );
+    }
+    let new_field = || {
+        format!(
+            "declare a new field under an unused number, e.g. `{}`, and reserve the old number and name so they are never reused: `{}`",
+            declaration(cx.new, new, p.new_message.next_free_number()),
+            util::reserve_both(old)
+        )
+    };
+    match (old.cardinality, new.cardinality) {
+        (_, Required) => format!(
+            "{keep}: a field that old writers may leave out cannot become required; check for it in application code instead"
+        ),
+        (Required, _) => format!(
+            "{keep}; relax it only once every reader has been rebuilt from a schema where the field is not required"
+        ),
+        (OptionalImplicit, OptionalExplicit) | (OptionalExplicit, OptionalImplicit) => {
+            let (old_file, new_file) = (&cx.old.files[old.file], &cx.new.files[new.file]);
+            if old.oneof.is_some() != new.oneof.is_some() {
+                let place = match old.oneof.and_then(|i| p.old_message.oneofs.get(i)) {
+                    Some(o) => format!("in oneof \"{}\"", o.name),
+                    None => "outside any oneof".to_owned(),
+                };
+                format!("{keep} {place}: oneof members always track presence")
+            } else if old_file.syntax != new_file.syntax {
+                format!(
+                    "{keep} in a {} file: presence of plain singular fields follows the file's syntax",
+                    old_file.syntax
+                )
+            } else if new.proto3_optional {
+                format!(
+                    "{keep} (without `optional`); if presence tracking is needed, {}",
+                    new_field()
+                )
+            } else {
+                format!("{keep}: code that calls its has_… accessor stops compiling without `optional`")
+            }
+        }
+        _ => format!("{keep}; if the new shape is needed, {}", new_field()),
+    }
+}

@@ -1,0 +1,64 @@
+use crate::engine::{Cx, FieldPair, Part};
+use crate::schema::Kind;
+
+rule! {
+    /// # What
+    /// A string field keeps its UTF-8 validation (the resolved
+    /// `utf8_validation` feature): VERIFY in proto3, NONE in proto2. Moving a
+    /// field between proto2 and proto3 files changes it. Extensions are
+    /// checked too.
+    ///
+    /// # Why
+    /// With VERIFY, parsers in most languages reject a message whose string is
+    /// not valid UTF-8; with NONE they accept it. After the change one side
+    /// accepts data the other rejects.
+    ///
+    /// # Example
+    /// ```proto
+    /// // old a.proto                  // new a.proto
+    /// syntax = "proto3";              syntax = "proto2";
+    /// string name = 1;                optional string name = 1;
+    /// ```
+    ///
+    /// # Fix
+    /// Keep the file's syntax. If strings must carry arbitrary bytes, use a
+    /// new `bytes` field.
+    FieldSameUtf8Validation {
+        id: "FIELD_SAME_UTF8_VALIDATION",
+        levels: [File, Package],
+        affects: [NewReadersOfOldData, OldReadersOfNewData],
+        summary: "a string field keeps its UTF-8 validation",
+    }
+    impl {
+        fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
+            let (Some(old), Some(new)) = (p.old, p.new) else { return };
+            if old.kind != Kind::String || new.kind != Kind::String {
+                return;
+            }
+            let (a, b) = (old.utf8_validation, new.utf8_validation);
+            if a == b {
+                return;
+            }
+            let word = |v: bool| if v { "VERIFY" } else { "NONE" };
+            let effect = if b {
+                "parsers now reject strings that are not valid UTF-8, which old writers could send"
+            } else {
+                "parsers no longer reject strings that are not valid UTF-8, and old readers fail on such strings from new writers"
+            };
+            let old_file = &cx.old.files[old.file];
+            cx.report(
+                p.at(Part::Type),
+                format!(
+                    "{} changed UTF-8 validation from \"{}\" to \"{}\": {effect}",
+                    p.describe(),
+                    word(a),
+                    word(b)
+                ),
+            )
+            .help(format!(
+                "keep the field in a {} file, as it was in \"{}\"; if it must carry arbitrary bytes, add a new `bytes` field",
+                old_file.syntax, old_file.name
+            ));
+        }
+    }
+}
