@@ -201,6 +201,65 @@ pub fn message_reserved(m: &Message) -> Vec<Range<u64>> {
         .collect()
 }
 
+/// One field of `FileOptions`, compared by the `FILE_SAME_<OPTION>` rules.
+pub struct FileOption {
+    /// The option as written after `option`, e.g. `java_package`.
+    pub name: &'static str,
+    /// Its field number in `FileOptions` (where findings point).
+    pub number: i32,
+    /// Its effective value written as in a .proto file: an unset option has
+    /// descriptor.proto's default (`""`, `false`, `true` for
+    /// `cc_enable_arenas`, `SPEED` for `optimize_for`).
+    pub value: fn(&FileOptions) -> String,
+    /// What changing it breaks, as a clause for the help text.
+    pub breaks: &'static str,
+}
+
+impl FileOption {
+    /// Reports a change of the effective value in a file present on both sides.
+    pub fn check(&self, cx: &mut Cx, p: &FilePair) {
+        let (Some(old), Some(new)) = (p.old, p.new) else {
+            return;
+        };
+        let default = FileOptions::default();
+        let value = |o: &Option<FileOptions>| (self.value)(o.as_ref().unwrap_or(&default));
+        let (before, after) = (value(&old.options), value(&new.options));
+        if before == after {
+            return;
+        }
+        let undo = if before == (self.value)(&default) {
+            format!(
+                "remove `option {} = {after};` (the default is {before})",
+                self.name
+            )
+        } else {
+            format!("restore `option {} = {before};`", self.name)
+        };
+        cx.report(
+            p.at(Part::Option(self.number)),
+            format!(
+                "file \"{}\" changed option \"{}\" from {before} to {after}",
+                p.name, self.name
+            ),
+        )
+        .help(format!("{undo}: {}", self.breaks));
+    }
+}
+
+/// `package "shop"`, or the empty package said in words.
+pub fn package_words(package: &str) -> String {
+    if package.is_empty() {
+        "the empty package (files with no package statement)".to_owned()
+    } else {
+        format!("package \"{package}\"")
+    }
+}
+
+/// A string as a .proto literal: `"com.shop"`.
+pub fn quoted(s: &str) -> String {
+    format!("{s:?}")
+}
+
 /// Whether two message types read the same bytes the same way: the same field
 /// numbers, each with the same kind and the same repeated-ness, enums keeping
 /// every old number, nested messages alike recursively. With `json`, names and
