@@ -27,7 +27,9 @@ def buf_findings(buf, old, new, level):
     out = set()
     for line in r.stdout.splitlines():
         a = json.loads(line)
-        out.add((a["type"], a.get("path", ""), a.get("start_line", 0) or 0))
+        path = a.get("path", "")
+        # No file in the new schema: buf prints no path and line 1.
+        out.add((a["type"], path, (a.get("start_line", 0) or 0) if path else 0))
     return out
 
 def protocheck_findings(pc, old, new, level, own):
@@ -39,12 +41,12 @@ def protocheck_findings(pc, old, new, level, own):
     for f in json.loads(r.stdout)["findings"]:
         if f["rule"] in own or f["severity"] != "error":
             continue
-        # buf reports deleted files without a path or line.
-        path = f["file"] if f["line"] is not None else ""
-        line = f["line"] or 0
-        if f["rule"] in ("FILE_NO_DELETE", "PACKAGE_NO_DELETE"):
-            path, line = "", 0
-        out.add((f["rule"], path, line))
+        # No place in the new schema (a deleted file or package, or an element
+        # that went with its file): buf prints no path.
+        if f["line"] is None:
+            out.add((f["rule"], "", 0))
+        else:
+            out.add((f["rule"], f["file"], f["line"]))
     return out
 
 def main():

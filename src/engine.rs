@@ -62,10 +62,11 @@ fn suffixes(elem: Elem, part: Part) -> Vec<Vec<i32>> {
     match (elem, part) {
         (_, Part::Whole) => Vec::new(),
         (E::File, Part::Syntax) => v(&[&[12], &[2]]),
-        (E::File, _) => match part {
-            Part::Option(n) => v(&[&[8, n], &[2], &[12]]),
-            _ => v(&[&[2], &[12]]),
-        },
+        (E::File, Part::Package) => v(&[&[2], &[12]]),
+        // Anything else about a file (a deleted top-level element, an option
+        // that is not set) is at its start, as buf reports it.
+        (E::File, Part::Option(n)) => v(&[&[8, n]]),
+        (E::File, _) => Vec::new(),
         (E::Message, Part::Option(n)) => v(&[&[7, n], &[1]]),
         (E::Field, Part::Option(n)) => v(&[&[8, n], &[1]]),
         (E::Oneof, Part::Option(n)) => v(&[&[2, n], &[1]]),
@@ -107,9 +108,9 @@ impl Anchor {
         }
     }
 
-    /// A file-level place: its package statement, else its syntax statement.
+    /// The file itself: its first line.
     fn file(file: usize) -> Self {
-        Anchor::new(file, &[], Elem::File, Part::Package)
+        Anchor::new(file, &[], Elem::File, Part::Whole)
     }
 }
 
@@ -1120,22 +1121,53 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
         p.extend_from_slice(suffix);
         file.span(&p)
     });
+    if span.is_none() {
+        span = map_field_span(schema, a);
+    }
     let mut p = a.path.clone();
     while span.is_none() && !p.is_empty() {
         span = file.span(&p);
         p.truncate(p.len().saturating_sub(2));
     }
     if span.is_none() {
+        // The start of the file.
         span = file
-            .span(&[2])
-            .or_else(|| file.span(&[12]))
-            .or_else(|| file.source.as_ref().map(|s| s.span_of(0, 0)));
+            .source
+            .as_ref()
+            .map(|s| s.span_of(0, 0))
+            .or_else(|| file.has_source_info().then(|| crate::span::Span::start()));
     }
     Location {
         path: file.display_path.clone(),
         file: file.name.clone(),
         span,
     }
+}
+
+/// Fields of a synthetic map entry message have no place of their own: point
+/// at the `map<…>` field that declares the entry.
+fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::span::Span> {
+    let file = &schema.files[a.file];
+    let mut prefix = a.path.as_slice();
+    while prefix.len() >= 2 {
+        prefix = &prefix[..prefix.len() - 2];
+        let Some(entry) = schema
+            .messages
+            .iter()
+            .find(|m| m.file == a.file && m.path == prefix && m.is_map_entry)
+        else {
+            continue;
+        };
+        let parent = &schema.messages[entry.parent?];
+        let field = parent
+            .fields
+            .iter()
+            .find(|f| f.type_name.as_deref() == Some(entry.full_name.as_str()))?;
+        let mut type_path = field.path.clone();
+        type_path.push(6);
+        return file.span(&type_path).or_else(|| file.span(&field.path));
+    }
+    None
 }
 
 /// The declaration's text when it fits on one short line.
@@ -1157,11 +1189,19 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
             file: old.files[f].name.clone(),
             span: None,
         },
-        (None, None) => old_location.clone().unwrap_or(Location {
-            path: String::new(),
-            file: String::new(),
-            span: None,
-        }),
+        // Gone with its whole file: named by its old file, with no place in
+        // the new schema.
+        (None, None) => old_location
+            .as_ref()
+            .map(|o| Location {
+                span: None,
+                ..o.clone()
+            })
+            .unwrap_or(Location {
+                path: String::new(),
+                file: String::new(),
+                span: None,
+            }),
     };
     Finding {
         rule: r.meta.id,

@@ -22,6 +22,20 @@ pub struct Span {
     pub len: usize,
 }
 
+impl Span {
+    /// Line 1, column 1, empty.
+    pub fn start() -> Span {
+        Span {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            offset: 0,
+            len: 0,
+        }
+    }
+}
+
 /// The text of one source file with a table of line starts.
 #[derive(Debug, Clone)]
 pub struct SourceText {
