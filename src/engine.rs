@@ -1135,7 +1135,7 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
             .source
             .as_ref()
             .map(|s| s.span_of(0, 0))
-            .or_else(|| file.has_source_info().then(|| crate::span::Span::start()));
+            .or_else(|| file.has_source_info().then(crate::span::Span::start));
     }
     Location {
         path: file.display_path.clone(),
