@@ -79,7 +79,8 @@ def main():
                             continue
                         failures += 1
                         print(f"{case.name}: {key}")
-    print(f"{compared} comparisons, {failures} unexplained differences")
+    print(f"{failures} unexplained differences from buf in {compared} comparisons")
+    print(f"parity: {compared - failures} passed, {failures} failed")
     sys.exit(1 if failures else 0)
 
 main()
