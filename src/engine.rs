@@ -756,6 +756,10 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         packages.entry(f.package.as_str()).or_default().1.push(i);
     }
     for (name, (o, n)) in &packages {
+        // Unchanged files of the package exist on both sides: it is not gone.
+        if old.unchanged_packages.contains(*name) {
+            continue;
+        }
         each!(
             check_package,
             PackagePair {

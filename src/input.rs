@@ -118,7 +118,7 @@ fn display(path: &Path) -> String {
 }
 
 /// Finds the input files and the roots to resolve names against.
-fn plan(
+pub(crate) fn plan(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
@@ -208,7 +208,21 @@ fn import_name(rel: &Path) -> Option<String> {
 /// Compiles one side. Well-known types come from protox's built-in copies,
 /// which win over any vendored `google/protobuf/*.proto`.
 pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, Error> {
-    let (roots, names) = plan(side, input, includes)?;
+    compile_only(side, input, includes, None)
+}
+
+/// Compiles one side, checking only the named input files when `only` is
+/// given (the others may still be compiled as their imports).
+pub(crate) fn compile_only(
+    side: Side,
+    input: &Input,
+    includes: &[PathBuf],
+    only: Option<&HashSet<String>>,
+) -> Result<Schema, Error> {
+    let (roots, mut names) = plan(side, input, includes)?;
+    if let Some(only) = only {
+        names.retain(|n| only.contains(n));
+    }
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
     let mut chain = ChainFileResolver::new();

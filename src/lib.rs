@@ -28,6 +28,7 @@ pub mod error;
 pub mod finding;
 mod hints;
 pub mod input;
+mod prune;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -52,6 +53,9 @@ pub struct Options {
     pub includes: Vec<PathBuf>,
     /// Count warnings as breaking.
     pub deny_warnings: bool,
+    /// Compile every file, even those unchanged on both sides (slower; the
+    /// result is the same unless an unchanged file has a semantic error).
+    pub full: bool,
 }
 
 impl Options {
@@ -137,14 +141,32 @@ impl Report {
 pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Error> {
     // A bad configuration is reported before any compiling.
     options.selection()?;
+    // Two directories: files unchanged on both sides are not compiled.
+    let pruned = if options.full {
+        None
+    } else {
+        prune::plan(old, new, &options.includes)?
+    };
+    let only = |side: Side| {
+        pruned.as_ref().map(|p| match side {
+            Side::Old => &p.old_compile,
+            Side::New => &p.new_compile,
+        })
+    };
     let (old_schema, new_schema) = std::thread::scope(|s| {
-        let o = s.spawn(|| input::compile(Side::Old, old, &options.includes));
-        let n = input::compile(Side::New, new, &options.includes);
+        let o = s.spawn(|| input::compile_only(Side::Old, old, &options.includes, only(Side::Old)));
+        let n = input::compile_only(Side::New, new, &options.includes, only(Side::New));
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
     let mut old_schema = old_schema?;
-    let new_schema = new_schema?;
+    let mut new_schema = new_schema?;
+    if let Some(p) = &pruned {
+        for schema in [&mut old_schema, &mut new_schema] {
+            schema.unchanged_files = p.unchanged.len();
+            schema.unchanged_packages = p.unchanged.iter().map(|(_, pkg)| pkg.clone()).collect();
+        }
+    }
     // Two single files are compared with each other whatever their names.
     if let (Input::File(_), Input::File(_)) = (old, new) {
         let o = old_schema
@@ -191,8 +213,8 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
         rule_set: selection.describe,
         deny_warnings: options.deny_warnings,
         notes: selection.notes,
-        old_files: old.target_files().count(),
-        new_files: new.target_files().count(),
+        old_files: old.input_files(),
+        new_files: new.input_files(),
         sources,
     })
 }

@@ -48,6 +48,10 @@ struct Cli {
     /// Count warnings as breaking (exit code 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// Compile every file, including those identical on both sides (by default they are
+    /// only parsed: they cannot change the result unless they have a semantic error).
+    #[arg(long)]
+    full: bool,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -249,6 +253,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         config,
         includes: cli.include.clone(),
         deny_warnings: cli.deny_warnings,
+        full: cli.full,
     };
     let old = protocheck::Input::from_path(Side::Old, old_path)?;
     let new = protocheck::Input::from_path(Side::New, new_path)?;

@@ -486,6 +486,10 @@ pub struct Schema {
     file_index: HashMap<String, usize>,
     message_index: HashMap<String, usize>,
     enum_index: HashMap<String, usize>,
+    /// Input files that are byte-identical on both sides, with identical
+    /// imports, and so were not compiled: their packages, and how many.
+    pub unchanged_packages: HashSet<String>,
+    pub unchanged_files: usize,
 }
 
 /// What the compiler knows about one file besides its descriptor.
@@ -513,6 +517,8 @@ impl Schema {
             file_index: HashMap::new(),
             message_index: HashMap::new(),
             enum_index: HashMap::new(),
+            unchanged_packages: HashSet::new(),
+            unchanged_files: 0,
         };
         for fd in files {
             schema.add_file(fd, targets, sources);
@@ -600,9 +606,15 @@ impl Schema {
         top.chain(nested)
     }
 
-    /// Whether any target file declares this package.
+    /// Whether any input file declares this package.
     pub fn has_package(&self, package: &str) -> bool {
-        self.target_files().any(|(_, f)| f.package == package)
+        self.unchanged_packages.contains(package)
+            || self.target_files().any(|(_, f)| f.package == package)
+    }
+
+    /// How many input files the side has, compiled or not.
+    pub fn input_files(&self) -> usize {
+        self.target_files().count() + self.unchanged_files
     }
 
     pub fn target_services(&self) -> impl Iterator<Item = (usize, &Service)> {

@@ -169,3 +169,71 @@ fn every_rule_has_a_fixture_that_fires_it() {
         }
     }
 }
+
+#[test]
+fn skipping_unchanged_files_changes_nothing() {
+    for case in cases() {
+        let old = case.join("old");
+        for new in new_trees(&case) {
+            for level in Level::ALL {
+                let run_with = |full: bool| {
+                    let options = Options {
+                        level: Some(level),
+                        full,
+                        ..Options::default()
+                    };
+                    let r = check_paths(&old, &new, &options).unwrap();
+                    (r.findings, r.old_files, r.new_files)
+                };
+                assert_eq!(
+                    run_with(false),
+                    run_with(true),
+                    "{} at {level}",
+                    new.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_changed_import_makes_unchanged_importers_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = |p: &str, s: &str| {
+        let p = tmp.path().join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, s).unwrap();
+    };
+    // order.proto is byte-identical on both sides, but the Money it uses
+    // changed from a message to an enum of the same name.
+    let order = "syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\nmessage Order {\n  Money total = 1;\n}\n";
+    w("old/shop/order.proto", order);
+    w("new/shop/order.proto", order);
+    w(
+        "old/shop/money.proto",
+        "syntax = \"proto3\";\npackage shop;\nmessage Money {\n  int64 units = 1;\n}\n",
+    );
+    w(
+        "new/shop/money.proto",
+        "syntax = \"proto3\";\npackage shop;\nenum Money {\n  MONEY_UNSPECIFIED = 0;\n}\n",
+    );
+    // An unrelated unchanged file keeps its package alive.
+    w(
+        "old/shop/other.proto",
+        "syntax = \"proto3\";\npackage shop;\nmessage Other {}\n",
+    );
+    w(
+        "new/shop/other.proto",
+        "syntax = \"proto3\";\npackage shop;\nmessage Other {}\n",
+    );
+    let options = Options {
+        level: Some(Level::Package),
+        ..Options::default()
+    };
+    let r = check_paths(tmp.path().join("old"), tmp.path().join("new"), &options).unwrap();
+    let rules: Vec<&str> = r.findings.iter().map(|f| f.rule).collect();
+    assert!(rules.contains(&"FIELD_SAME_TYPE"), "{rules:?}");
+    assert!(rules.contains(&"PACKAGE_MESSAGE_NO_DELETE"), "{rules:?}");
+    assert!(!rules.contains(&"PACKAGE_NO_DELETE"), "{rules:?}");
+    assert_eq!((r.old_files, r.new_files), (3, 3));
+}
