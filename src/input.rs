@@ -56,6 +56,10 @@ impl Input {
 /// text and path so findings and errors can show them.
 struct RootsResolver {
     roots: Vec<PathBuf>,
+    /// Hand large files to the compiler without their source info (see
+    /// [`LARGE_FILE`]); set when that happened.
+    strip_large: bool,
+    stripped: Arc<std::sync::atomic::AtomicBool>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
     failure: Arc<Mutex<Option<Error>>>,
     side: Side,
@@ -95,14 +99,30 @@ impl FileResolver for RootsResolver {
                     return Err(protox::Error::new(std::io::Error::other(msg)));
                 }
             };
-            lock(&self.seen).insert(
-                name.to_owned(),
-                FileSource {
-                    display_path: display(&path),
-                    text: Some(SourceText::new(text.as_str())),
-                },
-            );
-            return File::from_source(name, &text);
+            let mut source = FileSource {
+                display_path: display(&path),
+                text: Some(SourceText::new(text.as_str())),
+                source_info: None,
+            };
+            let file = if self.strip_large && text.len() > LARGE_FILE {
+                // Parse errors still come with their span: parse first.
+                let parsed = File::from_source(name, &text);
+                let mut fd = match &parsed {
+                    Ok(f) => f.file_descriptor_proto().clone(),
+                    Err(_) => {
+                        lock(&self.seen).insert(name.to_owned(), source);
+                        return parsed;
+                    }
+                };
+                source.source_info = fd.source_code_info.take();
+                self.stripped
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Ok(File::from_file_descriptor_proto(fd))
+            } else {
+                File::from_source(name, &text)
+            };
+            lock(&self.seen).insert(name.to_owned(), source);
+            return file;
         }
         Err(protox::Error::file_not_found(name))
     }
@@ -116,6 +136,13 @@ fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_owned()
 }
+
+/// Files larger than this are compiled without their source info and get it
+/// back afterwards: prost-reflect rewrites source paths for every option it
+/// resolves by scanning all of a file's locations, which is quadratic (about
+/// 2 s for googleapis' 4 MB compute.proto, 40 ms without). Options in such
+/// files are then located at their element.
+const LARGE_FILE: usize = 256 * 1024;
 
 /// Finds the input files and the roots to resolve names against.
 pub(crate) fn plan(
@@ -223,28 +250,48 @@ pub(crate) fn compile_only(
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
+    match compile_names(side, &roots, &names, true) {
+        // A compile error while a large file was given without its source
+        // info: compile again with it, for a diagnostic that points into it.
+        Err((_, true)) => compile_names(side, &roots, &names, false).map_err(|(e, _)| e),
+        other => other.map_err(|(e, _)| e),
+    }
+}
+
+/// Compiles `names`; on failure, also says whether a large file was given
+/// without its source info.
+fn compile_names(
+    side: Side,
+    roots: &[PathBuf],
+    names: &[String],
+    strip_large: bool,
+) -> Result<Schema, (Error, bool)> {
+    let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(RootsResolver {
-        roots,
+        roots: roots.to_vec(),
+        strip_large,
+        stripped: stripped.clone(),
         seen: seen.clone(),
         failure: failure.clone(),
         side,
     });
     let mut compiler = protox::Compiler::with_file_resolver(chain);
     compiler.include_imports(true).include_source_info(true);
-    for name in &names {
+    for name in names {
         if let Err(err) = compiler.open_file(name) {
+            let was_stripped = stripped.load(std::sync::atomic::Ordering::Relaxed);
             if let Some(e) = lock(&failure).take() {
-                return Err(e);
+                return Err((e, false));
             }
-            return Err(compile_error(side, &err, &lock(&seen)).into());
+            return Err((compile_error(side, &err, &lock(&seen)).into(), was_stripped));
         }
     }
     let fds = compiler.file_descriptor_set();
-    let targets: HashSet<String> = names.into_iter().collect();
+    let targets: HashSet<String> = names.iter().cloned().collect();
     let sources = std::mem::take(&mut *lock(&seen));
     Ok(Schema::from_descriptors(side, fds.file, &targets, &sources))
 }

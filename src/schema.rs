@@ -497,6 +497,8 @@ pub struct Schema {
 pub struct FileSource {
     pub display_path: String,
     pub text: Option<SourceText>,
+    /// Source info kept aside when the file was compiled without it.
+    pub source_info: Option<SourceCodeInfo>,
 }
 
 impl Schema {
@@ -653,7 +655,10 @@ impl Schema {
             extensions: Vec::new(),
             options: fd.options.take(),
             source: source.and_then(|s| s.text.clone()),
-            source_info: fd.source_code_info.take(),
+            source_info: fd
+                .source_code_info
+                .take()
+                .or_else(|| source.and_then(|s| s.source_info.clone())),
             locations: OnceLock::new(),
         };
         let cx = FileCx {

@@ -472,3 +472,46 @@ fn rules_lists_every_rule_and_explain_prints_its_doc() {
     assert_eq!(code, 2);
     assert!(err.contains("deprecated"), "{err}");
 }
+
+/// A schema over the size at which files are compiled without source info.
+fn large_schema(last_field: &str) -> String {
+    let mut s = String::from("syntax = \"proto3\";\npackage big;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { string note = 50001; }\n");
+    for i in 0..3000 {
+        s.push_str(&format!(
+            "message M{i} {{\n  string name = 1 [(note) = \"n{i}\", deprecated = false];\n  int64 value = 2;\n}}\n"
+        ));
+    }
+    s.push_str(&format!("message Last {{\n  {last_field}\n}}\n"));
+    assert!(s.len() > 256 * 1024);
+    s
+}
+
+#[test]
+fn large_files_keep_exact_locations_and_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    write(t, "old/big.proto", &large_schema("float total = 3;"));
+    write(t, "new/big.proto", &large_schema("int64 total = 3;"));
+    let p = |s: &str| t.join(s).to_str().unwrap().to_owned();
+    let (code, out, err) = run(&[&p("old"), &p("new"), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "FIELD_SAME_TYPE");
+    let line = large_schema("").lines().count() as u64 - 1;
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(line), Some(3))
+    );
+    assert_eq!(f["old_text"], "float total = 3;");
+
+    write(t, "new/big.proto", &large_schema("Missing total = 3;"));
+    let (code, _, err) = run(&[&p("old"), &p("new")]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "big.proto:{line}:3: name 'Missing' is not defined"
+        )),
+        "{err}"
+    );
+}
