@@ -239,6 +239,38 @@ fn explain(id: &str) -> ExitCode {
     emit(&s)
 }
 
+/// A spinner that shows itself only once a run has taken a second.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(enabled: bool, message: &'static str) -> Progress {
+        if !enabled {
+            return Progress(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     let (Some(old_path), Some(new_path)) = (&cli.old, &cli.new) else {
         unreachable!("clap requires OLD and NEW without a subcommand");
@@ -257,7 +289,15 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     };
     let old = protocheck::Input::from_path(Side::Old, old_path)?;
     let new = protocheck::Input::from_path(Side::New, new_path)?;
-    let rep = protocheck::check(&old, &new, &options)?;
+    // A spinner on stderr if the check takes more than a second, on a
+    // terminal, for human output only.
+    let progress = Progress::start(
+        matches!(cli.format, Format::Text) && std::io::stderr().is_terminal(),
+        "comparing the schemas",
+    );
+    let rep = protocheck::check(&old, &new, &options);
+    progress.finish();
+    let rep = rep?;
     for note in &rep.notes {
         eprintln!("note: {note}");
     }
