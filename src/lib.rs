@@ -20,6 +20,9 @@
 //! assert_eq!(rules, ["FIELD_SAME_TYPE", "FIELD_SAME_JSON_NAME", "FIELD_SAME_NAME"]);
 //! ```
 
+// Input must never make the library panic: no unwrap/expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 use std::path::{Path, PathBuf};
 
 pub mod config;
