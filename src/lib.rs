@@ -21,7 +21,10 @@
 //! ```
 
 // Input must never make the library panic: no unwrap/expect outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -165,6 +168,8 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     let mut old_schema = old_schema?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {
+        prune::check_duplicates(&old_schema, p)?;
+        prune::check_duplicates(&new_schema, p)?;
         for schema in [&mut old_schema, &mut new_schema] {
             schema.unchanged_files = p.unchanged.len();
             schema.unchanged_packages = p.unchanged.iter().map(|(_, pkg)| pkg.clone()).collect();

@@ -8,16 +8,18 @@
 //! on the other side (it would be there on both sides). Such files are parsed
 //! (to learn their imports and package, and to report syntax errors) but not
 //! compiled; only their packages and their number are kept, for the
-//! package-level rules and the summary.
+//! package-level rules and the summary, and the names they define: a changed
+//! file that defines one of those again is an error the compiler would have
+//! reported ([`check_duplicates`]).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::Error;
+use crate::error::{CompileError, Error};
 use crate::input::{self, Input};
-use crate::schema::Side;
+use crate::schema::{Schema, Side};
 
 /// Which input files each side must compile.
 #[derive(Debug, Default)]
@@ -26,11 +28,14 @@ pub(crate) struct Pruned {
     pub new_compile: HashSet<String>,
     /// Unchanged files: (import name, package).
     pub unchanged: Vec<(String, String)>,
+    /// Fully-qualified names defined by unchanged files, and where.
+    pub unchanged_names: HashMap<String, String>,
 }
 
 struct Parsed {
     imports: Vec<String>,
     package: String,
+    names: Vec<String>,
 }
 
 /// Both sides are directories: decides what to compile. `None` for other inputs.
@@ -78,11 +83,17 @@ pub(crate) fn plan(
         }
     }
 
-    let mut unchanged: Vec<(String, String)> = identical
-        .iter()
-        .filter(|(name, _)| !dirty.contains(*name))
-        .map(|(name, p)| ((*name).to_owned(), p.package.clone()))
-        .collect();
+    let mut unchanged: Vec<(String, String)> = Vec::new();
+    let mut unchanged_names = HashMap::new();
+    for (name, p) in &identical {
+        if dirty.contains(*name) {
+            continue;
+        }
+        unchanged.push(((*name).to_owned(), p.package.clone()));
+        for n in &p.names {
+            unchanged_names.insert(n.clone(), (*name).to_owned());
+        }
+    }
     unchanged.sort();
     let keep = |names: &[String]| -> HashSet<String> {
         names
@@ -95,6 +106,7 @@ pub(crate) fn plan(
         old_compile: keep(&old_names),
         new_compile: keep(&new_names),
         unchanged,
+        unchanged_names,
     }))
 }
 
@@ -109,8 +121,99 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     }
     let text = String::from_utf8(a).ok()?;
     let fd = protox_parse::parse(name, &text).ok()?;
+    let mut names = Vec::new();
+    let prefix = if fd.package().is_empty() {
+        String::new()
+    } else {
+        format!("{}.", fd.package())
+    };
+    collect_names(&prefix, &fd.message_type, &mut names);
+    for e in &fd.enum_type {
+        names.push(format!("{prefix}{}", e.name()));
+    }
+    for s in &fd.service {
+        names.push(format!("{prefix}{}", s.name()));
+    }
+    for x in &fd.extension {
+        names.push(format!("{prefix}{}", x.name()));
+    }
     Some(Parsed {
         package: fd.package().to_owned(),
         imports: fd.dependency,
+        names,
     })
+}
+
+fn collect_names(prefix: &str, messages: &[prost_types::DescriptorProto], out: &mut Vec<String>) {
+    for m in messages {
+        let full = format!("{prefix}{}", m.name());
+        for e in &m.enum_type {
+            out.push(format!("{full}.{}", e.name()));
+        }
+        for x in &m.extension {
+            out.push(format!("{full}.{}", x.name()));
+        }
+        collect_names(&format!("{full}."), &m.nested_type, out);
+        out.push(full);
+    }
+}
+
+/// A changed file that defines a name an unchanged file defines too: the
+/// error a full compile would report.
+pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), Error> {
+    let defined = schema
+        .target_messages()
+        .map(|(_, m)| (m.file, m.full_name.as_str(), m.path.as_slice()))
+        .chain(
+            schema
+                .target_enums()
+                .map(|(_, e)| (e.file, e.full_name.as_str(), e.path.as_slice())),
+        )
+        .chain(
+            schema
+                .target_services()
+                .map(|(_, s)| (s.file, s.full_name.as_str(), s.path.as_slice())),
+        )
+        .chain(
+            schema
+                .target_extensions()
+                .map(|(f, x)| (f, x.full_name.as_str(), x.path.as_slice())),
+        );
+    for (file, name, path) in defined {
+        let Some(other) = pruned.unchanged_names.get(name) else {
+            continue;
+        };
+        let f = &schema.files[file];
+        let mut name_path = path.to_vec();
+        name_path.push(1);
+        let span = f.span(&name_path).or_else(|| f.span(path));
+        let message = format!("name '{name}' is already defined in '{other}'");
+        return Err(CompileError {
+            side: schema.side,
+            location: match span {
+                Some(s) => format!("{}:{}:{}: ", f.display_path, s.line, s.column),
+                None => format!("{}: ", f.display_path),
+            },
+            message,
+            path: Some(f.display_path.clone()),
+            line: span.map(|s| s.line),
+            column: span.map(|s| s.column),
+            source_code: f.source.as_ref().map(|t| {
+                miette::NamedSource::new(f.display_path.clone(), t.text().clone())
+                    .with_language("protobuf")
+            }),
+            labels: span
+                .map(|s| {
+                    vec![miette::LabeledSpan::new(
+                        Some("defined again here".to_owned()),
+                        s.offset,
+                        s.len,
+                    )]
+                })
+                .unwrap_or_default(),
+            help: None,
+        }
+        .into());
+    }
+    Ok(())
 }

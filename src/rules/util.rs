@@ -271,76 +271,67 @@ pub fn structurally_identical(
     b: &str,
     json: bool,
 ) -> Result<(), String> {
-    let mut assumed = std::collections::HashSet::new();
-    same_shape(old, new, a, b, json, &mut assumed)
-}
-
-fn same_shape<'s>(
-    old: &'s Schema,
-    new: &'s Schema,
-    a: &'s str,
-    b: &'s str,
-    json: bool,
-    assumed: &mut std::collections::HashSet<(&'s str, &'s str)>,
-) -> Result<(), String> {
-    // Recursive types: a pair already under comparison is assumed alike.
-    if !assumed.insert((a, b)) {
-        return Ok(());
-    }
-    let (Some(ma), Some(mb)) = (old.message(a), new.message(b)) else {
-        return Err(format!("\"{a}\" or \"{b}\" is not defined"));
-    };
-    if ma.fields.len() != mb.fields.len() {
-        return Err(format!(
-            "\"{a}\" has {} fields and \"{b}\" has {}",
-            ma.fields.len(),
-            mb.fields.len()
-        ));
-    }
-    for fa in &ma.fields {
-        let Some(fb) = mb.field(fa.number) else {
-            return Err(format!(
-                "field {} of \"{a}\" is missing from \"{b}\"",
-                fa.number
-            ));
+    // A work list, not recursion: type chains can be long. A pair already
+    // compared (or under comparison, for recursive types) is assumed alike.
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut todo = vec![(a, b)];
+    while let Some((a, b)) = todo.pop() {
+        if !seen.insert((a, b)) {
+            continue;
+        }
+        let (Some(ma), Some(mb)) = (old.message(a), new.message(b)) else {
+            return Err(format!("\"{a}\" or \"{b}\" is not defined"));
         };
-        let repeated = |c: Cardinality| matches!(c, Cardinality::Repeated | Cardinality::Map);
-        if fa.kind != fb.kind || repeated(fa.cardinality) != repeated(fb.cardinality) {
+        if ma.fields.len() != mb.fields.len() {
             return Err(format!(
-                "field {} is {} in \"{a}\" but {} in \"{b}\"",
-                fa.number,
-                type_words(fa),
-                type_words(fb)
+                "\"{a}\" has {} fields and \"{b}\" has {}",
+                ma.fields.len(),
+                mb.fields.len()
             ));
         }
-        if json && (fa.name != fb.name || fa.json_name != fb.json_name) {
-            return Err(format!(
-                "field {} is named \"{}\" in \"{a}\" but \"{}\" in \"{b}\"",
-                fa.number, fa.name, fb.name
-            ));
-        }
-        match (fa.kind, &fa.type_name, &fb.type_name) {
-            (Kind::Message | Kind::Group, Some(ta), Some(tb)) => {
-                same_shape(old, new, ta, tb, json, assumed)?;
+        for fa in &ma.fields {
+            let Some(fb) = mb.field(fa.number) else {
+                return Err(format!(
+                    "field {} of \"{a}\" is missing from \"{b}\"",
+                    fa.number
+                ));
+            };
+            let repeated = |c: Cardinality| matches!(c, Cardinality::Repeated | Cardinality::Map);
+            if fa.kind != fb.kind || repeated(fa.cardinality) != repeated(fb.cardinality) {
+                return Err(format!(
+                    "field {} is {} in \"{a}\" but {} in \"{b}\"",
+                    fa.number,
+                    type_words(fa),
+                    type_words(fb)
+                ));
             }
-            (Kind::Enum, Some(ta), Some(tb)) => {
-                let (Some(ea), Some(eb)) = (old.enum_(ta), new.enum_(tb)) else {
-                    return Err(format!("enum \"{ta}\" or \"{tb}\" is not defined"));
-                };
-                for v in &ea.values {
-                    let kept = eb
-                        .values
-                        .iter()
-                        .any(|w| w.number == v.number && (!json || w.name == v.name));
-                    if !kept {
-                        return Err(format!(
-                            "enum value {} \"{}\" of \"{ta}\" is missing from \"{tb}\"",
-                            v.number, v.name
-                        ));
+            if json && (fa.name != fb.name || fa.json_name != fb.json_name) {
+                return Err(format!(
+                    "field {} is named \"{}\" in \"{a}\" but \"{}\" in \"{b}\"",
+                    fa.number, fa.name, fb.name
+                ));
+            }
+            match (fa.kind, &fa.type_name, &fb.type_name) {
+                (Kind::Message | Kind::Group, Some(ta), Some(tb)) => todo.push((ta, tb)),
+                (Kind::Enum, Some(ta), Some(tb)) => {
+                    let (Some(ea), Some(eb)) = (old.enum_(ta), new.enum_(tb)) else {
+                        return Err(format!("enum \"{ta}\" or \"{tb}\" is not defined"));
+                    };
+                    for v in &ea.values {
+                        let kept = eb
+                            .values
+                            .iter()
+                            .any(|w| w.number == v.number && (!json || w.name == v.name));
+                        if !kept {
+                            return Err(format!(
+                                "enum value {} \"{}\" of \"{ta}\" is missing from \"{tb}\"",
+                                v.number, v.name
+                            ));
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
     Ok(())
