@@ -1,5 +1,4 @@
-use crate::engine::{Cx, FieldPair, Part};
-use crate::finding::Severity;
+use crate::engine::{Cx, FieldPair};
 use crate::rules::util;
 use crate::schema::Kind;
 
@@ -33,68 +32,13 @@ rule! {
     }
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
-            let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let mut differs = None;
-            let compatible = match (old.kind, new.kind) {
-                (Kind::Enum, Kind::Enum) => {
-                    old.type_name == new.type_name
-                        || util::enum_is_compatible_subset(cx.old, cx.new, old, new)
-                }
-                (Kind::Message, Kind::Message) | (Kind::Group, Kind::Group) => {
-                    if old.type_name == new.type_name {
-                        true
-                    } else if let (Some(a), Some(b)) = (&old.type_name, &new.type_name) {
-                        // Beyond buf: a renamed or moved type with the same
-                        // shape reads the same bytes (buf #2318, #609, #2167).
-                        match util::structurally_identical(cx.old, cx.new, a, b, true) {
-                            Ok(()) => {
-                                cx.report(
-                                    p.at(Part::Type),
-                                    format!(
-                                        "{} changed type from {} to {}, which has the same fields, names and JSON names (recursively): accepted",
-                                        p.describe(),
-                                        util::type_words(old),
-                                        util::type_words(new)
-                                    ),
-                                )
-                                .severity(Severity::Info)
-                                .help("nothing to do here; --level file and package still report FIELD_SAME_TYPE, because generated code changes");
-                                true
-                            }
-                            Err(why) => {
-                                differs = Some(why);
-                                false
-                            }
-                        }
-                    } else {
-                        false
-                    }
-                }
-                (a, b) if a == b => true,
-                (a, b) => group(a).is_some() && group(a) == group(b),
-            };
-            if compatible {
-                return;
-            }
-            let msg = format!(
-                "{} changed type from {} to {}: {}",
-                p.describe(),
-                util::type_words(old),
-                util::type_words(new),
-                util::json_change_consequence(old, new)
-                    .unwrap_or_else(|| util::type_change_consequence(old, new))
-            );
-            let msg = match differs {
-                Some(why) => format!("{msg} ({why})"),
-                None => msg,
-            };
-            let help = util::new_number_help(p);
-            let f = cx.report(p.at(Part::Type), msg);
-            if let Some(h) = help {
-                f.help(h);
-            }
+            util::check_wire_type(cx, p, true, compatible);
         }
     }
+}
+
+fn compatible(a: Kind, b: Kind) -> bool {
+    group(a).is_some() && group(a) == group(b)
 }
 
 fn group(k: Kind) -> Option<u8> {

@@ -260,6 +260,83 @@ pub fn quoted(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// The check shared by FIELD_WIRE_COMPATIBLE_TYPE and
+/// FIELD_WIRE_JSON_COMPATIBLE_TYPE. `scalars_compatible` says which kinds read
+/// each other's values; enums may be renamed if their short name stays and
+/// every old value survives; message types may be renamed or moved if they
+/// are structurally identical (then an info says why; beyond buf, see buf
+/// #2318, #609, #2167). With `json`, names count in that comparison.
+pub fn check_wire_type(
+    cx: &mut Cx,
+    p: &FieldPair,
+    json: bool,
+    scalars_compatible: fn(Kind, Kind) -> bool,
+) {
+    let (Some(old), Some(new)) = (p.old, p.new) else {
+        return;
+    };
+    let mut differs = None;
+    let compatible = match (old.kind, new.kind) {
+        (Kind::Enum, Kind::Enum) => {
+            old.type_name == new.type_name || enum_is_compatible_subset(cx.old, cx.new, old, new)
+        }
+        (Kind::Message, Kind::Message) | (Kind::Group, Kind::Group) => {
+            match (&old.type_name, &new.type_name) {
+                (a, b) if a == b => true,
+                (Some(a), Some(b)) => match structurally_identical(cx.old, cx.new, a, b, json) {
+                    Ok(()) => {
+                        let same = if json {
+                            "has the same fields, names and JSON names (recursively)"
+                        } else {
+                            "is wire-identical (same numbers and types, recursively)"
+                        };
+                        cx.report(
+                            p.at(Part::Type),
+                            format!(
+                                "{} changed type from {} to {}, which {same}: accepted",
+                                p.describe(),
+                                type_words(old),
+                                type_words(new)
+                            ),
+                        )
+                        .severity(crate::finding::Severity::Info)
+                        .help("nothing to do here; --level file and package still report FIELD_SAME_TYPE, because generated code changes");
+                        true
+                    }
+                    Err(why) => {
+                        differs = Some(why);
+                        false
+                    }
+                },
+                _ => false,
+            }
+        }
+        (a, b) => a == b || scalars_compatible(a, b),
+    };
+    if compatible {
+        return;
+    }
+    let consequence = if json {
+        json_change_consequence(old, new).unwrap_or_else(|| type_change_consequence(old, new))
+    } else {
+        type_change_consequence(old, new)
+    };
+    let mut msg = format!(
+        "{} changed type from {} to {}: {consequence}",
+        p.describe(),
+        type_words(old),
+        type_words(new),
+    );
+    if let Some(why) = differs {
+        msg = format!("{msg} ({why})");
+    }
+    let help = new_number_help(p);
+    let f = cx.report(p.at(Part::Type), msg);
+    if let Some(h) = help {
+        f.help(h);
+    }
+}
+
 /// Whether two message types read the same bytes the same way: the same field
 /// numbers, each with the same kind and the same repeated-ness, enums keeping
 /// every old number, nested messages alike recursively. With `json`, names and
