@@ -261,3 +261,18 @@ fn snapshot_errors_exit_2() {
         "{err}"
     );
 }
+
+/// The build-script example's committed snapshot is what `protocheck snapshot`
+/// writes for its proto/ today (so the example builds, and CI's edit of it
+/// is what breaks).
+#[test]
+fn the_example_snapshot_is_current() {
+    let dir = Path::new("examples/build-script");
+    let compiled =
+        input::compile_descriptors(Side::New, &Input::Dir(dir.join("proto")), &[]).unwrap();
+    let committed = std::fs::read(dir.join("proto.lock.binpb")).unwrap();
+    assert!(
+        snapshot::encode(&compiled) == committed,
+        "refresh it: (cd examples/build-script && protocheck snapshot proto -o proto.lock.binpb)"
+    );
+}
