@@ -34,7 +34,7 @@ struct Cli {
     /// The old schema: a .proto file, or a directory of them (import names are relative to it),
     /// or `git:REF:PATH` to read PATH at a git revision (`git:REF` alone takes NEW's path).
     old: Option<PathBuf>,
-    /// The new schema: a .proto file or a directory.
+    /// The new schema: a .proto file, a directory, or `git:REF:PATH`.
     new: Option<PathBuf>,
     /// Checks NEW (default: the current directory) against this old schema instead of OLD:
     /// `git:REF` for the same path at a git revision (branch, tag, commit, HEAD~1, origin/main),
@@ -344,7 +344,14 @@ fn link_base(cli: &Cli) -> Option<String> {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
-    let (old_args, new_path) = inputs(cli);
+    let (old_args, new_arg) = inputs(cli);
+    let new = input(Side::New, &new_arg, None)?;
+    // Where NEW is in the working tree: configuration is looked for from
+    // there, and `git:REF` alone takes this path.
+    let new_path = match &new {
+        Input::Git(g) => g.repo.join(&g.path),
+        _ => new_arg.clone(),
+    };
     let config = match (&cli.config, cli.no_config) {
         (_, true) => None,
         (Some(path), _) => Some(Config::load(path)?),
@@ -356,7 +363,6 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         includes: cli.include.clone(),
         deny_warnings: cli.deny_warnings,
     };
-    let new = Input::from_path(Side::New, &new_path)?;
     let olds = old_args
         .iter()
         .map(|a| input(Side::Old, a, Some(&new_path)))

@@ -550,3 +550,42 @@ fn new_defaults_to_the_current_directory() {
     assert_eq!(code, 1);
     assert!(out.starts_with("a.proto:3:3: FIELD_SAME_TYPE"), "{out}");
 }
+
+#[test]
+fn two_revisions_compare_with_each_other() {
+    let r = repo();
+    // v1.0.0 → v1.1.0: the vendored type was renamed (file level: a type
+    // change; wire level: wire-identical, accepted) and a field was added.
+    let (code, out, err) = protocheck(
+        &r.dir,
+        &[
+            "git:v1.0.0:proto",
+            "git:v1.1.0:proto",
+            "-I",
+            "third_party",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rules(&doc), ["FIELD_SAME_TYPE"]);
+    assert_eq!(doc["findings"][0]["path"], "v1.1.0:proto/shop/order.proto");
+    assert_eq!(
+        doc["findings"][0]["old_path"],
+        "v1.0.0:proto/shop/order.proto"
+    );
+    let (code, _, err) = protocheck(
+        &r.dir,
+        &[
+            "git:v1.1.0:proto",
+            "--against",
+            "git:v1.0.0",
+            "-I",
+            "third_party",
+            "--level",
+            "wire",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
