@@ -152,9 +152,12 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
 }
 
 /// The SARIF level of a severity.
@@ -201,22 +204,34 @@ pub fn path_uri(path: &str) -> String {
     }
 }
 
+/// A place as SARIF has it. A finding about a whole file (a deleted one) has
+/// no line of its own: it gets the file's first line, as GitHub code scanning
+/// requires a `region.startLine`.
 fn physical(loc: &Location) -> PhysicalLocation {
+    let region = match loc.span {
+        Some(s) => Region {
+            start_line: s.line,
+            start_column: Some(s.column),
+            end_line: Some(s.end_line),
+            // SARIF's end column is exclusive, as ours.
+            end_column: Some(if s.end_line == s.line {
+                s.end_column.max(s.column)
+            } else {
+                s.end_column
+            }),
+        },
+        None => Region {
+            start_line: 1,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        },
+    };
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: path_uri(&loc.path),
         },
-        region: loc.span.map(|s| Region {
-            start_line: s.line,
-            start_column: s.column,
-            end_line: s.end_line,
-            // SARIF's end column is exclusive, as ours.
-            end_column: if s.end_line == s.line {
-                s.end_column.max(s.column)
-            } else {
-                s.end_column
-            },
-        }),
+        region: Some(region),
     }
 }
 
