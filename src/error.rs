@@ -41,6 +41,17 @@ pub enum Error {
     #[diagnostic(code(protocheck::input::not_utf8))]
     NotUtf8 { side: Side, path: PathBuf },
 
+    #[error("{side} snapshot \"{}\" is not a descriptor set: {message}", path.display())]
+    #[diagnostic(
+        code(protocheck::input::bad_snapshot),
+        help("write snapshots with `protocheck snapshot INPUT -o FILE`")
+    )]
+    BadSnapshot {
+        side: Side,
+        path: PathBuf,
+        message: String,
+    },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Compile(Box<CompileError>),
@@ -48,6 +59,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(Box<crate::config::ConfigError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Git(Box<crate::git::GitError>),
 }
 
 impl From<crate::config::ConfigError> for Error {
@@ -91,8 +106,10 @@ impl Error {
             | Error::Read { side, .. }
             | Error::NotProto { side, .. }
             | Error::NoProtoFiles { side, .. }
-            | Error::NotUtf8 { side, .. } => Some(*side),
+            | Error::NotUtf8 { side, .. }
+            | Error::BadSnapshot { side, .. } => Some(*side),
             Error::Compile(c) => Some(c.side),
+            Error::Git(g) => Some(g.side()),
             Error::MissingInclude { .. } | Error::Config(_) => None,
         }
     }

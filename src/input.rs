@@ -19,6 +19,8 @@ pub enum Input {
     File(PathBuf),
     /// A directory: every `.proto` file beneath it is an input, named relative to it.
     Dir(PathBuf),
+    /// A file or directory at a git revision (`git:REF:PATH`).
+    Git(crate::git::GitInput),
 }
 
 impl Input {
@@ -45,9 +47,31 @@ impl Input {
         }
     }
 
+    /// Classifies an argument: `git:REF:PATH` (or `git:REF`, taking the path
+    /// of `new` for `--against git:REF`) is read from git, anything else is a path.
+    pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, Error> {
+        if arg.starts_with("git:") {
+            Ok(Input::Git(crate::git::GitInput::parse(side, arg, new)?))
+        } else {
+            Input::from_path(side, arg)
+        }
+    }
+
+    /// The path as given; for a git input, the path inside the repository.
     pub fn path(&self) -> &Path {
         match self {
             Input::File(p) | Input::Dir(p) => p,
+            Input::Git(g) => Path::new(&g.path),
+        }
+    }
+
+    /// Whether this is one `.proto` file (two single files pair whatever
+    /// their names).
+    pub fn is_single_file(&self) -> bool {
+        match self {
+            Input::File(_) => true,
+            Input::Dir(_) => false,
+            Input::Git(g) => !g.is_dir,
         }
     }
 }
@@ -128,11 +152,11 @@ impl FileResolver for RootsResolver {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn display(path: &Path) -> String {
+pub(crate) fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_owned()
 }
@@ -178,6 +202,7 @@ pub(crate) fn plan(
             roots.extend(includes.iter().cloned());
             Ok((roots, vec![name]))
         }
+        Input::Git(_) => unreachable!("git inputs are planned by crate::git"),
         Input::Dir(dir) => {
             let mut names = Vec::new();
             for entry in walkdir::WalkDir::new(dir).follow_links(true) {
@@ -246,54 +271,105 @@ pub(crate) fn compile_only(
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
 ) -> Result<Schema, Error> {
+    let c = compile_descriptors_only(side, input, includes, only)?;
+    Ok(Schema::from_descriptors(
+        side, c.files, &c.targets, &c.sources,
+    ))
+}
+
+/// What compiling one side gives before it becomes a [`Schema`]: the
+/// descriptors (with source info, imports first), which of them were inputs,
+/// and each file's path and text.
+#[derive(Debug)]
+pub struct Compiled {
+    pub files: Vec<prost_types::FileDescriptorProto>,
+    pub targets: HashSet<String>,
+    pub sources: HashMap<String, FileSource>,
+}
+
+/// Compiles one side to descriptors.
+pub fn compile_descriptors(
+    side: Side,
+    input: &Input,
+    includes: &[PathBuf],
+) -> Result<Compiled, Error> {
+    compile_descriptors_only(side, input, includes, None)
+}
+
+fn compile_descriptors_only(
+    side: Side,
+    input: &Input,
+    includes: &[PathBuf],
+    only: Option<&HashSet<String>>,
+) -> Result<Compiled, Error> {
+    if let Input::Git(g) = input {
+        return crate::git::compile_descriptors(side, g, includes);
+    }
     let (roots, mut names) = plan(side, input, includes)?;
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
-    match compile_names(side, &roots, &names, true) {
+    match compile_roots(side, &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
-        Err((_, true)) => compile_names(side, &roots, &names, false).map_err(|(e, _)| e),
+        Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }
 }
 
-/// Compiles `names`; on failure, also says whether a large file was given
-/// without its source info.
-fn compile_names(
+/// Compiles `names` from `roots`; on failure, also says whether a large file
+/// was given without its source info.
+fn compile_roots(
     side: Side,
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
-) -> Result<Schema, (Error, bool)> {
+) -> Result<Compiled, (Error, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
-    let mut chain = ChainFileResolver::new();
-    chain.add(GoogleFileResolver::new());
-    chain.add(RootsResolver {
+    let resolver = RootsResolver {
         roots: roots.to_vec(),
         strip_large,
         stripped: stripped.clone(),
         seen: seen.clone(),
         failure: failure.clone(),
         side,
-    });
+    };
+    run_compiler(side, resolver, names.to_vec(), seen, failure)
+        .map_err(|e| (e, stripped.load(std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// Compiles `names` through `resolver`, which records each file it opens in
+/// `seen` and the first error of its own in `failure`.
+pub(crate) fn run_compiler(
+    side: Side,
+    resolver: impl FileResolver + 'static,
+    names: Vec<String>,
+    seen: Arc<Mutex<HashMap<String, FileSource>>>,
+    failure: Arc<Mutex<Option<Error>>>,
+) -> Result<Compiled, Error> {
+    let mut chain = ChainFileResolver::new();
+    chain.add(GoogleFileResolver::new());
+    chain.add(resolver);
     let mut compiler = protox::Compiler::with_file_resolver(chain);
     compiler.include_imports(true).include_source_info(true);
-    for name in names {
+    for name in &names {
         if let Err(err) = compiler.open_file(name) {
-            let was_stripped = stripped.load(std::sync::atomic::Ordering::Relaxed);
             if let Some(e) = lock(&failure).take() {
-                return Err((e, false));
+                return Err(e);
             }
-            return Err((compile_error(side, &err, &lock(&seen)).into(), was_stripped));
+            return Err(compile_error(side, &err, &lock(&seen)).into());
         }
     }
     let fds = compiler.file_descriptor_set();
-    let targets: HashSet<String> = names.iter().cloned().collect();
+    let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
-    Ok(Schema::from_descriptors(side, fds.file, &targets, &sources))
+    Ok(Compiled {
+        files: fds.file,
+        targets,
+        sources,
+    })
 }
 
 /// Re-wraps a protox error so that it names the file on disk, the side, and

@@ -32,12 +32,14 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod git;
 mod hints;
 pub mod input;
 mod prune;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod snapshot;
 pub mod span;
 
 pub use config::{Config, Selection};
@@ -175,8 +177,13 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             schema.unchanged_packages = p.unchanged.iter().map(|(_, pkg)| pkg.clone()).collect();
         }
     }
-    // Two single files are compared with each other whatever their names.
-    if let (Input::File(_), Input::File(_)) = (old, new) {
+    pair_single_files(old, new, &mut old_schema, &new_schema);
+    check_schemas(&old_schema, &new_schema, options)
+}
+
+/// Two single files are compared with each other whatever their names.
+fn pair_single_files(old: &Input, new: &Input, old_schema: &mut Schema, new_schema: &Schema) {
+    if old.is_single_file() && new.is_single_file() {
         let o = old_schema
             .target_files()
             .next()
@@ -189,7 +196,31 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             old_schema.rename_file(&o, &n);
         }
     }
-    check_schemas(&old_schema, &new_schema, options)
+}
+
+/// Checks NEW against several old versions (every release tag, say),
+/// compiling NEW once: one report per old input, in order.
+pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<Report>, Error> {
+    options.selection()?;
+    let (old_schemas, new_schema) = std::thread::scope(|s| {
+        let o = s.spawn(|| {
+            olds.iter()
+                .map(|old| input::compile(Side::Old, old, &options.includes))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let n = input::compile(Side::New, new, &options.includes);
+        let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (o, n)
+    });
+    let old_schemas = old_schemas?;
+    let new_schema = new_schema?;
+    olds.iter()
+        .zip(old_schemas)
+        .map(|(old, mut old_schema)| {
+            pair_single_files(old, new, &mut old_schema, &new_schema);
+            check_schemas(&old_schema, &new_schema, options)
+        })
+        .collect()
 }
 
 /// [`check`] with inputs given as paths (a `.proto` file or a directory each).

@@ -5,11 +5,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use protocheck::report::markdown::MarkdownOptions;
 use protocheck::report::text::{write_text, TextOptions};
+use protocheck::report::{self, Pair};
 use protocheck::rules::{self, Level};
-use protocheck::{report, Config, Options, Side};
+use protocheck::{Config, Input, Options, Report, Side};
 
 /// Tells you, before you merge, whether a change to your .proto files is safe
 /// for the data and clients already in production.
@@ -19,18 +21,27 @@ use protocheck::{report, Config, Options, Side};
     version,
     about,
     long_about = None,
+    override_usage = "protocheck [OPTIONS] <OLD> <NEW>\n       \
+                      protocheck [OPTIONS] [NEW] --against <OLD>...\n       \
+                      protocheck snapshot [OPTIONS] <INPUT> -o <FILE>\n       \
+                      protocheck rules|explain ...",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The old schema: a .proto file, or a directory of them (import names are relative to it).
-    #[arg(required = true)]
+    /// The old schema: a .proto file, or a directory of them (import names are relative to it),
+    /// or `git:REF:PATH` to read PATH at a git revision (`git:REF` alone takes NEW's path).
     old: Option<PathBuf>,
-    /// The new schema: a .proto file or a directory.
-    #[arg(required = true)]
+    /// The new schema: a .proto file, a directory, or `git:REF:PATH`.
     new: Option<PathBuf>,
+    /// Checks NEW (default: the current directory) against this old schema instead of OLD:
+    /// `git:REF` for the same path at a git revision (branch, tag, commit, HEAD~1, origin/main),
+    /// `git:REF:PATH`, or a path. Repeat it to check against several versions; each pair is
+    /// reported.
+    #[arg(long, value_name = "OLD")]
+    against: Vec<PathBuf>,
     /// Adds an import root for both sides (repeatable).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
@@ -58,6 +69,10 @@ struct Cli {
     /// When to colour text output (NO_COLOR is honoured under auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Prefix of file links in markdown output (`<URL>/<path>#L<line>`). By default taken from
+    /// GitHub Actions or GitLab CI variables; else links are relative paths.
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,6 +88,18 @@ enum Command {
         /// A rule ID, e.g. FIELD_SAME_TYPE.
         rule: String,
     },
+    /// Saves a compiled schema (a binary FileDescriptorSet with source info and imports) to use
+    /// later as OLD.
+    Snapshot {
+        /// A .proto file, a directory, or git:REF:PATH.
+        input: PathBuf,
+        /// Where to write it (`-` for stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Adds an import root (repeatable).
+        #[arg(short = 'I', long = "include", value_name = "DIR")]
+        include: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,6 +110,16 @@ enum Format {
     Short,
     /// One JSON document (schema in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML, shown as failed tests by GitLab and Jenkins.
+    Junit,
+    /// GitLab code quality JSON.
+    Gitlab,
+    /// Markdown for a pull-request comment: a summary and a table of findings.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,12 +143,25 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     match &cli.command {
         Some(Command::Rules { level }) => return list_rules(*level),
         Some(Command::Explain { rule }) => return explain(rule),
+        Some(Command::Snapshot {
+            input,
+            output,
+            include,
+        }) => {
+            return match snapshot(input, output, include) {
+                Ok(code) => code,
+                Err(e) => {
+                    print_error(&e, err_color);
+                    ExitCode::from(2)
+                }
+            }
+        }
         None => {}
     }
-    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     let result = std::panic::catch_unwind(|| run(&cli));
     match result {
         Ok(Ok(code)) => code,
@@ -123,7 +173,11 @@ fn main() -> ExitCode {
             eprintln!(
                 "internal error: please report, with the inputs \"{}\" and \"{}\"",
                 shown(cli.old.as_deref()),
-                shown(cli.new.as_deref())
+                shown(
+                    cli.new
+                        .as_deref()
+                        .or(cli.against.first().map(PathBuf::as_path))
+                )
             );
             ExitCode::from(2)
         }
@@ -271,14 +325,73 @@ impl Progress {
     }
 }
 
+/// OLD inputs and NEW from the positionals and `--against`.
+fn inputs(cli: &Cli) -> (Vec<PathBuf>, PathBuf) {
+    let usage = |msg: &str| -> ! {
+        Cli::command()
+            .error(clap::error::ErrorKind::MissingRequiredArgument, msg)
+            .exit()
+    };
+    if cli.against.is_empty() {
+        match (&cli.old, &cli.new) {
+            (Some(old), Some(new)) => (vec![old.clone()], new.clone()),
+            _ => usage("the following required arguments were not provided:\n  <OLD> <NEW>\n\n(or NEW with --against OLD)"),
+        }
+    } else {
+        match (&cli.old, &cli.new) {
+            (_, Some(_)) => usage("with --against, give only NEW (the old side is --against's)"),
+            (new, None) => (
+                cli.against.clone(),
+                new.clone().unwrap_or_else(|| PathBuf::from(".")),
+            ),
+        }
+    }
+}
+
+/// A path from the command line, or `git:…` read from the repository.
+fn input(
+    side: Side,
+    arg: &std::path::Path,
+    new: Option<&std::path::Path>,
+) -> Result<Input, protocheck::Error> {
+    match arg.to_str() {
+        Some(s) if s.starts_with("git:") => Input::from_arg(side, s, new),
+        _ => Input::from_path(side, arg),
+    }
+}
+
+/// The markdown link prefix: `--link-base`, else the CI's blob URL.
+fn link_base(cli: &Cli) -> Option<String> {
+    if cli.link_base.is_some() {
+        return cli.link_base.clone();
+    }
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let (Some(server), Some(repo), Some(sha)) = (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    ) {
+        return Some(format!("{server}/{repo}/blob/{sha}"));
+    }
+    if let (Some(project), Some(sha)) = (var("CI_PROJECT_URL"), var("CI_COMMIT_SHA")) {
+        return Some(format!("{project}/-/blob/{sha}"));
+    }
+    None
+}
+
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
-    let (Some(old_path), Some(new_path)) = (&cli.old, &cli.new) else {
-        unreachable!("clap requires OLD and NEW without a subcommand");
+    let (old_args, new_arg) = inputs(cli);
+    let new = input(Side::New, &new_arg, None)?;
+    // Where NEW is in the working tree: configuration is looked for from
+    // there, and `git:REF` alone takes this path.
+    let new_path = match &new {
+        Input::Git(g) => g.repo.join(&g.path),
+        _ => new_arg.clone(),
     };
     let config = match (&cli.config, cli.no_config) {
         (_, true) => None,
         (Some(path), _) => Some(Config::load(path)?),
-        (None, false) => Config::discover(new_path)?,
+        (None, false) => Config::discover(&new_path)?,
     };
     let options = Options {
         level: cli.level,
@@ -287,35 +400,41 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         deny_warnings: cli.deny_warnings,
         full: cli.full,
     };
-    let old = protocheck::Input::from_path(Side::Old, old_path)?;
-    let new = protocheck::Input::from_path(Side::New, new_path)?;
+    let olds = old_args
+        .iter()
+        .map(|a| input(Side::Old, a, Some(&new_path)))
+        .collect::<Result<Vec<_>, _>>()?;
     // A spinner on stderr if the check takes more than a second, on a
     // terminal, for human output only.
     let progress = Progress::start(
         matches!(cli.format, Format::Text) && std::io::stderr().is_terminal(),
         "comparing the schemas",
     );
-    let rep = protocheck::check(&old, &new, &options);
+    let reports = if olds.len() == 1 {
+        protocheck::check(&olds[0], &new, &options).map(|r| vec![r])
+    } else {
+        protocheck::check_each(&olds, &new, &options)
+    };
     progress.finish();
-    let rep = rep?;
-    for note in &rep.notes {
-        eprintln!("note: {note}");
+    let reports = reports?;
+    let labels: Vec<String> = old_args.iter().map(|a| a.display().to_string()).collect();
+    let several = reports.len() > 1;
+    let pairs: Vec<Pair> = reports
+        .iter()
+        .zip(&labels)
+        .map(|(report, label)| Pair {
+            against: several.then_some(label.as_str()),
+            report,
+        })
+        .collect();
+    for rep in &reports {
+        for note in &rep.notes {
+            eprintln!("note: {note}");
+        }
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match cli.format {
-        Format::Text => write_text(
-            &rep,
-            &mut out,
-            TextOptions {
-                color: use_color(cli.color, std::io::stdout().is_terminal()),
-                width: 100,
-            },
-        ),
-        Format::Short => report::write_short(&rep, &mut out),
-        Format::Json => report::write_json(&rep, &mut out),
-    }
-    .and_then(|()| out.flush());
+    let written = render(cli, &pairs, &mut out).and_then(|()| out.flush());
     match written {
         // A closed pipe (`protocheck … | head`) ends quietly.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -325,9 +444,95 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         }
         Ok(()) => {}
     }
-    Ok(if rep.is_breaking() {
+    Ok(if reports.iter().any(Report::is_breaking) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render(cli: &Cli, pairs: &[Pair], out: &mut dyn Write) -> std::io::Result<()> {
+    let several = pairs.len() > 1;
+    match cli.format {
+        Format::Text => {
+            let options = TextOptions {
+                color: use_color(cli.color, std::io::stdout().is_terminal()),
+                width: 100,
+            };
+            for pair in pairs {
+                if let Some(a) = pair.against {
+                    writeln!(out, "== against {a}\n")?;
+                }
+                write_text(pair.report, out, options)?;
+                if several {
+                    writeln!(out)?;
+                }
+            }
+            if several {
+                let breaking = pairs.iter().filter(|p| p.report.is_breaking()).count();
+                writeln!(
+                    out,
+                    "breaking changes against {breaking} of {} versions",
+                    pairs.len()
+                )?;
+            }
+            Ok(())
+        }
+        Format::Short if several => {
+            for pair in pairs {
+                let mut buf = Vec::new();
+                report::write_short(pair.report, &mut buf)?;
+                for line in String::from_utf8_lossy(&buf).lines() {
+                    writeln!(out, "{line} (against {})", pair.against.unwrap_or("?"))?;
+                }
+            }
+            Ok(())
+        }
+        Format::Short => report::write_short(pairs[0].report, out),
+        Format::Json if several => report::write_json_pairs(pairs, out),
+        Format::Json => report::write_json(pairs[0].report, out),
+        Format::Sarif => report::sarif::write(pairs, out),
+        Format::Github => report::github::write(pairs, out),
+        Format::Junit => report::junit::write(pairs, out),
+        Format::Gitlab => report::gitlab::write(pairs, out),
+        Format::Markdown => report::markdown::write(
+            pairs,
+            out,
+            &MarkdownOptions {
+                link_base: link_base(cli),
+            },
+        ),
+    }
+}
+
+fn snapshot(
+    input_arg: &std::path::Path,
+    output: &std::path::Path,
+    includes: &[PathBuf],
+) -> Result<ExitCode, protocheck::Error> {
+    let inp = input(Side::New, input_arg, None)?;
+    let compiled = protocheck::input::compile_descriptors(Side::New, &inp, includes)?;
+    let bytes = protocheck::snapshot::encode(&compiled);
+    if output == std::path::Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        return Ok(match out.write_all(&bytes).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("cannot write the snapshot: {e}");
+                ExitCode::from(2)
+            }
+            _ => ExitCode::SUCCESS,
+        });
+    }
+    if let Err(e) = protocheck::snapshot::write_file(output, &bytes) {
+        eprintln!("cannot write the snapshot \"{}\": {e}", output.display());
+        return Ok(ExitCode::from(2));
+    }
+    let inputs = compiled.targets.len();
+    let imports = compiled.files.len() - inputs;
+    Ok(emit(&format!(
+        "wrote {}: {inputs} file{}, {imports} import{}\n",
+        output.display(),
+        if inputs == 1 { "" } else { "s" },
+        if imports == 1 { "" } else { "s" },
+    )))
 }

@@ -1,5 +1,9 @@
 //! Rendering a [`Report`]: `text` (miette diagnostics, feature `text`),
-//! `short` (one line per finding) and `json` (a documented public contract).
+//! `short` (one line per finding) and `json` (a documented public contract),
+//! and the formats CI systems read: [`sarif`], [`github`] workflow commands,
+//! [`junit`] XML, [`gitlab`] code quality and [`markdown`] for a pull-request
+//! comment. Those take several [`Pair`]s, one per comparison, so that checking
+//! NEW against several old versions gives one document.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -10,8 +14,61 @@ use crate::finding::{Audience, ElementKind, Finding, Severity};
 use crate::rules::Level;
 use crate::Report;
 
+pub mod github;
+pub mod gitlab;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 #[cfg(feature = "text")]
 pub mod text;
+
+/// One comparison's report, with what NEW was checked against when there
+/// are several (`--against` given more than once).
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    /// The old side as the user named it (`git:v1.0.0`); `None` when there
+    /// is only one comparison.
+    pub against: Option<&'a str>,
+    pub report: &'a Report,
+}
+
+impl<'a> Pair<'a> {
+    /// The only comparison of a run.
+    pub fn single(report: &'a Report) -> Self {
+        Pair {
+            against: None,
+            report,
+        }
+    }
+}
+
+/// A rule's doc comment as Markdown (one leading space dropped per line).
+pub(crate) fn rule_doc(doc: &str) -> String {
+    let mut s = String::new();
+    for line in doc.lines() {
+        s.push_str(line.strip_prefix(' ').unwrap_or(line));
+        s.push('\n');
+    }
+    s.trim_end().to_owned()
+}
+
+/// A stable identity for a finding that survives lines moving: SHA-256 over
+/// the comparison, rule, file, element and message, in hex.
+pub(crate) fn fingerprint(against: Option<&str>, f: &Finding) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        against.unwrap_or(""),
+        f.rule,
+        &f.location.file,
+        &f.element,
+        &f.message,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The version of the JSON document; bumped on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
@@ -90,13 +147,12 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
     }
 }
 
-/// Writes the report as one JSON document (see the README for the schema).
-pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn json_doc(report: &Report) -> JsonReport<'_> {
     let mut rules = BTreeMap::new();
     for f in &report.findings {
         *rules.entry(f.rule).or_insert(0) += 1;
     }
-    let doc = JsonReport {
+    JsonReport {
         version: JSON_VERSION,
         level: report.level,
         rule_set: &report.rule_set,
@@ -110,6 +166,42 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             rules,
         },
         findings: report.findings.iter().map(JsonFinding::from).collect(),
+    }
+}
+
+/// Writes the report as one JSON document (see the README for the schema).
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_doc(report))?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct JsonPairs<'a> {
+    version: u32,
+    breaking: bool,
+    pairs: Vec<JsonPair<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPair<'a> {
+    against: Option<&'a str>,
+    #[serde(flatten)]
+    report: JsonReport<'a>,
+}
+
+/// Writes several comparisons as one JSON document: `{"version", "breaking",
+/// "pairs": [{"against", …the single-comparison document…}]}`.
+pub fn write_json_pairs(pairs: &[Pair], out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonPairs {
+        version: JSON_VERSION,
+        breaking: pairs.iter().any(|p| p.report.is_breaking()),
+        pairs: pairs
+            .iter()
+            .map(|p| JsonPair {
+                against: p.against,
+                report: json_doc(p.report),
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

