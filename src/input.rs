@@ -1,5 +1,6 @@
 //! Inputs: a .proto file or a directory of them, plus include roots, compiled
-//! with protox into a [`Schema`].
+//! with protox into a [`Schema`] (with protoc where files use editions); or a
+//! binary descriptor set.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,12 @@ pub enum Input {
     File(PathBuf),
     /// A directory: every `.proto` file beneath it is an input, named relative to it.
     Dir(PathBuf),
+    /// A binary `FileDescriptorSet` (`protoc -o`, `buf build -o`).
+    DescriptorSet(PathBuf),
 }
+
+/// File name extensions taken for descriptor sets without looking inside.
+const DESCRIPTOR_SET_EXTENSIONS: [&str; 5] = ["binpb", "pb", "desc", "bin", "protoset"];
 
 impl Input {
     /// Classifies a path from the command line.
@@ -36,18 +42,34 @@ impl Input {
                 source,
             },
         })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if meta.is_dir() {
             Ok(Input::Dir(path))
-        } else if path.extension().is_some_and(|e| e == "proto") {
+        } else if ext == "proto" {
             Ok(Input::File(path))
+        } else if DESCRIPTOR_SET_EXTENSIONS.contains(&ext) {
+            Ok(Input::DescriptorSet(path))
         } else {
-            Err(Error::NotProto { side, path })
+            // Any other file is a descriptor set if its content is one.
+            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                side,
+                path: path.clone(),
+                source,
+            })?;
+            if crate::descriptor_set::looks_like_descriptor_set(&bytes) {
+                Ok(Input::DescriptorSet(path))
+            } else {
+                Err(Error::NotProto { side, path })
+            }
         }
     }
 
     pub fn path(&self) -> &Path {
         match self {
-            Input::File(p) | Input::Dir(p) => p,
+            Input::File(p) | Input::Dir(p) | Input::DescriptorSet(p) => p,
         }
     }
 }
@@ -129,6 +151,7 @@ fn plan(
         }
     }
     match input {
+        Input::DescriptorSet(path) => Ok((Vec::new(), vec![display(path)])),
         Input::File(path) => {
             // A file under an include root is named relative to that root, as protoc does.
             for inc in includes {
@@ -206,15 +229,31 @@ fn import_name(rel: &Path) -> Option<String> {
 }
 
 /// Compiles one side. Well-known types come from protox's built-in copies,
-/// which win over any vendored `google/protobuf/*.proto`.
+/// which win over any vendored `google/protobuf/*.proto`. Files written with
+/// `edition = "…"` need protoc, found as [`compile_with`] says.
 pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, Error> {
+    compile_with(side, input, includes, None)
+}
+
+/// [`compile`], with the protoc to use for editions files: `protoc` if given,
+/// else the `PROTOC` environment variable, else `protoc` on `PATH`. A
+/// descriptor set is decoded and validated instead.
+pub fn compile_with(
+    side: Side,
+    input: &Input,
+    includes: &[PathBuf],
+    protoc: Option<&Path>,
+) -> Result<Schema, Error> {
+    if let Input::DescriptorSet(path) = input {
+        return crate::descriptor_set::load(side, path);
+    }
     let (roots, names) = plan(side, input, includes)?;
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(RootsResolver {
-        roots,
+        roots: roots.clone(),
         seen: seen.clone(),
         failure: failure.clone(),
         side,
@@ -225,6 +264,23 @@ pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema
         if let Err(err) = compiler.open_file(name) {
             if let Some(e) = lock(&failure).take() {
                 return Err(e);
+            }
+            // protox does not parse editions: such a side goes to protoc.
+            let editions = err.file().and_then(|name| {
+                let seen = lock(&seen);
+                let src = seen.get(name)?;
+                let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
+                Some((src.display_path.clone(), edition))
+            });
+            if let Some((path, edition)) = editions {
+                let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
+                    return Err(Error::NoProtoc {
+                        side,
+                        path: PathBuf::from(path),
+                        edition,
+                    });
+                };
+                return crate::protoc::compile(side, &protoc, origin, &roots, &names);
             }
             return Err(compile_error(side, &err, &lock(&seen)).into());
         }

@@ -23,11 +23,14 @@
 use std::path::{Path, PathBuf};
 
 pub mod config;
+pub mod descriptor_set;
 pub mod engine;
 pub mod error;
+pub mod features;
 pub mod finding;
 mod hints;
 pub mod input;
+pub mod protoc;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -52,6 +55,10 @@ pub struct Options {
     pub includes: Vec<PathBuf>,
     /// Count warnings as breaking.
     pub deny_warnings: bool,
+    /// The protoc that compiles files written with `edition = "…"` (protox
+    /// cannot); without it, the `PROTOC` environment variable, else `protoc`
+    /// on `PATH`.
+    pub protoc: Option<PathBuf>,
 }
 
 impl Options {
@@ -138,13 +145,18 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     // A bad configuration is reported before any compiling.
     options.selection()?;
     let (old_schema, new_schema) = std::thread::scope(|s| {
-        let o = s.spawn(|| input::compile(Side::Old, old, &options.includes));
-        let n = input::compile(Side::New, new, &options.includes);
+        let protoc = options.protoc.as_deref();
+        let o = s.spawn(move || input::compile_with(Side::Old, old, &options.includes, protoc));
+        let n = input::compile_with(Side::New, new, &options.includes, protoc);
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
     let mut old_schema = old_schema?;
-    let new_schema = new_schema?;
+    let mut new_schema = new_schema?;
+    // A descriptor set does not say which of its files were imports: a file
+    // the other side only imports is an import here too.
+    old_schema.demote_imports_of(&new_schema);
+    new_schema.demote_imports_of(&old_schema);
     // Two single files are compared with each other whatever their names.
     if let (Input::File(_), Input::File(_)) = (old, new) {
         let o = old_schema

@@ -25,15 +25,20 @@ use protocheck::{report, Config, Options, Side};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The old schema: a .proto file, or a directory of them (import names are relative to it).
+    /// The old schema: a .proto file, a directory of them (import names are relative to it),
+    /// or a binary descriptor set (protoc -o, buf build -o).
     #[arg(required = true)]
     old: Option<PathBuf>,
-    /// The new schema: a .proto file or a directory.
+    /// The new schema: a .proto file, a directory or a descriptor set.
     #[arg(required = true)]
     new: Option<PathBuf>,
     /// Adds an import root for both sides (repeatable).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
+    /// The protoc that compiles files written with `edition = "…"` (default: $PROTOC,
+    /// else protoc on PATH).
+    #[arg(long, value_name = "PATH")]
+    protoc: Option<PathBuf>,
     /// Which rule set to apply, strictest first: file (default), package, wire-json, wire.
     /// Overrides `use`/`level` of the configuration.
     #[arg(long, value_parser = parse_level)]
@@ -249,6 +254,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         config,
         includes: cli.include.clone(),
         deny_warnings: cli.deny_warnings,
+        protoc: cli.protoc.clone(),
     };
     let old = protocheck::Input::from_path(Side::Old, old_path)?;
     let new = protocheck::Input::from_path(Side::New, new_path)?;

@@ -46,8 +46,16 @@ rule! {
                 "parsers no longer reject strings that are not valid UTF-8, and old readers fail on such strings from new writers"
             };
             let old_file = &cx.old.files[old.file];
+            let fix = if new.features.edition.is_editions() {
+                format!(
+                    "set `[features.utf8_validation = {}]` on the field (or remove the option that changed it)",
+                    old.features.utf8_validation
+                )
+            } else {
+                format!("keep the field in a {} file, as it was in \"{}\"", old_file.syntax, old_file.name)
+            };
             cx.report(
-                p.at(Part::Type),
+                p.at(Part::Feature(&[4], &Part::Type)),
                 format!(
                     "{} changed UTF-8 validation from \"{}\" to \"{}\": {effect}",
                     p.describe(),
@@ -56,8 +64,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "keep the field in a {} file, as it was in \"{}\"; if it must carry arbitrary bytes, add a new `bytes` field",
-                old_file.syntax, old_file.name
+                "{fix}; if it must carry arbitrary bytes, add a new `bytes` field"
             ));
         }
     }
