@@ -660,6 +660,39 @@ mod tests {
         assert!(decode(&bytes).unwrap_err().contains("edition 2026"));
     }
 
+    /// Every prefix of a real set (a buf image with editions, imports and
+    /// source info), and every byte changed of a smaller one: decoding either
+    /// refuses it or gives a schema every rule can run on. Never a panic.
+    #[test]
+    fn damaged_sets_never_panic() {
+        let good = include_bytes!("../tests/data/descriptor_sets/buf_image.binpb");
+        let rules = crate::rules::ALL;
+        let schema = |side, files: Vec<SetFile>| {
+            let (targets, _) = super::targets(&files);
+            Schema::from_files(side, files, &targets, &HashMap::new())
+        };
+        let old = schema(Side::Old, decode(good).unwrap());
+        let check = |bytes: &[u8]| {
+            if let Ok(files) = decode(bytes) {
+                crate::engine::run(&old, &schema(Side::New, files), rules);
+            }
+        };
+        for cut in 0..good.len() {
+            check(&good[..cut]);
+        }
+        // Every byte of the smaller set without source info, changed.
+        let small = include_bytes!("../tests/data/descriptor_sets/buf_no_source_info.binpb");
+        let mut bytes = small.to_vec();
+        for i in 0..bytes.len() {
+            let original = bytes[i];
+            for v in [0x00, 0x01, 0x7f, 0xff] {
+                bytes[i] = v;
+                check(&bytes);
+            }
+            bytes[i] = original;
+        }
+    }
+
     #[test]
     fn well_known_types_are_not_targets() {
         assert!(is_well_known("google/protobuf/timestamp.proto"));

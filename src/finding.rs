@@ -115,8 +115,11 @@ impl Finding {
     pub fn position(&self) -> String {
         match self.location.span {
             Some(s) => format!("{}:{}:{}", self.location.path, s.line, s.column),
-            None if !self.location.source_info => {
+            None if !self.location.source_info && self.element != self.location.file => {
                 format!("{} ({}, no source info)", self.location.path, self.element)
+            }
+            None if !self.location.source_info => {
+                format!("{} (no source info)", self.location.path)
             }
             None => self.location.path.clone(),
         }

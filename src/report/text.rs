@@ -276,10 +276,13 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
 fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<String> {
     match l.span {
         Some(s) => Some(format!("{}:{}:{}", l.path, s.line, s.column)),
-        None if !l.source_info => Some(format!(
+        None if !l.source_info && element != l.file => Some(format!(
             "{element} in {} (the {side} schema has no source info)",
             l.path
         )),
+        None if !l.source_info => {
+            Some(format!("{} (the {side} schema has no source info)", l.path))
+        }
         None => None,
     }
 }
