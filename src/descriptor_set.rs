@@ -264,13 +264,7 @@ fn validate(files: &[SetFile]) -> Result<(), String> {
             },
             other => return Err(format!("file \"{name}\" has unknown syntax \"{other}\"")),
         }
-        for (i, &d) in f
-            .public_dependency
-            .iter()
-            .chain(&f.weak_dependency)
-            .enumerate()
-        {
-            let _ = i;
+        for &d in f.public_dependency.iter().chain(&f.weak_dependency) {
             if usize::try_from(d).map_or(true, |d| d >= f.dependency.len()) {
                 return Err(format!(
                     "file \"{name}\" lists import number {d}, but has {} imports",

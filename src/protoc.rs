@@ -102,7 +102,7 @@ pub fn compile(
     }
     cmd.args(names);
     let output = cmd.output().map_err(unusable)?;
-    let sources = sources(&roots);
+    let sources = Roots(roots.clone());
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(failure(side, protoc, &stderr, &sources, output.status));
@@ -125,10 +125,6 @@ pub fn compile(
 
 /// Finds files by import name under the roots, first root first (as protoc).
 struct Roots(Vec<PathBuf>);
-
-fn sources(roots: &[PathBuf]) -> Roots {
-    Roots(roots.to_vec())
-}
 
 impl Roots {
     fn find(&self, name: &str) -> Option<FileSource> {

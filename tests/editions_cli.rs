@@ -390,3 +390,49 @@ fn every_format_works_without_source_info() {
     assert_eq!(code, 1);
     assert!(out.contains("at paint/v1/color.proto:6:3"), "{out}");
 }
+
+#[test]
+fn a_plain_set_leaves_out_what_the_other_side_only_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "inc/common/money.proto",
+        "syntax = \"proto3\";\npackage common;\nmessage Money { int64 units = 1; }\n",
+    );
+    let order = "syntax = \"proto3\";\npackage shop;\nimport \"common/money.proto\";\nmessage Order {\n  common.Money total = 1;\n}\n";
+    write(tmp.path(), "src/shop/order.proto", order);
+    let set = tmp.path().join("old.binpb");
+    let status = std::process::Command::new(protoc())
+        .arg(format!("--proto_path={}", tmp.path().join("src").display()))
+        .arg(format!("--proto_path={}", tmp.path().join("inc").display()))
+        .arg("--include_imports")
+        .arg(format!("--descriptor_set_out={}", set.display()))
+        .arg("shop/order.proto")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (src, inc) = (tmp.path().join("src"), tmp.path().join("inc"));
+    // The set holds common/money.proto too; the sources only import it.
+    let (code, out, err) = run(&[
+        set.to_str().unwrap(),
+        src.to_str().unwrap(),
+        "-I",
+        inc.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["summary"]["old_files"], 1);
+    assert_eq!(doc["summary"]["new_files"], 1);
+    // Set against set, both hold it and both check it: nothing changed.
+    let (code, out, _) = run(&[
+        set.to_str().unwrap(),
+        set.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["summary"]["old_files"], 2);
+}
