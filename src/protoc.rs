@@ -88,7 +88,13 @@ pub fn compile(
         .iter()
         .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
         .collect();
-    let mut cmd = Command::new(protoc);
+    // A relative path would be ambiguous once the directory changes.
+    let program = if protoc.components().count() > 1 {
+        std::path::absolute(protoc).unwrap_or_else(|_| protoc.to_path_buf())
+    } else {
+        protoc.to_path_buf()
+    };
+    let mut cmd = Command::new(program);
     cmd.current_dir(tmp.path())
         .arg("--include_imports")
         .arg("--include_source_info")

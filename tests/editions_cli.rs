@@ -266,6 +266,21 @@ fn protoc_is_found_on_path_and_with_the_flag() {
     );
     assert_eq!(code, 1, "{err}");
     assert_eq!(flagged, on_path);
+    // A relative --protoc is taken from where protocheck runs.
+    let here = std::env::current_dir().unwrap();
+    let (old, new) = (
+        here.join("fixtures/editions_enum_type/old"),
+        here.join("fixtures/editions_enum_type/new"),
+    );
+    let (code, relative, err) = output(
+        protocheck()
+            .current_dir(bin.path())
+            .args([old.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["--format", "json", "--protoc", "./protoc"])
+            .env_remove("PROTOC"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(relative.contains("ENUM_SAME_TYPE"), "{relative}");
 }
 
 #[test]
