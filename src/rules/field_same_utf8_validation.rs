@@ -4,9 +4,10 @@ use crate::schema::Kind;
 rule! {
     /// # What
     /// A string field keeps its UTF-8 validation (the resolved
-    /// `utf8_validation` feature): VERIFY in proto3, NONE in proto2. Moving a
-    /// field between proto2 and proto3 files changes it. Extensions are
-    /// checked too.
+    /// `utf8_validation` feature): VERIFY in proto3 and by default in
+    /// editions, NONE in proto2, or what `features.utf8_validation` on the
+    /// field or its editions file says. Moving a field between proto2 and
+    /// proto3 files changes it. Extensions are checked too.
     ///
     /// # Why
     /// With VERIFY, parsers in most languages reject a message whose string is
@@ -21,8 +22,9 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the file's syntax. If strings must carry arbitrary bytes, use a
-    /// new `bytes` field.
+    /// Keep the file's syntax (with editions, set
+    /// `[features.utf8_validation = …]` as it resolved before). If strings
+    /// must carry arbitrary bytes, use a new `bytes` field.
     FieldSameUtf8Validation {
         id: "FIELD_SAME_UTF8_VALIDATION",
         levels: [File, Package],
