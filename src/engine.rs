@@ -40,6 +40,9 @@ pub enum Part {
     /// An option by its field number in the element's options message
     /// (`java_package` is 1 in `FileOptions`).
     Option(i32),
+    /// A feature set on the element (`option features.enum_type = CLOSED;`,
+    /// by its path inside `FeatureSet`), else the other part.
+    Feature(&'static [i32], &'static Part),
 }
 
 /// The kind of element a path belongs to, for turning a [`Part`] into sub-paths.
@@ -61,6 +64,22 @@ fn suffixes(elem: Elem, part: Part) -> Vec<Vec<i32>> {
     let v = |xs: &[&[i32]]| xs.iter().map(|x| x.to_vec()).collect();
     match (elem, part) {
         (_, Part::Whole) => Vec::new(),
+        (_, Part::Feature(path, or)) => {
+            // `options` of the element, then `features` in those options.
+            let options: &[i32] = match elem {
+                E::File => &[8, 50],
+                E::Message => &[7, 12],
+                E::Field => &[8, 21],
+                E::Oneof => &[2, 1],
+                E::Enum => &[3, 7],
+                E::EnumValue => &[3, 2],
+                E::Service => &[3, 34],
+                E::Method => &[4, 33],
+            };
+            let mut out = vec![[options, path].concat()];
+            out.extend(suffixes(elem, *or));
+            out
+        }
         (E::File, Part::Syntax) => v(&[&[12], &[2]]),
         (E::File, Part::Package) => v(&[&[2], &[12]]),
         // Anything else about a file (a deleted top-level element, an option
@@ -1145,6 +1164,7 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
         path: file.display_path.clone(),
         file: file.name.clone(),
         span,
+        source_info: file.has_source_info(),
     }
 }
 
@@ -1192,6 +1212,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
             path: old.files[f].display_path.clone(),
             file: old.files[f].name.clone(),
             span: None,
+            source_info: old.files[f].has_source_info(),
         },
         // Gone with its whole file: named by its old file, with no place in
         // the new schema.
@@ -1205,6 +1226,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
                 path: String::new(),
                 file: String::new(),
                 span: None,
+                source_info: true,
             }),
     };
     Finding {

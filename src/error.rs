@@ -26,12 +26,58 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{side} input \"{}\" is not a .proto file or a directory", path.display())]
+    #[error("{side} input \"{}\" is not a .proto file, a descriptor set or a directory", path.display())]
     #[diagnostic(
         code(protocheck::input::not_proto),
-        help("pass a .proto file or a directory that contains .proto files")
+        help("pass a .proto file, a directory that contains .proto files, or a binary FileDescriptorSet (`protoc -o`, `buf build -o`)")
     )]
     NotProto { side: Side, path: PathBuf },
+
+    #[error("{side} descriptor set \"{}\" {problem}", path.display())]
+    #[diagnostic(
+        code(protocheck::input::descriptor_set),
+        help("pass a binary FileDescriptorSet as written by `protoc --descriptor_set_out` (`-o`) or `buf build -o`")
+    )]
+    DescriptorSet {
+        side: Side,
+        path: PathBuf,
+        /// What is wrong, as a clause: "is not a binary FileDescriptorSet (…)".
+        problem: String,
+    },
+
+    #[error("{side} file \"{}\" uses edition {edition}, which protocheck compiles with protoc, and no protoc was found", path.display())]
+    #[diagnostic(
+        code(protocheck::input::no_protoc),
+        help("install an editions-capable protoc and put it on PATH, set PROTOC to it, or pass --protoc PATH; `pip install grpcio-tools` ships one, run as `python3 -m grpc_tools.protoc` (a two-line wrapper script can put it on PATH as `protoc`); or pass a descriptor set built with `protoc -o` or `buf build -o` instead")
+    )]
+    NoProtoc {
+        side: Side,
+        /// The editions file that needs protoc.
+        path: PathBuf,
+        edition: String,
+    },
+
+    #[error("cannot run protoc \"{}\" (from {origin}) for the {side} schema: {source}", protoc.display())]
+    #[diagnostic(
+        code(protocheck::input::protoc),
+        help("pass an executable protoc with --protoc PATH or the PROTOC environment variable")
+    )]
+    ProtocUnusable {
+        side: Side,
+        protoc: PathBuf,
+        /// `--protoc`, `PROTOC` or `PATH`.
+        origin: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("protoc \"{}\" failed on the {side} schema: {message}", protoc.display())]
+    #[diagnostic(code(protocheck::input::protoc_failed))]
+    ProtocFailed {
+        side: Side,
+        protoc: PathBuf,
+        message: String,
+    },
 
     #[error("no .proto files under {side} directory \"{}\"", path.display())]
     #[diagnostic(code(protocheck::input::empty))]
@@ -107,7 +153,11 @@ impl Error {
             | Error::NotProto { side, .. }
             | Error::NoProtoFiles { side, .. }
             | Error::NotUtf8 { side, .. }
-            | Error::BadSnapshot { side, .. } => Some(*side),
+            | Error::BadSnapshot { side, .. }
+            | Error::DescriptorSet { side, .. }
+            | Error::NoProtoc { side, .. }
+            | Error::ProtocUnusable { side, .. }
+            | Error::ProtocFailed { side, .. } => Some(*side),
             Error::Compile(c) => Some(c.side),
             Error::Git(g) => Some(g.side()),
             Error::MissingInclude { .. } | Error::Config(_) => None,

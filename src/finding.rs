@@ -73,6 +73,9 @@ pub struct Location {
     /// Where in the file; `None` when there is no source info or the element
     /// has no place of its own (a deleted file).
     pub span: Option<Span>,
+    /// Whether the file came with source info (a descriptor set may not): without
+    /// it there are no lines and columns, only the element's name.
+    pub source_info: bool,
 }
 
 /// One unsafe change.
@@ -107,10 +110,17 @@ impl Finding {
         self.severity == Severity::Error
     }
 
-    /// `path:line:col` of the new location (or `path` alone).
+    /// `path:line:col` of the new location, or `path` alone; without source
+    /// info, `path (element, no source info)`.
     pub fn position(&self) -> String {
         match self.location.span {
             Some(s) => format!("{}:{}:{}", self.location.path, s.line, s.column),
+            None if !self.location.source_info && self.element != self.location.file => {
+                format!("{} ({}, no source info)", self.location.path, self.element)
+            }
+            None if !self.location.source_info => {
+                format!("{} (no source info)", self.location.path)
+            }
             None => self.location.path.clone(),
         }
     }

@@ -1,5 +1,6 @@
 //! Inputs: a .proto file or a directory of them, plus include roots, compiled
-//! with protox into a [`Schema`].
+//! with protox into a [`Schema`] (with protoc where files use editions); or a
+//! binary descriptor set.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,12 @@ pub enum Input {
     Dir(PathBuf),
     /// A file or directory at a git revision (`git:REF:PATH`).
     Git(crate::git::GitInput),
+    /// A binary `FileDescriptorSet` (`protoc -o`, `buf build -o`).
+    DescriptorSet(PathBuf),
 }
+
+/// File name extensions taken for descriptor sets without looking inside.
+const DESCRIPTOR_SET_EXTENSIONS: [&str; 5] = ["binpb", "pb", "desc", "bin", "protoset"];
 
 impl Input {
     /// Classifies a path from the command line.
@@ -38,12 +44,28 @@ impl Input {
                 source,
             },
         })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if meta.is_dir() {
             Ok(Input::Dir(path))
-        } else if path.extension().is_some_and(|e| e == "proto") {
+        } else if ext == "proto" {
             Ok(Input::File(path))
+        } else if DESCRIPTOR_SET_EXTENSIONS.contains(&ext) {
+            Ok(Input::DescriptorSet(path))
         } else {
-            Err(Error::NotProto { side, path })
+            // Any other file is a descriptor set if its content is one.
+            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                side,
+                path: path.clone(),
+                source,
+            })?;
+            if crate::descriptor_set::looks_like_descriptor_set(&bytes) {
+                Ok(Input::DescriptorSet(path))
+            } else {
+                Err(Error::NotProto { side, path })
+            }
         }
     }
 
@@ -60,7 +82,7 @@ impl Input {
     /// The path as given; for a git input, the path inside the repository.
     pub fn path(&self) -> &Path {
         match self {
-            Input::File(p) | Input::Dir(p) => p,
+            Input::File(p) | Input::Dir(p) | Input::DescriptorSet(p) => p,
             Input::Git(g) => Path::new(&g.path),
         }
     }
@@ -70,7 +92,7 @@ impl Input {
     pub fn is_single_file(&self) -> bool {
         match self {
             Input::File(_) => true,
-            Input::Dir(_) => false,
+            Input::Dir(_) | Input::DescriptorSet(_) => false,
             Input::Git(g) => !g.is_dir,
         }
     }
@@ -180,6 +202,7 @@ pub(crate) fn plan(
         }
     }
     match input {
+        Input::DescriptorSet(path) => Ok((Vec::new(), vec![display(path)])),
         Input::File(path) => {
             // A file under an include root is named relative to that root, as protoc does.
             for inc in includes {
@@ -258,9 +281,22 @@ fn import_name(rel: &Path) -> Option<String> {
 }
 
 /// Compiles one side. Well-known types come from protox's built-in copies,
-/// which win over any vendored `google/protobuf/*.proto`.
+/// which win over any vendored `google/protobuf/*.proto`. Files written with
+/// `edition = "…"` need protoc, found as [`compile_with`] says.
 pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, Error> {
-    compile_only(side, input, includes, None)
+    compile_with(side, input, includes, None)
+}
+
+/// [`compile`], with the protoc to use for editions files: `protoc` if given,
+/// else the `PROTOC` environment variable, else `protoc` on `PATH`. A
+/// descriptor set is decoded and validated instead.
+pub fn compile_with(
+    side: Side,
+    input: &Input,
+    includes: &[PathBuf],
+    protoc: Option<&Path>,
+) -> Result<Schema, Error> {
+    compile_only(side, input, includes, None, protoc)
 }
 
 /// Compiles one side, checking only the named input files when `only` is
@@ -270,11 +306,37 @@ pub(crate) fn compile_only(
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
+    protoc: Option<&Path>,
 ) -> Result<Schema, Error> {
-    let c = compile_descriptors_only(side, input, includes, only)?;
-    Ok(Schema::from_descriptors(
-        side, c.files, &c.targets, &c.sources,
-    ))
+    if let Input::DescriptorSet(path) = input {
+        return crate::descriptor_set::load(side, path);
+    }
+    match compile_descriptors_only(side, input, includes, only) {
+        Ok(c) => Ok(Schema::from_descriptors(
+            side, c.files, &c.targets, &c.sources,
+        )),
+        // protox does not parse editions: such a side goes to protoc (for
+        // files on disk; a git revision would need checking out).
+        Err(Error::NoProtoc {
+            side,
+            path,
+            edition,
+        }) if !matches!(input, Input::Git(_)) => {
+            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
+                return Err(Error::NoProtoc {
+                    side,
+                    path,
+                    edition,
+                });
+            };
+            let (roots, mut names) = plan(side, input, includes)?;
+            if let Some(only) = only {
+                names.retain(|n| only.contains(n));
+            }
+            crate::protoc::compile(side, &protoc, origin, &roots, &names)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// What compiling one side gives before it becomes a [`Schema`]: the
@@ -287,7 +349,9 @@ pub struct Compiled {
     pub sources: HashMap<String, FileSource>,
 }
 
-/// Compiles one side to descriptors.
+/// Compiles one side to descriptors with protox (`.proto` sources on disk or
+/// at a git revision). Editions files, which protox cannot parse, give
+/// [`Error::NoProtoc`].
 pub fn compile_descriptors(
     side: Side,
     input: &Input,
@@ -302,8 +366,15 @@ fn compile_descriptors_only(
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
 ) -> Result<Compiled, Error> {
-    if let Input::Git(g) = input {
-        return crate::git::compile_descriptors(side, g, includes);
+    match input {
+        Input::Git(g) => return crate::git::compile_descriptors(side, g, includes),
+        Input::DescriptorSet(path) => {
+            return Err(Error::NotProto {
+                side,
+                path: path.clone(),
+            })
+        }
+        Input::File(_) | Input::Dir(_) => {}
     }
     let (roots, mut names) = plan(side, input, includes)?;
     if let Some(only) = only {
@@ -312,6 +383,7 @@ fn compile_descriptors_only(
     match compile_roots(side, &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
+        Err((e @ Error::NoProtoc { .. }, _)) => Err(e),
         Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }
@@ -341,7 +413,8 @@ fn compile_roots(
 }
 
 /// Compiles `names` through `resolver`, which records each file it opens in
-/// `seen` and the first error of its own in `failure`.
+/// `seen` and the first error of its own in `failure`. A file that protox
+/// cannot parse because it uses editions gives [`Error::NoProtoc`].
 pub(crate) fn run_compiler(
     side: Side,
     resolver: impl FileResolver + 'static,
@@ -358,6 +431,19 @@ pub(crate) fn run_compiler(
         if let Err(err) = compiler.open_file(name) {
             if let Some(e) = lock(&failure).take() {
                 return Err(e);
+            }
+            let editions = err.file().and_then(|name| {
+                let seen = lock(&seen);
+                let src = seen.get(name)?;
+                let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
+                Some((src.display_path.clone(), edition))
+            });
+            if let Some((path, edition)) = editions {
+                return Err(Error::NoProtoc {
+                    side,
+                    path: PathBuf::from(path),
+                    edition,
+                });
             }
             return Err(compile_error(side, &err, &lock(&seen)).into());
         }

@@ -29,12 +29,15 @@
 use std::path::{Path, PathBuf};
 
 pub mod config;
+pub mod descriptor_set;
 pub mod engine;
 pub mod error;
+pub mod features;
 pub mod finding;
 pub mod git;
 mod hints;
 pub mod input;
+pub mod protoc;
 mod prune;
 pub mod report;
 pub mod rules;
@@ -64,6 +67,10 @@ pub struct Options {
     /// Compile every file, even those unchanged on both sides (slower; the
     /// result is the same unless an unchanged file has a semantic error).
     pub full: bool,
+    /// The protoc that compiles files written with `edition = "…"` (protox
+    /// cannot); without it, the `PROTOC` environment variable, else `protoc`
+    /// on `PATH`.
+    pub protoc: Option<PathBuf>,
 }
 
 impl Options {
@@ -162,8 +169,11 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
         })
     };
     let (old_schema, new_schema) = std::thread::scope(|s| {
-        let o = s.spawn(|| input::compile_only(Side::Old, old, &options.includes, only(Side::Old)));
-        let n = input::compile_only(Side::New, new, &options.includes, only(Side::New));
+        let protoc = options.protoc.as_deref();
+        let o = s.spawn(move || {
+            input::compile_only(Side::Old, old, &options.includes, only(Side::Old), protoc)
+        });
+        let n = input::compile_only(Side::New, new, &options.includes, only(Side::New), protoc);
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
@@ -177,12 +187,17 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             schema.unchanged_packages = p.unchanged.iter().map(|(_, pkg)| pkg.clone()).collect();
         }
     }
-    pair_single_files(old, new, &mut old_schema, &new_schema);
+    new_schema.demote_imports_of(&old_schema);
+    pair_old(old, new, &mut old_schema, &new_schema);
     check_schemas(&old_schema, &new_schema, options)
 }
 
-/// Two single files are compared with each other whatever their names.
-fn pair_single_files(old: &Input, new: &Input, old_schema: &mut Schema, new_schema: &Schema) {
+/// Makes the old side comparable with the new: a descriptor set does not say
+/// which of its files were imports, so a file the new side only imports is
+/// an import here too; and two single files are compared with each other
+/// whatever their names.
+fn pair_old(old: &Input, new: &Input, old_schema: &mut Schema, new_schema: &Schema) {
+    old_schema.demote_imports_of(new_schema);
     if old.is_single_file() && new.is_single_file() {
         let o = old_schema
             .target_files()
@@ -205,10 +220,17 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
     let (old_schemas, new_schema) = std::thread::scope(|s| {
         let o = s.spawn(|| {
             olds.iter()
-                .map(|old| input::compile(Side::Old, old, &options.includes))
+                .map(|old| {
+                    input::compile_with(
+                        Side::Old,
+                        old,
+                        &options.includes,
+                        options.protoc.as_deref(),
+                    )
+                })
                 .collect::<Result<Vec<_>, _>>()
         });
-        let n = input::compile(Side::New, new, &options.includes);
+        let n = input::compile_with(Side::New, new, &options.includes, options.protoc.as_deref());
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
@@ -217,7 +239,7 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
     olds.iter()
         .zip(old_schemas)
         .map(|(old, mut old_schema)| {
-            pair_single_files(old, new, &mut old_schema, &new_schema);
+            pair_old(old, new, &mut old_schema, &new_schema);
             check_schemas(&old_schema, &new_schema, options)
         })
         .collect()

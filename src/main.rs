@@ -31,10 +31,11 @@ use protocheck::{Config, Input, Options, Report, Side};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The old schema: a .proto file, or a directory of them (import names are relative to it),
-    /// or `git:REF:PATH` to read PATH at a git revision (`git:REF` alone takes NEW's path).
+    /// The old schema: a .proto file, a directory of them (import names are relative to it),
+    /// a binary descriptor set (protoc -o, buf build -o, protocheck snapshot), or
+    /// `git:REF:PATH` to read PATH at a git revision (`git:REF` alone takes NEW's path).
     old: Option<PathBuf>,
-    /// The new schema: a .proto file, a directory, or `git:REF:PATH`.
+    /// The new schema: a .proto file, a directory, a descriptor set, or `git:REF:PATH`.
     new: Option<PathBuf>,
     /// Checks NEW (default: the current directory) against this old schema instead of OLD:
     /// `git:REF` for the same path at a git revision (branch, tag, commit, HEAD~1, origin/main),
@@ -45,6 +46,10 @@ struct Cli {
     /// Adds an import root for both sides (repeatable).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
+    /// The protoc that compiles files written with `edition = "…"` (default: $PROTOC,
+    /// else protoc on PATH).
+    #[arg(long, value_name = "PATH")]
+    protoc: Option<PathBuf>,
     /// Which rule set to apply, strictest first: file (default), package, wire-json, wire.
     /// Overrides `use`/`level` of the configuration.
     #[arg(long, value_parser = parse_level)]
@@ -399,6 +404,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         includes: cli.include.clone(),
         deny_warnings: cli.deny_warnings,
         full: cli.full,
+        protoc: cli.protoc.clone(),
     };
     let olds = old_args
         .iter()
@@ -511,8 +517,7 @@ fn snapshot(
     includes: &[PathBuf],
 ) -> Result<ExitCode, protocheck::Error> {
     let inp = input(Side::New, input_arg, None)?;
-    let compiled = protocheck::input::compile_descriptors(Side::New, &inp, includes)?;
-    let bytes = protocheck::snapshot::encode(&compiled);
+    let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, includes, None)?;
     if output == std::path::Path::new("-") {
         let mut out = std::io::stdout().lock();
         return Ok(match out.write_all(&bytes).and_then(|()| out.flush()) {
@@ -527,8 +532,6 @@ fn snapshot(
         eprintln!("cannot write the snapshot \"{}\": {e}", output.display());
         return Ok(ExitCode::from(2));
     }
-    let inputs = compiled.targets.len();
-    let imports = compiled.files.len() - inputs;
     Ok(emit(&format!(
         "wrote {}: {inputs} file{}, {imports} import{}\n",
         output.display(),

@@ -17,6 +17,8 @@ use prost_types::{
     ServiceOptions, SourceCodeInfo,
 };
 
+use crate::descriptor_set::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
+use crate::features::{Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding};
 use crate::span::{LocationIndex, SourceText, Span};
 
 /// Which version of the schema something belongs to.
@@ -40,6 +42,7 @@ impl fmt::Display for Side {
 pub enum Syntax {
     Proto2,
     Proto3,
+    /// `edition = "…"`, with the edition's year (`2023`).
     Editions(String),
 }
 
@@ -204,6 +207,10 @@ pub struct File {
     pub display_path: String,
     pub package: String,
     pub syntax: Syntax,
+    /// The syntax or edition, for feature defaults.
+    pub edition: Edition,
+    /// The file's resolved features (its defaults and `option features…`).
+    pub features: Features,
     /// Whether the file is one of the inputs (not only imported).
     pub is_target: bool,
     pub messages: Vec<usize>,
@@ -275,6 +282,8 @@ pub struct Message {
     pub options: Option<MessageOptions>,
     /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
     pub json_format_allow: bool,
+    /// Resolved features (inherited from the file and enclosing messages).
+    pub features: Features,
 }
 
 impl Message {
@@ -348,21 +357,27 @@ pub struct Field {
     /// Index into the message's `oneofs` of a real (non-synthetic) oneof.
     pub oneof: Option<usize>,
     pub proto3_optional: bool,
-    /// `label` as written (`LABEL_REQUIRED` drives the required-fields rule).
+    /// `label` as written (`LABEL_REQUIRED` drives the required-fields rule),
+    /// except that an editions field with `field_presence = LEGACY_REQUIRED`
+    /// is `Required` too.
     pub label: Label,
     /// Fully-qualified extendee for extensions.
     pub extendee: Option<String>,
     pub default_value: Option<String>,
     pub path: Vec<i32>,
     pub options: Option<FieldOptions>,
-    /// Resolved: strings are checked for UTF-8 when parsed (proto3: yes).
+    /// Resolved: strings are checked for UTF-8 when parsed (`utf8_validation`
+    /// VERIFY; proto3: yes).
     pub utf8_validation: bool,
-    /// Resolved: Java checks UTF-8 (`java_string_check_utf8`).
+    /// Resolved: Java checks UTF-8 (`java_string_check_utf8`, or
+    /// `(pb.java).utf8_validation = VERIFY` in editions).
     pub java_utf8: bool,
     /// Resolved C++ string type (for string and bytes fields).
     pub cpp_string_type: CppStringType,
     /// The `jstype` option as its enum number (0 = JS_NORMAL).
     pub jstype: i32,
+    /// Resolved features (inherited from the file, messages and oneof).
+    pub features: Features,
 }
 
 impl Field {
@@ -419,6 +434,8 @@ pub struct Enum {
     pub options: Option<EnumOptions>,
     /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
     pub json_format_allow: bool,
+    /// Resolved features (inherited from the file and enclosing messages).
+    pub features: Features,
 }
 
 impl Enum {
@@ -490,6 +507,9 @@ pub struct Schema {
     /// imports, and so were not compiled: their packages, and how many.
     pub unchanged_packages: HashSet<String>,
     pub unchanged_files: usize,
+    /// Which files are targets was guessed (a descriptor set without buf's
+    /// import markers): every file but the well-known types.
+    pub(crate) inferred_targets: bool,
 }
 
 /// What the compiler knows about one file besides its descriptor.
@@ -510,6 +530,22 @@ impl Schema {
         targets: &HashSet<String>,
         sources: &HashMap<String, FileSource>,
     ) -> Schema {
+        let files = files
+            .into_iter()
+            .map(|f| (f, FileOverlay::default()))
+            .collect();
+        Schema::from_files(side, files, targets, sources)
+    }
+
+    /// Builds the model from descriptors and what they carry that
+    /// `prost_types` drops (the edition and `features`), decoded from the same
+    /// bytes. Every input (protox, protoc, descriptor sets) ends here.
+    pub(crate) fn from_files(
+        side: Side,
+        files: Vec<(FileDescriptorProto, FileOverlay)>,
+        targets: &HashSet<String>,
+        sources: &HashMap<String, FileSource>,
+    ) -> Schema {
         let mut schema = Schema {
             side,
             files: Vec::with_capacity(files.len()),
@@ -521,12 +557,26 @@ impl Schema {
             enum_index: HashMap::new(),
             unchanged_packages: HashSet::new(),
             unchanged_files: 0,
+            inferred_targets: false,
         };
-        for fd in files {
-            schema.add_file(fd, targets, sources);
+        for (fd, overlay) in files {
+            schema.add_file(fd, overlay, targets, sources);
         }
         schema.resolve();
         schema
+    }
+
+    /// Where targets were guessed, files that `other` has but only imports
+    /// stop being targets.
+    pub fn demote_imports_of(&mut self, other: &Schema) {
+        if !self.inferred_targets {
+            return;
+        }
+        for f in &mut self.files {
+            if f.is_target && other.file(&f.name).is_some_and(|o| !o.is_target) {
+                f.is_target = false;
+            }
+        }
     }
 
     /// Gives a file another name, so that two single-file inputs pair with
@@ -629,16 +679,33 @@ impl Schema {
     fn add_file(
         &mut self,
         mut fd: FileDescriptorProto,
+        mut overlay: FileOverlay,
         targets: &HashSet<String>,
         sources: &HashMap<String, FileSource>,
     ) {
         let name = fd.name().to_owned();
         let file_idx = self.files.len();
-        let syntax = match fd.syntax() {
-            "proto3" => Syntax::Proto3,
-            "editions" => Syntax::Editions(String::new()),
-            _ => Syntax::Proto2,
+        let edition = match fd.syntax() {
+            "proto3" => Edition::Proto3,
+            // Descriptor sets are validated: an editions file names a known edition.
+            "editions" => overlay
+                .edition
+                .and_then(Edition::from_number)
+                .filter(|e| e.is_editions())
+                .unwrap_or(Edition::E2023),
+            _ => Edition::Proto2,
         };
+        let syntax = match edition {
+            Edition::Proto2 => Syntax::Proto2,
+            Edition::Proto3 => Syntax::Proto3,
+            e => Syntax::Editions(e.year().to_owned()),
+        };
+        if !edition.is_editions() {
+            // Features only exist in editions files (protoc rejects them elsewhere).
+            overlay = FileOverlay::default();
+        }
+        let features = Features::defaults(edition)
+            .merge(overlay.options.as_ref().and_then(|o| o.features.as_ref()));
         let package = fd.package().to_owned();
         let source = sources.get(&name);
         let mut file = File {
@@ -648,7 +715,9 @@ impl Schema {
             is_target: targets.contains(&name),
             name: name.clone(),
             package: package.clone(),
-            syntax: syntax.clone(),
+            syntax,
+            edition,
+            features,
             messages: Vec::new(),
             enums: Vec::new(),
             services: Vec::new(),
@@ -661,21 +730,33 @@ impl Schema {
                 .or_else(|| source.and_then(|s| s.source_info.clone())),
             locations: OnceLock::new(),
         };
+        let java_check = file.options.as_ref().and_then(|o| o.java_string_check_utf8);
         let cx = FileCx {
             file: file_idx,
             package: &package,
-            proto3: syntax == Syntax::Proto3,
-            java_utf8: file
-                .options
-                .as_ref()
-                .is_some_and(|o| o.java_string_check_utf8()),
+            editions: edition.is_editions(),
+            java_check_utf8: java_check,
         };
         for (i, m) in std::mem::take(&mut fd.message_type).into_iter().enumerate() {
-            let idx = self.add_message(&cx, m, None, vec![4, i as i32]);
+            let idx = self.add_message(
+                &cx,
+                m,
+                overlay.message_type.get(i),
+                &features,
+                None,
+                vec![4, i as i32],
+            );
             file.messages.push(idx);
         }
         for (i, e) in std::mem::take(&mut fd.enum_type).into_iter().enumerate() {
-            let idx = self.add_enum(&cx, e, None, vec![5, i as i32]);
+            let idx = self.add_enum(
+                &cx,
+                e,
+                overlay.enum_type.get(i),
+                &features,
+                None,
+                vec![5, i as i32],
+            );
             file.enums.push(idx);
         }
         for (i, s) in std::mem::take(&mut fd.service).into_iter().enumerate() {
@@ -683,8 +764,18 @@ impl Schema {
             file.services.push(idx);
         }
         for (i, x) in std::mem::take(&mut fd.extension).into_iter().enumerate() {
-            file.extensions
-                .push(field_from_proto(&cx, x, vec![7, i as i32], &[], None, ""));
+            let own = overlay.extension.get(i);
+            file.extensions.push(field_from_proto(
+                &cx,
+                x,
+                FieldScope {
+                    path: vec![7, i as i32],
+                    oneofs: &[],
+                    parent: None,
+                    scope: "",
+                    features: features.merge(own.and_then(FieldOverlay::features)),
+                },
+            ));
         }
         self.file_index.insert(name, file_idx);
         self.files.push(file);
@@ -694,9 +785,12 @@ impl Schema {
         &mut self,
         cx: &FileCx,
         mut m: DescriptorProto,
+        overlay: Option<&MessageOverlay>,
+        inherited: &Features,
         parent: Option<usize>,
         path: Vec<i32>,
     ) -> usize {
+        let features = inherited.merge(overlay.and_then(MessageOverlay::features));
         let nested_name = match parent {
             Some(p) => format!("{}.{}", self.messages[p].nested_name, m.name()),
             None => m.name().to_owned(),
@@ -720,13 +814,40 @@ impl Schema {
                     }
                 })
                 .collect();
+        // Fields of a oneof inherit the oneof's features.
+        let oneof_features: Vec<Features> = (0..m.oneof_decl.len())
+            .map(|i| {
+                features.merge(
+                    overlay
+                        .and_then(|o| o.oneof_decl.get(i))
+                        .and_then(|o| o.options.as_ref())
+                        .and_then(|o| o.features.as_ref()),
+                )
+            })
+            .collect();
         let fields = std::mem::take(&mut m.field)
             .into_iter()
             .enumerate()
             .map(|(i, f)| {
                 let mut p = path.clone();
                 p.extend([2, i as i32]);
-                field_from_proto(cx, f, p, &oneofs, Some(idx), &nested_name)
+                let scope = f
+                    .oneof_index
+                    .and_then(|o| usize::try_from(o).ok())
+                    .and_then(|o| oneof_features.get(o))
+                    .unwrap_or(&features);
+                let own = overlay.and_then(|o| o.field.get(i));
+                field_from_proto(
+                    cx,
+                    f,
+                    FieldScope {
+                        path: p,
+                        oneofs: &oneofs,
+                        parent: Some(idx),
+                        scope: &nested_name,
+                        features: scope.merge(own.and_then(FieldOverlay::features)),
+                    },
+                )
             })
             .collect();
         let extensions = std::mem::take(&mut m.extension)
@@ -735,7 +856,18 @@ impl Schema {
             .map(|(i, f)| {
                 let mut p = path.clone();
                 p.extend([6, i as i32]);
-                field_from_proto(cx, f, p, &[], Some(idx), &nested_name)
+                let own = overlay.and_then(|o| o.extension.get(i));
+                field_from_proto(
+                    cx,
+                    f,
+                    FieldScope {
+                        path: p,
+                        oneofs: &[],
+                        parent: Some(idx),
+                        scope: &nested_name,
+                        features: features.merge(own.and_then(FieldOverlay::features)),
+                    },
+                )
             })
             .collect();
         let to_u32 = |v: i32| u32::try_from(v).unwrap_or(0);
@@ -764,19 +896,22 @@ impl Schema {
             enums: Vec::new(),
             extensions,
             options: m.options.take(),
-            json_format_allow: cx.proto3,
+            json_format_allow: features.json_format == JsonFormat::Allow,
+            features,
         });
         self.message_index.insert(full_name, idx);
         for (i, nested) in std::mem::take(&mut m.nested_type).into_iter().enumerate() {
             let mut p = path.clone();
             p.extend([3, i as i32]);
-            let child = self.add_message(cx, nested, Some(idx), p);
+            let own = overlay.and_then(|o| o.nested_type.get(i));
+            let child = self.add_message(cx, nested, own, &features, Some(idx), p);
             self.messages[idx].messages.push(child);
         }
         for (i, e) in std::mem::take(&mut m.enum_type).into_iter().enumerate() {
             let mut p = path.clone();
             p.extend([4, i as i32]);
-            let child = self.add_enum(cx, e, Some(idx), p);
+            let own = overlay.and_then(|o| o.enum_type.get(i));
+            let child = self.add_enum(cx, e, own, &features, Some(idx), p);
             self.messages[idx].enums.push(child);
         }
         idx
@@ -786,9 +921,12 @@ impl Schema {
         &mut self,
         cx: &FileCx,
         mut e: EnumDescriptorProto,
+        overlay: Option<&EnumOverlay>,
+        inherited: &Features,
         parent: Option<usize>,
         path: Vec<i32>,
     ) -> usize {
+        let features = inherited.merge(overlay.and_then(EnumOverlay::features));
         let nested_name = match parent {
             Some(p) => format!("{}.{}", self.messages[p].nested_name, e.name()),
             None => e.name().to_owned(),
@@ -823,9 +961,10 @@ impl Schema {
                 .map(|r| (r.start(), r.end()))
                 .collect(),
             reserved_names: std::mem::take(&mut e.reserved_name),
-            closed: !cx.proto3,
+            closed: features.enum_type == EnumType::Closed,
             options: e.options.take(),
-            json_format_allow: cx.proto3,
+            json_format_allow: features.json_format == JsonFormat::Allow,
+            features,
         });
         self.enum_index.insert(full_name, idx);
         idx
@@ -862,7 +1001,8 @@ impl Schema {
         idx
     }
 
-    /// Second pass, once every type is known: map fields.
+    /// Second pass, once every type is known: map fields (whose entries are
+    /// always length-prefixed, whatever `message_encoding` says).
     fn resolve(&mut self) {
         let map_entries: HashSet<String> = self
             .messages
@@ -874,13 +1014,20 @@ impl Schema {
             return;
         }
         for m in &mut self.messages {
+            // Editions groups come from `message_encoding = DELIMITED`; map
+            // fields and the fields of map entries are never delimited.
+            let entry = m.is_map_entry;
             for f in &mut m.fields {
-                if f.cardinality == Cardinality::Repeated
-                    && f.kind == Kind::Message
-                    && f.type_name
-                        .as_ref()
-                        .is_some_and(|t| map_entries.contains(t))
-                {
+                let delimited = f.kind == Kind::Group
+                    && f.features.message_encoding == MessageEncoding::Delimited;
+                let to_entry = f
+                    .type_name
+                    .as_ref()
+                    .is_some_and(|t| map_entries.contains(t));
+                if delimited && (entry || to_entry) {
+                    f.kind = Kind::Message;
+                }
+                if f.cardinality == Cardinality::Repeated && f.kind == Kind::Message && to_entry {
                     f.cardinality = Cardinality::Map;
                 }
             }
@@ -891,8 +1038,21 @@ impl Schema {
 struct FileCx<'a> {
     file: usize,
     package: &'a str,
-    proto3: bool,
-    java_utf8: bool,
+    editions: bool,
+    /// `option java_string_check_utf8`, where the file sets it.
+    java_check_utf8: Option<bool>,
+}
+
+/// Where a field is declared, and the features it inherits there.
+struct FieldScope<'a> {
+    path: Vec<i32>,
+    /// The enclosing message's oneofs (none for extensions).
+    oneofs: &'a [Oneof],
+    parent: Option<usize>,
+    /// The enclosing message's nested name, or "" at top level.
+    scope: &'a str,
+    /// The field's resolved features (its own on top of the inherited ones).
+    features: Features,
 }
 
 fn qualify(package: &str, name: &str) -> String {
@@ -907,14 +1067,14 @@ fn strip_dot(s: &str) -> &str {
     s.strip_prefix('.').unwrap_or(s)
 }
 
-fn field_from_proto(
-    cx: &FileCx,
-    mut f: FieldDescriptorProto,
-    path: Vec<i32>,
-    oneofs: &[Oneof],
-    parent: Option<usize>,
-    scope: &str,
-) -> Field {
+fn field_from_proto(cx: &FileCx, mut f: FieldDescriptorProto, at: FieldScope) -> Field {
+    let FieldScope {
+        path,
+        oneofs,
+        parent,
+        scope,
+        features,
+    } = at;
     let nested = if scope.is_empty() {
         f.name().to_owned()
     } else {
@@ -922,13 +1082,18 @@ fn field_from_proto(
     };
     let full_name = qualify(cx.package, &nested);
     let package_len = full_name.len() - nested.len();
-    let kind = f.r#type.and_then(|t| Type::try_from(t).ok()).map_or_else(
+    let mut kind = f.r#type.and_then(|t| Type::try_from(t).ok()).map_or_else(
         // Unresolved type (only possible from an unlinked descriptor): treat the
         // name as a message reference.
         || Kind::Message,
         Kind::from_proto,
     );
-    let label = f
+    // Editions write groups as message fields with DELIMITED encoding; map
+    // fields are switched back once their entries are known.
+    if kind == Kind::Message && features.message_encoding == MessageEncoding::Delimited {
+        kind = Kind::Group;
+    }
+    let mut label = f
         .label
         .and_then(|l| Label::try_from(l).ok())
         .unwrap_or(Label::Optional);
@@ -937,13 +1102,22 @@ fn field_from_proto(
         .oneof_index
         .and_then(|i| usize::try_from(i).ok())
         .filter(|&i| oneofs.get(i).is_some_and(|o| !o.synthetic));
+    let in_oneof = f.oneof_index.is_some();
     let cardinality = match label {
         Label::Required => Cardinality::Required,
         Label::Repeated => Cardinality::Repeated,
+        Label::Optional
+            if features.field_presence == FieldPresence::LegacyRequired
+                && !in_oneof
+                && f.extendee.is_none() =>
+        {
+            label = Label::Required;
+            Cardinality::Required
+        }
         Label::Optional => {
-            let implicit = cx.proto3
+            let implicit = features.field_presence == FieldPresence::Implicit
                 && !proto3_optional
-                && oneof.is_none()
+                && !in_oneof
                 && !matches!(kind, Kind::Message | Kind::Group)
                 && f.extendee.is_none();
             if implicit {
@@ -960,10 +1134,26 @@ fn field_from_proto(
         None => default_json_name(f.name()),
     };
     let options = f.options.take();
-    let cpp_string_type = match options.as_ref().map(|o| o.ctype()) {
-        Some(prost_types::field_options::CType::Cord) => CppStringType::Cord,
-        Some(prost_types::field_options::CType::StringPiece) => CppStringType::StringPiece,
-        _ => CppStringType::String,
+    // As buf: before edition 2024 an explicit `ctype` decides; otherwise the
+    // `(pb.cpp).string_type` feature (STRING by default, VIEW from 2024).
+    use prost_types::field_options::CType;
+    let ctype = options
+        .as_ref()
+        .and_then(|o| o.ctype)
+        .filter(|_| features.edition < Edition::E2024);
+    let cpp_string_type = match ctype.map(CType::try_from) {
+        Some(Ok(CType::Cord)) => CppStringType::Cord,
+        Some(Ok(CType::StringPiece)) => CppStringType::StringPiece,
+        Some(Ok(CType::String)) => CppStringType::String,
+        _ if !cx.editions => CppStringType::String,
+        _ => features.cpp_string_type,
+    };
+    // As buf: an explicit `java_string_check_utf8` (and any proto2/proto3
+    // file) decides; otherwise `(pb.java).utf8_validation`.
+    let java_utf8 = match cx.java_check_utf8 {
+        Some(v) => v,
+        None if !cx.editions => false,
+        None => features.java_utf8_validation == crate::features::JavaUtf8Validation::Verify,
     };
     let jstype = options.as_ref().and_then(|o| o.jstype).unwrap_or(0);
     Field {
@@ -989,10 +1179,12 @@ fn field_from_proto(
         default_value: f.default_value.take(),
         path,
         options,
-        utf8_validation: cx.proto3 && kind == Kind::String,
-        java_utf8: cx.java_utf8,
+        utf8_validation: features.utf8_validation == crate::features::Utf8Validation::Verify
+            && kind == Kind::String,
+        java_utf8,
         cpp_string_type,
         jstype,
+        features,
     }
 }
 

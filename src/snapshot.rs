@@ -9,7 +9,7 @@
 //! as an image and readers can tell the inputs from their imports; tools that do
 //! not know the marker skip it as an unknown field.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use prost::Message;
@@ -17,7 +17,7 @@ use prost_types::FileDescriptorProto;
 
 use crate::error::Error;
 use crate::input::Compiled;
-use crate::schema::{FileSource, Schema, Side};
+use crate::schema::{Schema, Side};
 
 /// buf's `ImageFileExtension`, the part protocheck writes and reads.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -68,6 +68,94 @@ pub fn encode(compiled: &Compiled) -> Vec<u8> {
     out
 }
 
+/// A snapshot of any input: descriptors compiled by protox, or for editions
+/// sources (which protox cannot parse) the set protoc writes, with the
+/// imports marked. Returns the bytes and how many files were inputs and
+/// imports.
+pub fn from_input(
+    input: &crate::Input,
+    includes: &[std::path::PathBuf],
+    protoc: Option<&Path>,
+) -> Result<(Vec<u8>, usize, usize), Error> {
+    match crate::input::compile_descriptors(Side::New, input, includes) {
+        Ok(compiled) => {
+            let inputs = compiled.targets.len();
+            Ok((encode(&compiled), inputs, compiled.files.len() - inputs))
+        }
+        Err(Error::NoProtoc {
+            side,
+            path,
+            edition,
+        }) if !matches!(input, crate::Input::Git(_)) => {
+            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
+                return Err(Error::NoProtoc {
+                    side,
+                    path,
+                    edition,
+                });
+            };
+            let (roots, names) = crate::input::plan(side, input, includes)?;
+            let set = crate::protoc::descriptor_set(side, &protoc, origin, &roots, &names)?;
+            let targets: std::collections::HashSet<String> = names.into_iter().collect();
+            let (bytes, files) = mark_imports(&set, &targets).map_err(|e| Error::BadSnapshot {
+                side,
+                path: path.clone(),
+                message: format!("protoc's output does not decode: {e}"),
+            })?;
+            Ok((bytes, targets.len(), files - targets.len()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Re-encodes a descriptor set file by file, byte for byte (so fields this
+/// crate does not model, such as editions features, survive), adding buf's
+/// import marker to each file. Returns the bytes and the number of files.
+pub fn mark_imports(
+    set: &[u8],
+    targets: &std::collections::HashSet<String>,
+) -> Result<(Vec<u8>, usize), String> {
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct Name {
+        #[prost(string, optional, tag = "1")]
+        name: Option<String>,
+    }
+    let mut buf = set;
+    let mut out = Vec::with_capacity(set.len() + 64);
+    let mut files = 0;
+    while !buf.is_empty() {
+        let (tag, wire_type) = prost::encoding::decode_key(&mut buf).map_err(|e| e.to_string())?;
+        if tag != 1 || wire_type != prost::encoding::WireType::LengthDelimited {
+            prost::encoding::skip_field(wire_type, tag, &mut buf, Default::default())
+                .map_err(|e| e.to_string())?;
+            continue;
+        }
+        let len = prost::encoding::decode_varint(&mut buf).map_err(|e| e.to_string())?;
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&l| l <= buf.len())
+            .ok_or("a file's length runs past the end")?;
+        let (file, rest) = buf.split_at(len);
+        buf = rest;
+        let name = Name::decode(file)
+            .map_err(|e| e.to_string())?
+            .name
+            .unwrap_or_default();
+        let mut file = file.to_vec();
+        file.extend(
+            ImageFileTail {
+                buf_extension: Some(ImageFileExtension {
+                    is_import: Some(!targets.contains(&name)),
+                }),
+            }
+            .encode_to_vec(),
+        );
+        prost::encoding::bytes::encode(1, &file, &mut out);
+        files += 1;
+    }
+    Ok((out, files))
+}
+
 /// A snapshot read back: the descriptors and which files were inputs.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -101,40 +189,9 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, prost::DecodeError> {
 /// Reads a snapshot from disk as one side's schema. Findings in it have lines
 /// and columns from its source info but no source text to show.
 pub fn load(side: Side, path: impl AsRef<Path>) -> Result<Schema, Error> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::Missing {
-            side,
-            path: path.to_path_buf(),
-        },
-        _ => Error::Read {
-            side,
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
-    let snapshot = decode(&bytes).map_err(|e| Error::BadSnapshot {
-        side,
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut seen = HashSet::new();
-    for f in &snapshot.files {
-        if !seen.insert(f.name()) {
-            return Err(Error::BadSnapshot {
-                side,
-                path: path.to_path_buf(),
-                message: format!("file \"{}\" appears twice", f.name()),
-            });
-        }
-    }
-    let sources: HashMap<String, FileSource> = HashMap::new();
-    Ok(Schema::from_descriptors(
-        side,
-        snapshot.files,
-        &snapshot.targets,
-        &sources,
-    ))
+    // A snapshot is a descriptor set: validated, editions features kept,
+    // and buf's import marks say which files were inputs.
+    crate::descriptor_set::load(side, path.as_ref())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
@@ -155,6 +212,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
     fn markers_round_trip_and_plain_sets_count_every_file() {

@@ -41,9 +41,14 @@ impl Span {
 pub struct SourceText {
     text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// Columns of `SourceCodeInfo` spans count bytes with tabs expanded to
+    /// the next multiple of 8, as protoc (and buf) record them; protox
+    /// counts plain bytes.
+    tab_columns: bool,
 }
 
 impl SourceText {
+    /// Text whose `SourceCodeInfo` columns are byte offsets (protox).
     pub fn new(text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let mut starts = vec![0];
@@ -56,7 +61,47 @@ impl SourceText {
         SourceText {
             text,
             line_starts: starts.into(),
+            tab_columns: false,
         }
+    }
+
+    /// Text whose `SourceCodeInfo` columns expand tabs to multiples of 8
+    /// (protoc, buf).
+    pub fn with_tab_columns(text: impl Into<Arc<str>>) -> Self {
+        SourceText {
+            tab_columns: true,
+            ..SourceText::new(text)
+        }
+    }
+
+    /// The byte column of a recorded column on a 0-based line.
+    fn byte_col(&self, line: usize, col: usize) -> usize {
+        if !self.tab_columns {
+            return col;
+        }
+        let Some(&start) = self.line_starts.get(line) else {
+            return col;
+        };
+        let mut expanded = 0;
+        for (i, b) in self.text.as_bytes()[start..].iter().enumerate() {
+            if expanded >= col || *b == b'\n' {
+                return i;
+            }
+            expanded = if *b == b'\t' {
+                expanded + 8 - expanded % 8
+            } else {
+                expanded + 1
+            };
+        }
+        self.text.len() - start
+    }
+
+    /// The byte offset of a 1-based line and column as protoc prints them in
+    /// its messages (tabs expanded when the text uses protoc's columns).
+    pub fn offset_of_line_col(&self, line: usize, col: usize) -> usize {
+        let (line, col) = (line.saturating_sub(1), col.saturating_sub(1));
+        let byte_col = self.byte_col(line, col);
+        self.offset(line, byte_col)
     }
 
     pub fn text(&self) -> &Arc<str> {
@@ -119,8 +164,8 @@ impl SourceText {
             4 => (get(0)?, get(1)?, get(2)?, get(3)?),
             _ => return None,
         };
-        let start = self.offset(line, col);
-        let end = self.offset(end_line, end_col);
+        let start = self.offset(line, self.byte_col(line, col));
+        let end = self.offset(end_line, self.byte_col(end_line, end_col));
         Some(self.span_of(start, end))
     }
 }
@@ -179,5 +224,18 @@ mod tests {
         assert_eq!(clamped.offset, 5);
         assert!(src.span_from_proto(&[1]).is_none());
         assert!(src.span_from_proto(&[-1, 0, 1]).is_none());
+    }
+
+    #[test]
+    fn protoc_columns_expand_tabs() {
+        let src = SourceText::with_tab_columns("message M {\n\tint32 a = 1;\n}\n");
+        // protoc records `int32` at column 8 (the tab reaches 8).
+        let span = src.span_from_proto(&[1, 8, 20]).unwrap();
+        assert_eq!(
+            &src.text()[span.offset..span.offset + span.len],
+            "int32 a = 1;"
+        );
+        assert_eq!((span.line, span.column), (2, 2));
+        assert_eq!(src.offset_of_line_col(2, 9), span.offset);
     }
 }

@@ -281,7 +281,9 @@ fn bad_arguments_and_inputs_exit_2() {
     let (code, _, err) = run(&[OLD, "Cargo.toml"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("new input \"Cargo.toml\" is not a .proto file or a directory"),
+        err.contains(
+            "new input \"Cargo.toml\" is not a .proto file, a descriptor set or a directory"
+        ),
         "{err}"
     );
     let tmp = tempfile::tempdir().unwrap();

@@ -4,13 +4,16 @@
 //! against itself and must report nothing.
 //!
 //! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expectations;
-//! review the diff before committing it.
+//! review the diff before committing it. The `editions_*` cases are compiled
+//! with protoc (`PROTOC`, else `protoc` on `PATH`; `.ci/run` installs one).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use protocheck::rules::{self, Level};
-use protocheck::{check_paths, Finding, Options, Report};
+use protocheck::{check_paths, check_schemas, Finding, Input, Options, Report, Schema, Side};
 
 fn cases() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
@@ -32,12 +35,28 @@ fn new_trees(case: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Each tree is compiled once per side (editions trees go through protoc).
+fn schema(tree: &Path, side: Side) -> Arc<Schema> {
+    type Cache = Mutex<HashMap<(PathBuf, Side), Arc<Schema>>>;
+    static CACHE: LazyLock<Cache> = LazyLock::new(Default::default);
+    let key = (tree.to_path_buf(), side);
+    if let Some(s) = CACHE.lock().unwrap().get(&key) {
+        return s.clone();
+    }
+    let input = Input::from_path(side, tree).unwrap();
+    let schema = protocheck::input::compile(side, &input, &[])
+        .unwrap_or_else(|e| panic!("{}: {e}", tree.display()));
+    let schema = Arc::new(schema);
+    CACHE.lock().unwrap().insert(key, schema.clone());
+    schema
+}
+
 fn run(old: &Path, new: &Path, level: Level) -> Report {
     let options = Options {
         level: Some(level),
         ..Options::default()
     };
-    check_paths(old, new, &options)
+    check_schemas(&schema(old, Side::Old), &schema(new, Side::New), &options)
         .unwrap_or_else(|e| panic!("{} vs {}: {e}", old.display(), new.display()))
 }
 

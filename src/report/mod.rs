@@ -115,6 +115,8 @@ struct JsonFinding<'a> {
     old_end_line: Option<usize>,
     old_end_column: Option<usize>,
     old_text: Option<&'a str>,
+    source_info: bool,
+    old_source_info: Option<bool>,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -143,6 +145,8 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             old_end_line: old_span.map(|s| s.end_line),
             old_end_column: old_span.map(|s| s.end_column),
             old_text: f.old_text.as_deref(),
+            source_info: f.location.source_info,
+            old_source_info: old.map(|o| o.source_info),
         }
     }
 }

@@ -183,12 +183,26 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let message = format!("{message}\nbreaks: {affects}");
+    let mut message = format!("{message}\nbreaks: {affects}");
 
     let source = report
         .sources
         .get(Side::New, &first.location.path)
         .map(|t| NamedSource::new(&first.location.path, t.clone()).with_language("protobuf"));
+    // Without the file's text (a descriptor set) there is no snippet: say
+    // where, as well as there is a place to say.
+    if source.is_none() {
+        if let Some(at) = place(&first.location, &first.element, "new") {
+            message.push_str(&format!("\nat {at}"));
+        }
+    }
+    if let Some(old) = first.old_location.as_ref() {
+        if report.sources.get(Side::Old, &old.path).is_none() {
+            if let Some(at) = place(old, &first.element, "old") {
+                message.push_str(&format!("\nwas at {at}"));
+            }
+        }
+    }
     let mut labels: Vec<(usize, usize, Vec<&str>)> = Vec::new();
     for f in group {
         if f.location.path != first.location.path {
@@ -254,6 +268,22 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
         labels,
         help,
         related,
+    }
+}
+
+/// `path:line:col`, or the element and its file when the schema has no
+/// source info; `None` for a place with no position of its own.
+fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<String> {
+    match l.span {
+        Some(s) => Some(format!("{}:{}:{}", l.path, s.line, s.column)),
+        None if !l.source_info && element != l.file => Some(format!(
+            "{element} in {} (the {side} schema has no source info)",
+            l.path
+        )),
+        None if !l.source_info => {
+            Some(format!("{} (the {side} schema has no source info)", l.path))
+        }
+        None => None,
     }
 }
 

@@ -3,8 +3,10 @@ use crate::engine::{Cx, EnumPair, Part};
 rule! {
     /// # What
     /// An enum whose JSON format was `ALLOW` keeps it. proto3 enums resolve to
-    /// `ALLOW`, proto2 enums to `LEGACY_BEST_EFFORT`; only the change away from
-    /// `ALLOW` is reported. Enums pair by fully-qualified name.
+    /// `ALLOW`, proto2 enums to `LEGACY_BEST_EFFORT`; with editions the
+    /// `json_format` feature of the enum, its messages or its file decides.
+    /// Only the change away from `ALLOW` is reported. Enums pair by
+    /// fully-qualified name.
     ///
     /// # Why
     /// `ALLOW` promises that the enum has a well-defined proto3 JSON mapping:
@@ -37,16 +39,28 @@ rule! {
                 return;
             }
             cx.report(
-                p.at(Part::Name),
+                p.at(Part::Feature(&[6], &Part::Name)),
                 format!(
-                    "enum \"{}\" changed JSON format from \"ALLOW\" to \"LEGACY_BEST_EFFORT\": its JSON mapping is no longer checked",
-                    new.full_name
+                    "enum \"{}\" changed JSON format from \"ALLOW\" to \"LEGACY_BEST_EFFORT\"{}: its JSON mapping is no longer checked",
+                    new.full_name,
+                    if new.features.edition.is_editions() {
+                        format!(" ({})", new.features.origin(crate::features::Feature::JsonFormat))
+                    } else {
+                        String::new()
+                    }
                 ),
             )
-            .help(format!(
-                "keep enum \"{}\" in a proto3 file, where its JSON format is ALLOW",
-                new.name
-            ));
+            .help(if new.features.edition.is_editions() {
+                format!(
+                    "set `option features.json_format = ALLOW;` in enum \"{}\" (or remove the option that turns it off)",
+                    new.name
+                )
+            } else {
+                format!(
+                    "keep enum \"{}\" in a proto3 file, where its JSON format is ALLOW",
+                    new.name
+                )
+            });
         }
     }
 }

@@ -1,21 +1,28 @@
 use crate::engine::{Cx, EnumPair, Part};
+use crate::features::Feature;
 use crate::schema::Enum;
 
-/// "closed" or "open", with the syntax that gives it.
-fn kind_words(e: &Enum) -> &'static str {
-    if e.closed {
-        "closed (proto2)"
-    } else {
-        "open (proto3)"
-    }
+/// "closed" or "open", with what makes it so: `closed (proto2)`,
+/// `open (edition 2023)`, ``closed (`features.enum_type`)``.
+fn kind_words(e: &Enum) -> String {
+    format!(
+        "{} ({})",
+        if e.closed { "closed" } else { "open" },
+        e.features.origin(Feature::EnumType)
+    )
 }
+
+/// Points at `option features.enum_type` where the enum sets it.
+pub(super) const ENUM_TYPE: Part = Part::Feature(&[2], &Part::Name);
 
 rule! {
     /// # What
     /// An enum stays open or stays closed. Enums declared in proto2 files are
     /// closed, enums declared in proto3 files are open, so moving an enum
     /// between a proto2 and a proto3 file (or changing the file's syntax)
-    /// changes its type. Enums pair by fully-qualified name.
+    /// changes its type. With editions, the resolved `enum_type` feature
+    /// decides (OPEN by default; `option features.enum_type = CLOSED;` on the
+    /// enum or the file). Enums pair by fully-qualified name.
     ///
     /// # Why
     /// The two kinds treat numbers they do not know differently. A closed enum
@@ -57,7 +64,7 @@ rule! {
                 "new readers move numbers missing from the enum to unknown fields, so stored values can vanish"
             };
             cx.report(
-                p.at(Part::Name),
+                p.at(ENUM_TYPE),
                 format!(
                     "enum \"{}\" changed from {} to {}: {consequence}",
                     new.full_name,
@@ -65,12 +72,22 @@ rule! {
                     kind_words(new)
                 ),
             )
-            .help(format!(
-                "keep enum \"{}\" in a {} file; if a {} enum is needed, declare a new enum under another name and move fields to it",
-                new.name,
-                if old.closed { "proto2" } else { "proto3" },
-                if new.closed { "closed" } else { "open" }
-            ));
+            .help(if new.features.edition.is_editions() {
+                format!(
+                    "set `option features.enum_type = {};` in enum \"{}\" to keep it {}; if a {} enum is needed, declare a new enum under another name and move fields to it",
+                    old.features.enum_type,
+                    new.name,
+                    if old.closed { "closed" } else { "open" },
+                    if new.closed { "closed" } else { "open" }
+                )
+            } else {
+                format!(
+                    "keep enum \"{}\" in a {} file; if a {} enum is needed, declare a new enum under another name and move fields to it",
+                    new.name,
+                    if old.closed { "proto2" } else { "proto3" },
+                    if new.closed { "closed" } else { "open" }
+                )
+            });
         }
     }
 }

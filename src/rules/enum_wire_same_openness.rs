@@ -1,4 +1,4 @@
-use crate::engine::{Cx, EnumPair, Part};
+use crate::engine::{Cx, EnumPair};
 
 rule! {
     /// # What
@@ -38,7 +38,7 @@ rule! {
             }
             let word = |closed: bool| if closed { "closed" } else { "open" };
             cx.report(
-                p.at(Part::Name),
+                p.at(super::enum_same_type::ENUM_TYPE),
                 format!(
                     "enum \"{}\" changed from {} to {}: {}",
                     new.full_name,

@@ -7,8 +7,10 @@ rule! {
     /// A field keeps its cardinality: optional with explicit presence, optional
     /// with implicit presence, required, repeated or map. Adding or removing
     /// proto3 `optional` counts (implicit ↔ explicit presence); it is not a
-    /// oneof change. Extensions are checked too; the key and value fields of
-    /// map entries are not.
+    /// oneof change. With editions, presence is the resolved `field_presence`
+    /// feature of the field or its file (LEGACY_REQUIRED is required).
+    /// Extensions are checked too; the key and value fields of map entries
+    /// are not.
     ///
     /// # Why
     /// Generated code differs for each cardinality: presence adds `has_…` and
@@ -61,7 +63,8 @@ pub(super) fn check<G: PartialEq>(cx: &mut Cx, p: &FieldPair, group: fn(Cardinal
         consequence(oc, nc)
     );
     let help = help(cx, p, old, new);
-    cx.report(p.at(Part::Label), msg).help(help);
+    cx.report(p.at(Part::Feature(&[1], &Part::Label)), msg)
+        .help(help);
 }
 
 /// What a cardinality change does, in one clause.
@@ -138,6 +141,11 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> String {
                     None => "outside any oneof".to_owned(),
                 };
                 format!("{keep} {place}: oneof members always track presence")
+            } else if new_file.edition.is_editions() {
+                let presence = if old.cardinality == OptionalExplicit { "EXPLICIT" } else { "IMPLICIT" };
+                format!(
+                    "set `[features.field_presence = {presence}]` on the field: a singular field's presence follows the `field_presence` feature of the field, else of its file"
+                )
             } else if old_file.syntax != new_file.syntax {
                 format!(
                     "{keep} in a {} file: presence of plain singular fields follows the file's syntax",

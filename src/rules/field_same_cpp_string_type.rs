@@ -1,12 +1,17 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::schema::{CppStringType, Kind};
+use crate::features::Feature;
+use crate::finding::Severity;
+use crate::schema::{CppStringType, Field, Kind};
 
 rule! {
     /// # What
     /// A string or bytes field keeps its C++ string type (`ctype`: STRING,
     /// CORD, STRING_PIECE, or the `(pb.cpp).string_type` feature). Going from
     /// STRING_PIECE to STRING is allowed. Extensions are checked too; the key
-    /// and value fields of map entries are not (they cannot set it).
+    /// and value fields of map entries are not (they cannot set it). Edition
+    /// 2024 changes the default from STRING to VIEW: when neither version
+    /// chooses a string type and only the edition changed, the change is
+    /// reported as an info, not an error (buf reports an error).
     ///
     /// # Why
     /// The C++ accessors differ per string type (`const std::string&` vs
@@ -41,20 +46,46 @@ rule! {
             if a == b || (a == CppStringType::StringPiece && b == CppStringType::String) {
                 return;
             }
-            let fix = match a {
-                CppStringType::String => "remove the `ctype` option".to_owned(),
-                _ => format!("restore `[ctype = {}]`", name(a)),
+            let fix = if new.features.edition.is_editions() {
+                format!("set `[features.(pb.cpp).string_type = {}]` on the field", name(a))
+            } else {
+                match a {
+                    CppStringType::String => "remove the `ctype` option".to_owned(),
+                    _ => format!("restore `[ctype = {}]`", name(a)),
+                }
             };
-            cx.report(
-                p.at(Part::Option(1)),
-                format!(
-                    "{} changed C++ string type from \"{}\" to \"{}\": C++ accessors change type",
-                    p.describe(),
+            let msg = format!(
+                "{} changed C++ string type from \"{}\" to \"{}\": C++ accessors change type",
+                p.describe(),
+                name(a),
+                name(b)
+            );
+            let at = p.at(Part::Feature(&[1000, 2], &Part::Option(1)));
+            // Edition 2024 makes VIEW the default. When neither side chose a
+            // string type, only the edition changed it: an edition upgrade is
+            // not a breaking change of the schema, but C++ code sees it.
+            let chosen = |f: &Field| {
+                f.features.is_written(Feature::CppStringType)
+                    || f.options.as_ref().is_some_and(|o| o.ctype.is_some())
+            };
+            if !chosen(old) && !chosen(new) && old.features.edition != new.features.edition {
+                cx.report(
+                    at,
+                    format!(
+                        "{msg}; only the default changed, with the move from {} to {}",
+                        old.features.edition, new.features.edition
+                    ),
+                )
+                .severity(Severity::Info)
+                .help(format!(
+                    "accepted as part of the edition upgrade; to keep C++ accessors as they were, set `[features.(pb.cpp).string_type = {}]` on the field or `option features.(pb.cpp).string_type = {};` in the file",
                     name(a),
-                    name(b)
-                ),
-            )
-            .help(format!("{fix}: C++ code that uses the field stops compiling"));
+                    name(a)
+                ));
+                return;
+            }
+            cx.report(at, msg)
+                .help(format!("{fix}: C++ code that uses the field stops compiling"));
         }
     }
 }

@@ -6,9 +6,10 @@ rule! {
     /// A string field keeps whether generated Java code checks it for valid
     /// UTF-8. That is on when the file sets `java_string_check_utf8 = true`
     /// (or `(pb.java).utf8_validation = VERIFY`), and otherwise follows the
-    /// field's UTF-8 validation: on in proto3, off in proto2. So setting the
-    /// option in a proto3 file changes nothing, and in a proto2 file it does.
-    /// Extensions are checked too.
+    /// field's UTF-8 validation: on in proto3, off in proto2, the resolved
+    /// `utf8_validation` feature with editions. So setting the option in a
+    /// proto3 file changes nothing, and in a proto2 file it does. Extensions
+    /// are checked too.
     ///
     /// # Why
     /// With the check on, Java parsers throw on invalid UTF-8 and setters
@@ -48,7 +49,13 @@ rule! {
             } else {
                 "Java no longer rejects strings that are not valid UTF-8"
             };
+            let editions = new.features.edition.is_editions();
             let fix = match (old.java_utf8, new.java_utf8) {
+                _ if editions => format!(
+                    "set `[features.(pb.java).utf8_validation = {}]` on the field{}",
+                    if a { "VERIFY" } else { "DEFAULT" },
+                    if a { "" } else { " and keep its `utf8_validation` as it was" }
+                ),
                 (false, true) => format!(
                     "remove `option java_string_check_utf8 = true;` from \"{}\"",
                     file.name
@@ -69,7 +76,7 @@ rule! {
                 ),
             };
             cx.report(
-                p.at(Part::Whole),
+                p.at(Part::Feature(&[1001, 2], &Part::Whole)),
                 format!(
                     "{} changed Java UTF-8 validation from \"{}\" to \"{}\": {effect}",
                     p.describe(),

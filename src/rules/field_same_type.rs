@@ -5,7 +5,9 @@ use crate::schema::Kind;
 rule! {
     /// # What
     /// A field keeps its type: the same scalar kind, or for enums, messages and
-    /// groups the same fully-qualified type name.
+    /// groups the same fully-qualified type name. With editions, a message
+    /// field with `features.message_encoding = DELIMITED` is a group: turning
+    /// the encoding on or off changes the type.
     ///
     /// # Why
     /// Every reader decodes field N with the type it was compiled with. Data that

@@ -4,9 +4,10 @@ use crate::schema::Kind;
 rule! {
     /// # What
     /// A string field keeps its UTF-8 validation (the resolved
-    /// `utf8_validation` feature): VERIFY in proto3, NONE in proto2. Moving a
-    /// field between proto2 and proto3 files changes it. Extensions are
-    /// checked too.
+    /// `utf8_validation` feature): VERIFY in proto3 and by default in
+    /// editions, NONE in proto2, or what `features.utf8_validation` on the
+    /// field or its editions file says. Moving a field between proto2 and
+    /// proto3 files changes it. Extensions are checked too.
     ///
     /// # Why
     /// With VERIFY, parsers in most languages reject a message whose string is
@@ -21,8 +22,9 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the file's syntax. If strings must carry arbitrary bytes, use a
-    /// new `bytes` field.
+    /// Keep the file's syntax (with editions, set
+    /// `[features.utf8_validation = …]` as it resolved before). If strings
+    /// must carry arbitrary bytes, use a new `bytes` field.
     FieldSameUtf8Validation {
         id: "FIELD_SAME_UTF8_VALIDATION",
         levels: [File, Package],
@@ -46,8 +48,16 @@ rule! {
                 "parsers no longer reject strings that are not valid UTF-8, and old readers fail on such strings from new writers"
             };
             let old_file = &cx.old.files[old.file];
+            let fix = if new.features.edition.is_editions() {
+                format!(
+                    "set `[features.utf8_validation = {}]` on the field (or remove the option that changed it)",
+                    old.features.utf8_validation
+                )
+            } else {
+                format!("keep the field in a {} file, as it was in \"{}\"", old_file.syntax, old_file.name)
+            };
             cx.report(
-                p.at(Part::Type),
+                p.at(Part::Feature(&[4], &Part::Type)),
                 format!(
                     "{} changed UTF-8 validation from \"{}\" to \"{}\": {effect}",
                     p.describe(),
@@ -56,8 +66,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "keep the field in a {} file, as it was in \"{}\"; if it must carry arbitrary bytes, add a new `bytes` field",
-                old_file.syntax, old_file.name
+                "{fix}; if it must carry arbitrary bytes, add a new `bytes` field"
             ));
         }
     }

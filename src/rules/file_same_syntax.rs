@@ -32,26 +32,36 @@ rule! {
     impl {
         fn check_file(&self, cx: &mut Cx, p: &FilePair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let words = |s: &Syntax| match s {
+            // As buf: proto2, proto3 or editions; edition 2023 → 2024 is
+            // not a syntax change.
+            let kind = |s: &Syntax| match s {
                 Syntax::Proto2 => "proto2",
                 Syntax::Proto3 => "proto3",
                 Syntax::Editions(_) => "editions",
             };
-            let (before, after) = (words(&old.syntax), words(&new.syntax));
-            if before == after {
+            if kind(&old.syntax) == kind(&new.syntax) {
                 return;
             }
-            let restore = match old.syntax {
-                Syntax::Editions(_) => "restore the old `edition` statement".to_owned(),
+            let (before, after) = (old.syntax.to_string(), new.syntax.to_string());
+            let restore = match &old.syntax {
+                Syntax::Editions(e) => format!("restore `edition = \"{e}\";`"),
                 _ => format!("restore `syntax = \"{before}\";`"),
+            };
+            let help = if matches!(new.syntax, Syntax::Editions(_)) {
+                format!(
+                    "a migration to editions keeps the bytes and JSON the same when every field, enum and message keeps its resolved features (protocheck reports each one that does not); generated code can still change, so rebuild the code that uses \"{}\", or {restore}",
+                    p.name
+                )
+            } else {
+                format!(
+                    "{restore}: the syntax sets field presence, open or closed enums and UTF-8 checking for the whole file, and the generated code changes with them"
+                )
             };
             cx.report(
                 p.at(Part::Syntax),
                 format!("file \"{}\" changed syntax from {before} to {after}", p.name),
             )
-            .help(format!(
-                "{restore}: the syntax sets field presence, open or closed enums and UTF-8 checking for the whole file, and the generated code changes with them"
-            ));
+            .help(help);
         }
     }
 }

@@ -4,7 +4,9 @@ rule! {
     /// # What
     /// A message whose JSON mapping is fully supported (resolved `json_format`
     /// ALLOW, as in every proto3 file) keeps it. Moving a message to proto2
-    /// (LEGACY_BEST_EFFORT) is flagged; the reverse is fine.
+    /// (LEGACY_BEST_EFFORT), or setting `option features.json_format =
+    /// LEGACY_BEST_EFFORT;` on it, an enclosing message or its editions file,
+    /// is flagged; the reverse is fine.
     ///
     /// # Why
     /// ALLOW guarantees that the message has a valid, conflict-free JSON form
@@ -34,17 +36,29 @@ rule! {
                 return;
             }
             let file = &cx.new.files[new.file];
+            let why = if new.features.edition.is_editions() {
+                new.features.origin(crate::features::Feature::JsonFormat)
+            } else {
+                format!("file \"{}\" is now {}", file.name, file.syntax)
+            };
             cx.report(
-                p.at(Part::Name),
+                p.at(Part::Feature(&[6], &Part::Name)),
                 format!(
-                    "message \"{}\" changed JSON format from \"ALLOW\" to \"LEGACY_BEST_EFFORT\" (file \"{}\" is now {}): its JSON form is no longer guaranteed to be valid",
-                    new.full_name, file.name, file.syntax
+                    "message \"{}\" changed JSON format from \"ALLOW\" to \"LEGACY_BEST_EFFORT\" ({why}): its JSON form is no longer guaranteed to be valid",
+                    new.full_name
                 ),
             )
-            .help(format!(
-                "keep \"{}\" in proto3 so the message keeps a checked JSON mapping",
-                file.name
-            ));
+            .help(if new.features.edition.is_editions() {
+                format!(
+                    "set `option features.json_format = ALLOW;` in message \"{}\" (or remove the option that turns it off) so it keeps a checked JSON mapping",
+                    new.name
+                )
+            } else {
+                format!(
+                    "keep \"{}\" in proto3 so the message keeps a checked JSON mapping",
+                    file.name
+                )
+            });
         }
     }
 }

@@ -40,7 +40,12 @@ rule! {
             for &n in before.difference(&after) {
                 let field = locate(old, new, n);
                 let name = &old.field(n).map(|f| f.name.clone()).unwrap_or_default();
+                let editions = new.features.edition.is_editions();
                 let (what, help) = match new.field(n) {
+                    Some(_) if editions => (
+                        "is no longer required",
+                        format!("keep \"{name}\" `[features.field_presence = LEGACY_REQUIRED]`: old readers reject messages without it"),
+                    ),
                     Some(_) => (
                         "is no longer required",
                         format!("keep \"{name}\" `required`: old readers reject messages without it"),
@@ -51,7 +56,7 @@ rule! {
                     ),
                 };
                 cx.report(
-                    field.at(Part::Label),
+                    field.at(Part::Feature(&[1], &Part::Label)),
                     format!(
                         "required field {n} \"{name}\" of message \"{}\" {what}: old readers reject messages that new writers send without it",
                         new.full_name
@@ -64,15 +69,17 @@ rule! {
                 let name = &new.field(n).map(|f| f.name.clone()).unwrap_or_default();
                 let was = if old.field(n).is_some() { "became required" } else { "was added as required" };
                 cx.report(
-                    field.at(Part::Label),
+                    field.at(Part::Feature(&[1], &Part::Label)),
                     format!(
                         "field {n} \"{name}\" of message \"{}\" {was}: new readers reject everything old writers send without it",
                         new.full_name
                     ),
                 )
-                .help(format!(
-                    "declare \"{name}\" `optional` and check for it in application code"
-                ));
+                .help(if new.features.edition.is_editions() {
+                    format!("declare \"{name}\" without `features.field_presence = LEGACY_REQUIRED` and check for it in application code")
+                } else {
+                    format!("declare \"{name}\" `optional` and check for it in application code")
+                });
             }
         }
     }

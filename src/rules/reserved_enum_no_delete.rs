@@ -113,6 +113,7 @@ mod tests {
             closed: false,
             options: None,
             json_format_allow: true,
+            features: crate::features::Features::defaults(crate::features::Edition::Proto3),
         };
         let old = e(vec![(-10, -5), (2, 5), (9, 9), (100, i32::MAX)]);
         let new = e(vec![(-10, -6), (2, 3), (5, 5), (100, 1000)]);

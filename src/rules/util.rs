@@ -12,9 +12,18 @@ pub fn type_words(f: &Field) -> String {
     match (&f.kind, &f.type_name) {
         (Kind::Enum, Some(t)) => format!("enum \"{t}\""),
         (Kind::Message, Some(t)) => format!("message \"{t}\""),
+        // Editions have no groups: a message field with DELIMITED encoding.
+        (Kind::Group, Some(t)) if is_editions(f) => {
+            format!("message \"{t}\" (delimited encoding)")
+        }
         (Kind::Group, Some(t)) => format!("group \"{t}\""),
         (k, _) => format!("\"{}\"", k.name()),
     }
+}
+
+/// Whether the field is declared in a file written with `edition = "…"`.
+pub fn is_editions(f: &Field) -> bool {
+    f.features.edition.is_editions()
 }
 
 /// What a type change does to data already written, in one clause.
@@ -22,6 +31,13 @@ pub fn type_change_consequence(old: &Field, new: &Field) -> String {
     use Kind::*;
     let (o, n) = (old.kind, new.kind);
     let (ow, nw) = (o.wire_type(), n.wire_type());
+    if matches!((o, n), (Message, Group) | (Group, Message)) && old.type_name == new.type_name {
+        return format!(
+            "a message written {} does not match the {} encoding readers now expect: it is dropped as unknown or fails to decode",
+            encoding_words(old),
+            encoding_words(new)
+        );
+    }
     if ow != nw {
         return format!(
             "data written as {} ({ow}) can no longer be read as {} ({nw})",
@@ -98,8 +114,20 @@ pub fn json_change_consequence(old: &Field, new: &Field) -> Option<String> {
     })
 }
 
+/// `length-prefixed` or `delimited (group)`.
+fn encoding_words(f: &Field) -> &'static str {
+    if f.kind == Kind::Group {
+        "delimited (group)"
+    } else {
+        "length-prefixed"
+    }
+}
+
 /// How the field would be declared under another number.
 pub fn declaration(f: &Field, number: u32) -> String {
+    if is_editions(f) {
+        return editions_declaration(f, number);
+    }
     let label = match f.cardinality {
         Cardinality::Repeated => "repeated ",
         Cardinality::Required => "required ",
@@ -114,6 +142,48 @@ pub fn declaration(f: &Field, number: u32) -> String {
     format!("{label}{ty} {} = {number};", f.name)
 }
 
+/// [`declaration`] in an editions file: no `optional` or `required`
+/// keywords, features where the field's differ from the file's.
+fn editions_declaration(f: &Field, number: u32) -> String {
+    use crate::features::{FieldPresence, MessageEncoding};
+    let ty = match &f.type_name {
+        Some(t) if f.cardinality != Cardinality::Map => t.clone(),
+        Some(_) => "map<…>".to_owned(),
+        None => f.kind.name().to_owned(),
+    };
+    let label = if f.cardinality == Cardinality::Repeated {
+        "repeated "
+    } else {
+        ""
+    };
+    let mut options = Vec::new();
+    // Written presence is repeated (it may come from the file); the
+    // default is left out.
+    let presence = match f.cardinality {
+        Cardinality::Required => Some(FieldPresence::LegacyRequired),
+        _ if matches!(f.kind, Kind::Message | Kind::Group) || f.oneof.is_some() => None,
+        Cardinality::OptionalExplicit | Cardinality::OptionalImplicit
+            if f.features
+                .is_written(crate::features::Feature::FieldPresence) =>
+        {
+            Some(f.features.field_presence)
+        }
+        _ => None,
+    };
+    if let Some(p) = presence {
+        options.push(format!("features.field_presence = {p}"));
+    }
+    if f.kind == Kind::Group && f.features.message_encoding == MessageEncoding::Delimited {
+        options.push("features.message_encoding = DELIMITED".to_owned());
+    }
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", options.join(", "))
+    };
+    format!("{label}{ty} {} = {number}{options};", f.name)
+}
+
 /// `reserved 3; reserved "total";`
 pub fn reserve_both(old: &Field) -> String {
     format!("reserved {}; reserved \"{}\";", old.number, old.name)
@@ -122,6 +192,21 @@ pub fn reserve_both(old: &Field) -> String {
 /// The fix for a field number reused with another meaning.
 pub fn new_number_help(p: &FieldPair) -> Option<String> {
     let (old, new) = (p.old?, p.new?);
+    if matches!(
+        (old.kind, new.kind),
+        (Kind::Message, Kind::Group) | (Kind::Group, Kind::Message)
+    ) && old.type_name == new.type_name
+        && is_editions(new)
+    {
+        let encoding = if old.kind == Kind::Group {
+            "DELIMITED"
+        } else {
+            "LENGTH_PREFIXED"
+        };
+        return Some(format!(
+            "set `[features.message_encoding = {encoding}]` on the field (or its file) as it was: data already written keeps its encoding"
+        ));
+    }
     Some(format!(
         "declare the new field under an unused number, e.g. `{}`, and reserve the old number and name so they are never reused: `{}`",
         declaration(new, p.new_message.next_free_number()),

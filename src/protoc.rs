@@ -1,0 +1,314 @@
+//! Compiling a side with protoc, for `.proto` files protox cannot parse:
+//! those written with `edition = "…"`. protoc writes a descriptor set with
+//! source info and imports, which goes through the same validation and model
+//! builder as a descriptor set given on the command line.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use miette::{LabeledSpan, NamedSource};
+
+use crate::descriptor_set;
+use crate::error::{CompileError, Error};
+use crate::schema::{FileSource, Schema, Side};
+use crate::span::SourceText;
+
+/// The edition a file declares (`edition = "2023";` as its first statement),
+/// if it uses editions.
+pub fn edition_of(text: &str) -> Option<String> {
+    let mut s = text.trim_start_matches('\u{feff}');
+    loop {
+        s = s.trim_start();
+        if let Some(rest) = s.strip_prefix("//") {
+            s = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(rest) = s.strip_prefix("/*") {
+            s = rest.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let rest = s.strip_prefix("edition")?;
+    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
+    let rest = &rest[1..];
+    Some(rest[..rest.find(quote)?].to_owned())
+}
+
+/// Where protoc is: `--protoc`, else `PROTOC` (as prost-build reads it), else
+/// `protoc` on `PATH`. Returns the path and where it came from.
+pub fn locate(explicit: Option<&Path>) -> Option<(PathBuf, &'static str)> {
+    if let Some(p) = explicit {
+        return Some((p.to_path_buf(), "--protoc"));
+    }
+    if let Some(p) = std::env::var_os("PROTOC").filter(|p| !p.is_empty()) {
+        return Some((PathBuf::from(p), "PROTOC"));
+    }
+    let path = std::env::var_os("PATH")?;
+    let exe = format!("protoc{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(&exe))
+        .find(|p| is_executable(p))
+        .map(|p| (p, "PATH"))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file()
+}
+
+/// Compiles `names` (import names under `roots`) with protoc.
+pub fn compile(
+    side: Side,
+    protoc: &Path,
+    origin: &'static str,
+    roots: &[PathBuf],
+    names: &[String],
+) -> Result<Schema, Error> {
+    let bytes = descriptor_set(side, protoc, origin, roots, names)?;
+    let files = descriptor_set::decode(&bytes).map_err(|problem| Error::ProtocFailed {
+        side,
+        protoc: protoc.to_path_buf(),
+        message: format!("its output {problem}"),
+    })?;
+    let targets: HashSet<String> = names.iter().cloned().collect();
+    let sources = Roots(absolute_roots(roots));
+    let mut known = HashMap::new();
+    for (f, _) in &files {
+        if let Some(src) = sources.find(f.name()) {
+            known.insert(f.name().to_owned(), src);
+        }
+    }
+    Ok(Schema::from_files(side, files, &targets, &known))
+}
+
+fn absolute_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
+    roots
+        .iter()
+        .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
+        .collect()
+}
+
+/// Runs protoc on `names` and returns the descriptor set it wrote, with
+/// source info and imports.
+pub fn descriptor_set(
+    side: Side,
+    protoc: &Path,
+    origin: &'static str,
+    roots: &[PathBuf],
+    names: &[String],
+) -> Result<Vec<u8>, Error> {
+    let unusable = |source: std::io::Error| Error::ProtocUnusable {
+        side,
+        protoc: protoc.to_path_buf(),
+        origin,
+        source,
+    };
+    let tmp = tempfile::tempdir().map_err(unusable)?;
+    let out = tmp.path().join("schema.binpb");
+    // protoc runs in an empty directory, so a name can only resolve under
+    // the roots; the roots are made absolute for that.
+    let roots = absolute_roots(roots);
+    // A relative path would be ambiguous once the directory changes.
+    let program = if protoc.components().count() > 1 {
+        std::path::absolute(protoc).unwrap_or_else(|_| protoc.to_path_buf())
+    } else {
+        protoc.to_path_buf()
+    };
+    let mut cmd = Command::new(program);
+    cmd.current_dir(tmp.path())
+        .arg("--include_imports")
+        .arg("--include_source_info")
+        .arg(format!("--descriptor_set_out={}", out.display()));
+    for root in &roots {
+        cmd.arg(format!("--proto_path={}", root.display()));
+    }
+    // As prost-build: PROTOC_INCLUDE holds the well-known types.
+    if let Some(inc) = std::env::var_os("PROTOC_INCLUDE").filter(|p| !p.is_empty()) {
+        cmd.arg(format!("--proto_path={}", PathBuf::from(inc).display()));
+    }
+    cmd.args(names);
+    let output = cmd.output().map_err(unusable)?;
+    let sources = Roots(roots.clone());
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(failure(side, protoc, &stderr, &sources, output.status));
+    }
+    std::fs::read(&out).map_err(unusable)
+}
+
+/// Finds files by import name under the roots, first root first (as protoc).
+struct Roots(Vec<PathBuf>);
+
+impl Roots {
+    fn find(&self, name: &str) -> Option<FileSource> {
+        self.0.iter().find_map(|root| {
+            let path = root.join(name);
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some(FileSource {
+                display_path: display(&path),
+                text: Some(SourceText::with_tab_columns(text)),
+                source_info: None,
+            })
+        })
+    }
+}
+
+/// The path as the user would write it: relative to the working directory
+/// when it is under it.
+fn display(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    rel.to_string_lossy().into_owned()
+}
+
+/// protoc's first error as a diagnostic pointing into the file; the other
+/// lines become help.
+fn failure(
+    side: Side,
+    protoc: &Path,
+    stderr: &str,
+    sources: &Roots,
+    status: std::process::ExitStatus,
+) -> Error {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.contains(": warning: "))
+        .collect();
+    let Some(first) = lines.first() else {
+        return Error::ProtocFailed {
+            side,
+            protoc: protoc.to_path_buf(),
+            message: format!("it exited with {status} and printed no error"),
+        };
+    };
+    let rest: Vec<String> = lines[1..].iter().map(|l| (*l).to_owned()).collect();
+    let help = (!rest.is_empty()).then(|| rest.join("\n"));
+    match parse_error_line(first) {
+        Some((name, Some((line, col)), message)) => {
+            let src = sources.find(&name);
+            let display_path = src
+                .as_ref()
+                .map_or(name.clone(), |s| s.display_path.clone());
+            let text = src.and_then(|s| s.text);
+            let labels = text
+                .as_ref()
+                .map(|t| {
+                    let off = t.offset_of_line_col(line, col);
+                    vec![LabeledSpan::new_primary_with_span(
+                        Some("here".to_owned()),
+                        (off, 0),
+                    )]
+                })
+                .unwrap_or_default();
+            let column = text
+                .as_ref()
+                .map(|t| t.line_col(t.offset_of_line_col(line, col)).1)
+                .unwrap_or(col);
+            CompileError {
+                side,
+                location: format!("{display_path}:{line}:{column}: "),
+                message,
+                path: Some(display_path.clone()),
+                line: Some(line),
+                column: Some(column),
+                source_code: text.map(|t| {
+                    NamedSource::new(display_path, t.text().clone()).with_language("protobuf")
+                }),
+                labels,
+                help,
+            }
+            .into()
+        }
+        Some((name, None, message)) => {
+            let display_path = sources.find(&name).map_or(name, |s| s.display_path);
+            CompileError {
+                side,
+                location: format!("{display_path}: "),
+                message,
+                path: Some(display_path),
+                line: None,
+                column: None,
+                source_code: None,
+                labels: Vec::new(),
+                help,
+            }
+            .into()
+        }
+        None => Error::ProtocFailed {
+            side,
+            protoc: protoc.to_path_buf(),
+            message: lines.join("\n"),
+        },
+    }
+}
+
+/// A line of protoc's errors: the file, the 1-based line and column where
+/// given, and the message.
+type ErrorLine = (String, Option<(usize, usize)>, String);
+
+/// `name:line:col: message` or `name: message`.
+fn parse_error_line(l: &str) -> Option<ErrorLine> {
+    // The name may itself hold colons (Windows paths); the numbers follow it.
+    let mut parts = l.splitn(4, ':');
+    let name = parts.next()?.to_owned();
+    let second = parts.next()?;
+    if let (Ok(line), Some(col)) = (second.parse::<usize>(), parts.next()) {
+        if let Ok(col) = col.parse::<usize>() {
+            let message = parts.next()?.trim().to_owned();
+            return Some((name, Some((line, col)), message));
+        }
+    }
+    let message = l[name.len() + 1..].trim().to_owned();
+    (!name.contains(' ') && name.ends_with(".proto")).then_some((name, None, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editions_are_recognised_after_comments() {
+        assert_eq!(edition_of("edition = \"2023\";").as_deref(), Some("2023"));
+        assert_eq!(
+            edition_of("// c\n/* block\n */\n  edition='2024';\nmessage M {}").as_deref(),
+            Some("2024")
+        );
+        assert_eq!(edition_of("syntax = \"proto3\";"), None);
+        assert_eq!(edition_of("editions = \"2023\";"), None);
+        assert_eq!(edition_of("message edition {}"), None);
+    }
+
+    #[test]
+    fn protoc_error_lines_are_parsed() {
+        assert_eq!(
+            parse_error_line("shop/a.proto:5:3: \"Foo\" is not defined."),
+            Some((
+                "shop/a.proto".to_owned(),
+                Some((5, 3)),
+                "\"Foo\" is not defined.".to_owned()
+            ))
+        );
+        assert_eq!(
+            parse_error_line("shop/a.proto: File not found."),
+            Some((
+                "shop/a.proto".to_owned(),
+                None,
+                "File not found.".to_owned()
+            ))
+        );
+        assert_eq!(parse_error_line("protoc: something odd"), None);
+    }
+}

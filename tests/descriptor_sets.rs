@@ -1,0 +1,342 @@
+//! Descriptor sets say what their sources say.
+//!
+//! Every fixture tree (proto2, proto3 and editions) is compiled with protoc
+//! into two descriptor sets: one with source info and imports, one with
+//! neither (for the editions trees built by protoc too; for the others the
+//! first one stripped, which the editions trees show to be the same). Checked against each other, they must give the findings the
+//! `.proto` trees give (`tests/fixtures.rs`), at every level: with source
+//! info at the same lines and columns, without it naming the element.
+//!
+//! These tests need an editions-capable protoc, found as protocheck finds it
+//! (`PROTOC`, else `protoc` on `PATH`); `.ci/run` installs one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use protocheck::rules::Level;
+use protocheck::{check_paths, check_schemas, Finding, Input, Options, Schema, Side};
+
+fn protoc() -> PathBuf {
+    protocheck::protoc::locate(None)
+        .map(|(p, _)| p)
+        .expect("these tests need an editions-capable protoc: set PROTOC or put protoc on PATH (.ci/run installs one from PyPI's grpcio-tools)")
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("old").is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn trees(case: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_dir() && {
+                let n = p.file_name().unwrap().to_string_lossy();
+                n == "old" || n.starts_with("new")
+            }
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Import names of the `.proto` files of a tree.
+fn names(tree: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walk(tree)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "proto"))
+        .map(|p| {
+            p.strip_prefix(tree)
+                .unwrap()
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// `protoc -o out` over every file of the tree.
+fn build(tree: &Path, out: &Path, source_info: bool, imports: bool) {
+    let mut cmd = Command::new(protoc());
+    cmd.arg(format!("--proto_path={}", tree.display()))
+        .arg(format!("--descriptor_set_out={}", out.display()));
+    if source_info {
+        cmd.arg("--include_source_info");
+    }
+    if imports {
+        cmd.arg("--include_imports");
+    }
+    let output = cmd.args(names(tree)).output().unwrap();
+    assert!(
+        output.status.success(),
+        "protoc failed on {}: {}",
+        tree.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Both sets of a tree: (with source info and imports, with neither).
+struct Sets {
+    full: PathBuf,
+    bare: PathBuf,
+}
+
+/// The fields of a message as (field number, the field's bytes with its key),
+/// and for length-delimited fields their payload.
+fn fields(mut b: &[u8]) -> Vec<(u32, Vec<u8>, Vec<u8>)> {
+    use prost::encoding::{decode_key, decode_varint, WireType};
+    let mut out = Vec::new();
+    while !b.is_empty() {
+        let start = b;
+        let (tag, wire) = decode_key(&mut b).unwrap();
+        let mut payload = Vec::new();
+        match wire {
+            WireType::Varint => {
+                decode_varint(&mut b).unwrap();
+            }
+            WireType::LengthDelimited => {
+                let n = decode_varint(&mut b).unwrap() as usize;
+                payload = b[..n].to_vec();
+                b = &b[n..];
+            }
+            WireType::SixtyFourBit => b = &b[8..],
+            WireType::ThirtyTwoBit => b = &b[4..],
+            other => panic!("unexpected wire type {other:?}"),
+        }
+        out.push((tag, start[..start.len() - b.len()].to_vec(), payload));
+    }
+    out
+}
+
+/// The files of a set, each re-encoded without source info (field 9) and
+/// keeping only the tree's own files: what protoc writes without
+/// `--include_source_info` and `--include_imports`.
+fn strip(set: &[u8], own: &[String]) -> Vec<Vec<u8>> {
+    fields(set)
+        .into_iter()
+        .filter(|(tag, _, _)| *tag == 1)
+        .filter_map(|(_, _, file)| {
+            let parts = fields(&file);
+            let name = parts.iter().find(|(t, _, _)| *t == 1)?;
+            own.contains(&String::from_utf8(name.2.clone()).unwrap())
+                .then(|| {
+                    parts
+                        .into_iter()
+                        .filter(|(t, _, _)| *t != 9)
+                        .flat_map(|(_, raw, _)| raw)
+                        .collect()
+                })
+        })
+        .collect()
+}
+
+fn encode_set(files: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in files {
+        out.push(0x0a);
+        prost::encoding::encode_varint(f.len() as u64, &mut out);
+        out.extend(f);
+    }
+    out
+}
+
+/// Builds both sets of every fixture tree: the full one with protoc, the
+/// bare one by stripping it. For the editions trees protoc also builds the
+/// bare set, which must hold the same files.
+fn build_all(tmp: &Path) -> Vec<(PathBuf, Sets)> {
+    let jobs: Vec<(PathBuf, Sets)> = cases()
+        .iter()
+        .flat_map(|c| trees(c))
+        .enumerate()
+        .map(|(i, tree)| {
+            let sets = Sets {
+                full: tmp.join(format!("{i}-full.binpb")),
+                bare: tmp.join(format!("{i}-bare.pb")),
+            };
+            (tree, sets)
+        })
+        .collect();
+    // Two at a time: protoc is a process per set.
+    std::thread::scope(|s| {
+        for chunk in jobs.chunks(jobs.len().div_ceil(2)) {
+            s.spawn(move || {
+                for (tree, sets) in chunk {
+                    build(tree, &sets.full, true, true);
+                    let mut stripped = strip(&std::fs::read(&sets.full).unwrap(), &names(tree));
+                    stripped.sort();
+                    if tree.to_string_lossy().contains("editions_") {
+                        build(tree, &sets.bare, false, false);
+                        let mut made = fields(&std::fs::read(&sets.bare).unwrap())
+                            .into_iter()
+                            .map(|(_, _, f)| f)
+                            .collect::<Vec<_>>();
+                        made.sort();
+                        assert!(
+                            made == stripped,
+                            "{}: stripping differs from protoc",
+                            tree.display()
+                        );
+                    }
+                    std::fs::write(&sets.bare, encode_set(&stripped)).unwrap();
+                }
+            });
+        }
+    });
+    jobs
+}
+
+/// What a finding says, and where when `positions`.
+fn key(f: &Finding, positions: bool) -> String {
+    let at = |l: &protocheck::Location| match (positions, l.span) {
+        (true, Some(s)) => format!(
+            "{}:{}:{}-{}:{}",
+            l.file, s.line, s.column, s.end_line, s.end_column
+        ),
+        _ => l.file.clone(),
+    };
+    format!(
+        "{} {:?} {} @ {} (old {}): {} | {}",
+        f.rule,
+        f.severity,
+        f.element,
+        at(&f.location),
+        f.old_location.as_ref().map(at).unwrap_or_default(),
+        f.message,
+        f.help.as_deref().unwrap_or_default()
+    )
+}
+
+/// Compiles (or loads) each input once.
+struct Schemas(std::collections::HashMap<PathBuf, (Schema, Schema)>);
+
+impl Schemas {
+    fn get(&mut self, path: &Path) {
+        self.0.entry(path.to_path_buf()).or_insert_with(|| {
+            let compile = |side| {
+                let input = Input::from_path(side, path).unwrap();
+                protocheck::input::compile(side, &input, &[])
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+            };
+            (compile(Side::Old), compile(Side::New))
+        });
+    }
+
+    fn keys(&mut self, old: &Path, new: &Path, level: Level, positions: bool) -> Vec<String> {
+        let options = Options {
+            level: Some(level),
+            ..Options::default()
+        };
+        self.get(old);
+        self.get(new);
+        let (o, n) = (&self.0[old].0, &self.0[new].1);
+        let report = check_schemas(o, n, &options).unwrap();
+        let mut v: Vec<String> = report.findings.iter().map(|f| key(f, positions)).collect();
+        v.sort();
+        v
+    }
+}
+
+#[test]
+fn descriptor_sets_give_the_findings_of_their_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let built = build_all(tmp.path());
+    let sets = |tree: &Path| &built.iter().find(|(t, _)| t == tree).unwrap().1;
+    let mut schemas = Schemas(Default::default());
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in cases() {
+        let old = case.join("old");
+        for new in trees(&case).into_iter().filter(|t| t != &old) {
+            let (os, ns) = (sets(&old), sets(&new));
+            for level in Level::ALL {
+                let from_source = schemas.keys(&old, &new, level, true);
+                let unplaced = schemas.keys(&old, &new, level, false);
+                let checks = [
+                    (
+                        "sets with source info",
+                        schemas.keys(&os.full, &ns.full, level, true),
+                        &from_source,
+                    ),
+                    (
+                        "sets without source info",
+                        schemas.keys(&os.bare, &ns.bare, level, false),
+                        &unplaced,
+                    ),
+                    (
+                        "old set without source info, new sources",
+                        schemas.keys(&os.bare, &new, level, false),
+                        &unplaced,
+                    ),
+                    (
+                        "old sources, new set with source info",
+                        schemas.keys(&old, &ns.full, level, true),
+                        &from_source,
+                    ),
+                ];
+                for (what, got, want) in checks {
+                    compared += 1;
+                    if &got != want {
+                        let (want, got) = (want.join("\n"), got.join("\n"));
+                        failures.push(format!(
+                            "{} at {level}, {what}:\n{}",
+                            new.display(),
+                            similar::TextDiff::from_lines(&want, &got)
+                                .unified_diff()
+                                .header("from the sources", "from the sets")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 600, "only {compared} comparisons");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn findings_without_source_info_name_the_element() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = Path::new("fixtures/editions_field_presence");
+    let (old, new) = (tmp.path().join("old.pb"), tmp.path().join("new.pb"));
+    build(&case.join("old"), &old, false, false);
+    build(&case.join("new"), &new, false, false);
+    let report = check_paths(&old, &new, &Options::default()).unwrap();
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert!(
+            !f.location.source_info && f.location.span.is_none(),
+            "{f:?}"
+        );
+        assert_eq!(f.location.path, "shop/v1/order.proto");
+        assert!(
+            f.position()
+                .starts_with("shop/v1/order.proto (shop.v1.Order."),
+            "{}",
+            f.position()
+        );
+        assert!(f.position().ends_with(", no source info)"));
+    }
+}
