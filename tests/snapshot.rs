@@ -278,3 +278,57 @@ fn the_example_snapshot_is_current() {
         "refresh it: (cd examples/build-script && protocheck snapshot proto -o proto.lock.binpb)"
     );
 }
+
+/// The lock-file workflow end to end: snapshot now, check later changes
+/// against the snapshot from the command line.
+#[test]
+fn a_snapshot_is_usable_as_old_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("schema.binpb");
+    let (code, out, err) = protocheck(
+        None,
+        &[
+            "snapshot",
+            "fixtures/order/old",
+            "-o",
+            lock.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(String::from_utf8_lossy(&out).contains("1 file"));
+    let (code, out, err) = protocheck(
+        None,
+        &[
+            lock.to_str().unwrap(),
+            "fixtures/order/new_reuse",
+            "--format",
+            "short",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    let rules: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        rules,
+        ["FIELD_SAME_TYPE", "FIELD_SAME_JSON_NAME", "FIELD_SAME_NAME"],
+        "{out}"
+    );
+    assert!(
+        out.starts_with("fixtures/order/new_reuse/shop/order.proto:8:3:"),
+        "{out}"
+    );
+    let (code, out, _) = protocheck(
+        None,
+        &[
+            "fixtures/order/new_add",
+            "--against",
+            lock.to_str().unwrap(),
+            "--format",
+            "short",
+        ],
+    );
+    assert_eq!((code, out.as_slice()), (0, &b""[..]));
+}
