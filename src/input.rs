@@ -232,7 +232,9 @@ pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema
     let fds = compiler.file_descriptor_set();
     let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
-    Ok(Schema::from_descriptors(side, fds.file, &targets, &sources))
+    let mut schema = Schema::from_descriptors(side, fds.file, &targets, &sources);
+    schema.pool = Some(compiler.descriptor_pool());
+    Ok(schema)
 }
 
 /// Re-wraps a protox error so that it names the file on disk, the side, and
