@@ -48,6 +48,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(Box<crate::config::ConfigError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    RoundTrip(Box<crate::roundtrip::RoundTripError>),
 }
 
 impl From<crate::config::ConfigError> for Error {
@@ -93,6 +97,11 @@ impl Error {
             | Error::NoProtoFiles { side, .. }
             | Error::NotUtf8 { side, .. } => Some(*side),
             Error::Compile(c) => Some(c.side),
+            Error::RoundTrip(r) => match &**r {
+                crate::roundtrip::RoundTripError::NoDescriptors { side }
+                | crate::roundtrip::RoundTripError::UnknownMessage { side, .. } => Some(*side),
+                _ => None,
+            },
             Error::MissingInclude { .. } | Error::Config(_) => None,
         }
     }

@@ -29,6 +29,7 @@ pub mod finding;
 mod hints;
 pub mod input;
 pub mod report;
+pub mod roundtrip;
 pub mod rules;
 pub mod schema;
 pub mod span;
@@ -137,9 +138,20 @@ impl Report {
 pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Error> {
     // A bad configuration is reported before any compiling.
     options.selection()?;
+    let (old_schema, new_schema) = compile_pair(old, new, &options.includes)?;
+    check_schemas(&old_schema, &new_schema, options)
+}
+
+/// Compiles both sides (in parallel). Two single files are paired with each
+/// other whatever their names.
+pub fn compile_pair(
+    old: &Input,
+    new: &Input,
+    includes: &[PathBuf],
+) -> Result<(Schema, Schema), Error> {
     let (old_schema, new_schema) = std::thread::scope(|s| {
-        let o = s.spawn(|| input::compile(Side::Old, old, &options.includes));
-        let n = input::compile(Side::New, new, &options.includes);
+        let o = s.spawn(|| input::compile(Side::Old, old, includes));
+        let n = input::compile(Side::New, new, includes);
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
@@ -159,7 +171,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             old_schema.rename_file(&o, &n);
         }
     }
-    check_schemas(&old_schema, &new_schema, options)
+    Ok((old_schema, new_schema))
 }
 
 /// [`check`] with inputs given as paths (a `.proto` file or a directory each).

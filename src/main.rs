@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use protocheck::report::text::{write_text, TextOptions};
+use protocheck::report::text::{write_text, write_text_with, TextOptions};
+use protocheck::roundtrip::{self, render};
 use protocheck::rules::{self, Level};
 use protocheck::{report, Config, Options, Side};
 
@@ -54,6 +55,10 @@ struct Cli {
     /// When to colour text output (NO_COLOR is honoured under auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Round-trip sample messages between the versions and show, under each finding, what
+    /// old and new readers actually see (text and json formats; the exit code is unchanged).
+    #[arg(long)]
+    roundtrip: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,6 +74,37 @@ enum Command {
         /// A rule ID, e.g. FIELD_SAME_TYPE.
         rule: String,
     },
+    /// Round-trips sample messages between the two versions (old writer → new reader and
+    /// back, new writer → old reader and back) and shows, field by field, what each reader
+    /// sees. Exit code 1 when a value is lost or changed.
+    Roundtrip {
+        /// The old schema: a .proto file or a directory.
+        old: PathBuf,
+        /// The new schema: a .proto file or a directory.
+        new: PathBuf,
+        /// A message type to round-trip, by full name (repeatable); default: every message
+        /// type defined in both versions.
+        #[arg(long = "message", value_name = "FULL.NAME")]
+        message: Vec<String>,
+        /// A sample of the writer's message instead of synthesized ones: .json (proto3 JSON),
+        /// .txtpb (text format) or .binpb (binary). Repeatable.
+        #[arg(long = "sample", value_name = "FILE")]
+        sample: Vec<PathBuf>,
+        /// Adds an import root for both sides (repeatable).
+        #[arg(short = 'I', long = "include", value_name = "DIR")]
+        include: Vec<PathBuf>,
+        /// How to print the round trip.
+        #[arg(long, value_enum, default_value_t = RoundtripFormat::Text)]
+        format: RoundtripFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoundtripFormat {
+    /// Per message and direction, each field's outcome with the bytes.
+    Text,
+    /// One JSON document (schema in the README).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -102,13 +138,20 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match &cli.command {
+    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
+    let result = match &cli.command {
         Some(Command::Rules { level }) => return list_rules(*level),
         Some(Command::Explain { rule }) => return explain(rule),
-        None => {}
-    }
-    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
-    let result = std::panic::catch_unwind(|| run(&cli));
+        Some(Command::Roundtrip {
+            old,
+            new,
+            message,
+            sample,
+            include,
+            format,
+        }) => std::panic::catch_unwind(|| roundtrip(old, new, message, sample, include, *format)),
+        None => std::panic::catch_unwind(|| run(&cli)),
+    };
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
@@ -116,10 +159,16 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(_) => {
+            let (old, new) = match &cli.command {
+                Some(Command::Roundtrip { old, new, .. }) => {
+                    (Some(old.as_path()), Some(new.as_path()))
+                }
+                _ => (cli.old.as_deref(), cli.new.as_deref()),
+            };
             eprintln!(
                 "internal error: please report, with the inputs \"{}\" and \"{}\"",
-                shown(cli.old.as_deref()),
-                shown(cli.new.as_deref())
+                shown(old),
+                shown(new)
             );
             ExitCode::from(2)
         }
@@ -252,35 +301,95 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     };
     let old = protocheck::Input::from_path(Side::Old, old_path)?;
     let new = protocheck::Input::from_path(Side::New, new_path)?;
-    let rep = protocheck::check(&old, &new, &options)?;
+    let (rep, evidence) = if cli.roundtrip {
+        options.selection()?;
+        let (o, n) = protocheck::compile_pair(&old, &new, &options.includes)?;
+        let rep = protocheck::check_schemas(&o, &n, &options)?;
+        let rt = roundtrip::run(&o, &n, &roundtrip::Options::default())?;
+        (rep, Some(rt))
+    } else {
+        (protocheck::check(&old, &new, &options)?, None)
+    };
     for note in &rep.notes {
         eprintln!("note: {note}");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match cli.format {
-        Format::Text => write_text(
-            &rep,
-            &mut out,
-            TextOptions {
-                color: use_color(cli.color, std::io::stdout().is_terminal()),
-                width: 100,
-            },
-        ),
-        Format::Short => report::write_short(&rep, &mut out),
-        Format::Json => report::write_json(&rep, &mut out),
+    let text_options = TextOptions {
+        color: use_color(cli.color, std::io::stdout().is_terminal()),
+        width: 100,
+    };
+    let written = match (cli.format, &evidence) {
+        (Format::Text, None) => write_text(&rep, &mut out, text_options),
+        (Format::Text, Some(rt)) => write_text_with(&rep, &mut out, text_options, &|group| {
+            let mut results = Vec::new();
+            for f in group {
+                for r in render::evidence_for(rt, f) {
+                    if !results
+                        .iter()
+                        .any(|x: &&roundtrip::FieldResult| std::ptr::eq(*x, r))
+                    {
+                        results.push(r);
+                    }
+                }
+            }
+            render::evidence_text(&results, text_options.width)
+        }),
+        (Format::Short, _) => report::write_short(&rep, &mut out),
+        (Format::Json, None) => report::write_json(&rep, &mut out),
+        (Format::Json, Some(rt)) => render::write_check_json(&rep, rt, &mut out),
     }
     .and_then(|()| out.flush());
-    match written {
-        // A closed pipe (`protocheck … | head`) ends quietly.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            eprintln!("cannot write the report: {e}");
-            return Ok(ExitCode::from(2));
-        }
-        Ok(()) => {}
+    if let Err(code) = finish(written) {
+        return Ok(code);
     }
     Ok(if rep.is_breaking() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Turns a write failure into exit code 2; a closed pipe is not one.
+fn finish(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    match written {
+        // A closed pipe (`protocheck … | head`) ends quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("cannot write the report: {e}");
+            Err(ExitCode::from(2))
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+fn roundtrip(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    message: &[String],
+    sample: &[PathBuf],
+    include: &[PathBuf],
+    format: RoundtripFormat,
+) -> Result<ExitCode, protocheck::Error> {
+    let old = protocheck::Input::from_path(Side::Old, old)?;
+    let new = protocheck::Input::from_path(Side::New, new)?;
+    let options = roundtrip::Options {
+        messages: message.to_vec(),
+        samples: sample.to_vec(),
+        ..roundtrip::Options::default()
+    };
+    let rt = roundtrip::run_inputs(&old, &new, include, &options)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        RoundtripFormat::Text => render::write_text(&rt, &mut out, 100),
+        RoundtripFormat::Json => render::write_json(&rt, &mut out),
+    }
+    .and_then(|()| out.flush());
+    if let Err(code) = finish(written) {
+        return Ok(code);
+    }
+    Ok(if rt.has_loss() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

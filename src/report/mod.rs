@@ -58,6 +58,8 @@ struct JsonFinding<'a> {
     old_end_line: Option<usize>,
     old_end_column: Option<usize>,
     old_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roundtrip: Option<serde_json::Value>,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -86,12 +88,23 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             old_end_line: old_span.map(|s| s.end_line),
             old_end_column: old_span.map(|s| s.end_column),
             old_text: f.old_text.as_deref(),
+            roundtrip: None,
         }
     }
 }
 
 /// Writes the report as one JSON document (see the README for the schema).
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_json_with(report, out, &|_| None)
+}
+
+/// [`write_json`], with an `extra` value added to each finding as
+/// `"roundtrip"` (the round-trip evidence of `--roundtrip`).
+pub fn write_json_with(
+    report: &Report,
+    out: &mut dyn Write,
+    extra: &dyn Fn(&Finding) -> Option<serde_json::Value>,
+) -> io::Result<()> {
     let mut rules = BTreeMap::new();
     for f in &report.findings {
         *rules.entry(f.rule).or_insert(0) += 1;
@@ -109,7 +122,14 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             new_files: report.new_files,
             rules,
         },
-        findings: report.findings.iter().map(JsonFinding::from).collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                roundtrip: extra(f),
+                ..JsonFinding::from(f)
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -259,6 +259,17 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
 
 /// Writes one diagnostic per changed element, then the summary line.
 pub fn write_text(report: &Report, out: &mut dyn Write, options: TextOptions) -> io::Result<()> {
+    write_text_with(report, out, options, &|_| None)
+}
+
+/// [`write_text`], with `extra` text (e.g. round-trip evidence) written under
+/// each diagnostic; it gets the findings the diagnostic tells.
+pub fn write_text_with(
+    report: &Report,
+    out: &mut dyn Write,
+    options: TextOptions,
+    extra: &dyn Fn(&[&Finding]) -> Option<String>,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -274,6 +285,9 @@ pub fn write_text(report: &Report, out: &mut dyn Write, options: TextOptions) ->
             .render_report(&mut s, &diag)
             .map_err(io::Error::other)?;
         writeln!(out, "{s}")?;
+        if let Some(e) = extra(&group) {
+            writeln!(out, "{e}")?;
+        }
     }
     writeln!(out, "{}", super::summary_line(report))
 }
