@@ -160,6 +160,7 @@ pub(crate) fn compare(
                     _ => None,
                 }) {
                     res.outcome = Outcome::Dropped;
+                    res.cleared_by = Some(by);
                     let other = r.field(by).map(|f| f.name.as_str()).unwrap_or_default();
                     res.reason = Some(format!(
                         "the reader has it in oneof \"{}\" with \"{other}\" ({by}), which comes later in the data and clears it",
@@ -193,6 +194,22 @@ pub(crate) fn compare(
                     continue;
                 }
                 let Some(rv) = rv else {
+                    // Not held: the reader sees its default, which may be
+                    // what was written (a zero under implicit presence).
+                    if let (Slot::One(a), Some(d)) = (wv, &rf.default) {
+                        res.outcome = if vals_same(a, d) {
+                            Outcome::Same
+                        } else {
+                            Outcome::Converted
+                        };
+                        out.push(res);
+                        continue;
+                    }
+                    if matches!(wv, Slot::List(l) if l.is_empty()) {
+                        res.outcome = Outcome::Same;
+                        out.push(res);
+                        continue;
+                    }
                     res.outcome = Outcome::Dropped;
                     res.reason = Some("the reader keeps nothing of it".to_owned());
                     out.push(res);
@@ -228,6 +245,8 @@ fn compare_slots(
             } else {
                 Outcome::Converted
             };
+            not_utf8(wf, rf, std::slice::from_ref(b), &mut res);
+            enum_note(rf, std::slice::from_ref(b), &mut res);
             out.push(res);
         }
         (Slot::List(a), Slot::One(b)) => {
@@ -294,9 +313,52 @@ fn compare_slots(
             if !same && a.len() != b.len() {
                 res.reason = Some(format!("{} values written, {} read", a.len(), b.len()));
             }
+            not_utf8(wf, rf, b, &mut res);
+            enum_note(rf, b, &mut res);
             out.push(res);
         }
     }
+}
+
+/// Bytes read as a proto2 string that are not UTF-8: nothing rejects them,
+/// but runtimes disagree on the text.
+fn not_utf8(wf: &FieldInfo, rf: &FieldInfo, read: &[Val], res: &mut FieldResult) {
+    if !(matches!(wf.kind, Kind::Bytes) && matches!(rf.kind, Kind::String)) {
+        return;
+    }
+    let bad = read
+        .iter()
+        .any(|v| matches!(v, Val::Str(b) if std::str::from_utf8(b).is_err()));
+    if bad && res.outcome == Outcome::Same {
+        res.outcome = Outcome::Converted;
+        res.reason = Some(
+            "the bytes are not UTF-8: a proto2 string does not check, so C++ and Go keep the bytes, Java reads U+FFFD in their place, and prost rejects the message"
+                .to_owned(),
+        );
+    }
+}
+
+/// Notes enum numbers an open enum keeps without having a name for them.
+fn enum_note(rf: &FieldInfo, read: &[Val], res: &mut FieldResult) {
+    let Kind::Enum(e) = &rf.kind else { return };
+    let mut nameless: Vec<String> = Vec::new();
+    for v in read {
+        if let Val::Enum(n) = v {
+            if e.get_value(*n).is_none() && !nameless.contains(&n.to_string()) {
+                nameless.push(n.to_string());
+            }
+        }
+    }
+    if nameless.is_empty() {
+        return;
+    }
+    let (rs, one) = (res.direction.reader(), nameless.len() == 1);
+    res.notes.push(format!(
+        "the {rs} enum {} has no value {}: an open enum keeps the number{}, but generated code shows it as unrecognized",
+        e.full_name(),
+        nameless.join(", "),
+        if one { "" } else { "s" }
+    ));
 }
 
 fn set_wire(res: &mut FieldResult, wm: &Msg, n: u32) {
@@ -454,6 +516,11 @@ pub fn show_val(k: &Kind, v: &Val) -> String {
 
 /// `{sku: "sku-ü", qty: -5}`
 pub fn show_msg(t: &MsgType, m: &Msg) -> String {
+    clip(show_msg_full(t, m))
+}
+
+/// [`show_msg`] without the length limit at the top.
+pub fn show_msg_full(t: &MsgType, m: &Msg) -> String {
     let mut parts = Vec::new();
     for (n, s) in &m.fields {
         match t.field(*n) {
@@ -468,7 +535,7 @@ pub fn show_msg(t: &MsgType, m: &Msg) -> String {
             wire_name(u.wire_type)
         ));
     }
-    clip(format!("{{{}}}", parts.join(", ")))
+    format!("{{{}}}", parts.join(", "))
 }
 
 /// `"\xff\xfe\x00\x04"`, as protobuf's text format escapes bytes.

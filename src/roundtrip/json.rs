@@ -3,7 +3,7 @@
 //! A renamed field or a changed `json_name` is a key the reader does not know;
 //! a changed type is a value it may reject.
 
-use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor};
+use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor, SerializeOptions};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -80,6 +80,9 @@ pub fn run(
         Ok(v) => v,
         Err(e) => return failed(format!("the {ws} writer cannot write it as JSON: {e}")),
     };
+    // Enum values compare by number: a number the writer has no name for
+    // and the name the reader gives it are the same value.
+    let wnum = by_numbers(&wmsg).unwrap_or(Value::Null);
     let strict_error = DynamicMessage::deserialize(reader.clone(), wjson.clone())
         .err()
         .map(|e| e.to_string());
@@ -110,7 +113,15 @@ pub fn run(
             let known = reader
                 .get_field_by_json_name(key)
                 .or_else(|| reader.get_field_by_name(key));
-            let known_json_name = match known {
+            let writer_kind = writer
+                .get_field_by_json_name(key)
+                .or_else(|| writer.get_field_by_name(key))
+                .map(|f| f.kind());
+            let retyped = match (&known, &writer_kind) {
+                (Some(rf), Some(wk)) => category(&rf.kind()) != category(wk),
+                _ => false,
+            };
+            let known_json_name = match &known {
                 Some(rf) => Some(rf.json_name().to_owned()),
                 None => key
                     .strip_prefix('[')
@@ -152,11 +163,23 @@ pub fn run(
                 Ok(m) => {
                     let back = serde_json::to_value(&m).unwrap_or(Value::Null);
                     let got = back.get(&reader_key).cloned();
+                    let got_num = by_numbers(&m)
+                        .ok()
+                        .and_then(|b| b.get(&reader_key).cloned());
+                    let value_num = wnum.get(key).unwrap_or(value);
+                    let equal = got_num.as_ref().is_some_and(|g| same(value_num, g));
                     f.read = Some(match &got {
                         Some(v) => v.to_string(),
                         None => "the default".to_owned(),
                     });
-                    if got.as_ref().is_some_and(|g| same(value, g)) {
+                    if equal && retyped {
+                        f.outcome = Outcome::Converted;
+                        f.explanation = format!(
+                            "the {rs} reader reads the same JSON text {value} as {} where the {ws} writer meant {}",
+                            known.as_ref().map(|rf| category_name(&rf.kind())).unwrap_or_default(),
+                            writer_kind.as_ref().map(category_name).unwrap_or_default(),
+                        );
+                    } else if equal {
                         f.outcome = Outcome::Same;
                         f.explanation = format!("the {rs} reader reads {key} = {value}");
                     } else {
@@ -176,6 +199,38 @@ pub fn run(
         error: None,
         strict_error,
         fields,
+    }
+}
+
+/// The message's JSON with enums as numbers.
+fn by_numbers(m: &DynamicMessage) -> Result<Value, serde_json::Error> {
+    m.serialize_with_options(
+        serde_json::value::Serializer,
+        &SerializeOptions::new().use_enum_numbers(true),
+    )
+}
+
+/// Kinds whose JSON text means different things: the same text read as
+/// another of these is another value (base64 read as a string, a string read
+/// as an enum name).
+fn category(k: &prost_reflect::Kind) -> u8 {
+    use prost_reflect::Kind as K;
+    match k {
+        K::String => 1,
+        K::Bytes => 2,
+        K::Enum(_) => 3,
+        K::Message(_) => 4,
+        _ => 0,
+    }
+}
+
+fn category_name(k: &prost_reflect::Kind) -> &'static str {
+    match category(k) {
+        1 => "a string",
+        2 => "bytes (base64)",
+        3 => "an enum name",
+        4 => "a message",
+        _ => "a number",
     }
 }
 

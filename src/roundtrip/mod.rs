@@ -163,6 +163,8 @@ pub struct FieldResult {
     pub returned_same: Option<bool>,
     /// Whether the field's records came back byte for byte.
     pub bytes_identical: Option<bool>,
+    /// For a field a oneof member cleared: that member's number.
+    pub cleared_by: Option<u32>,
     /// Why, when the outcome needs a reason.
     pub reason: Option<String>,
     /// The outcome in one sentence.
@@ -193,6 +195,7 @@ impl FieldResult {
             returned: None,
             returned_same: None,
             bytes_identical: None,
+            cleared_by: None,
             reason: None,
             explanation: String::new(),
             notes: Vec::new(),
@@ -700,7 +703,7 @@ fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<R
     let json = json::run(d, &w.desc, &r.desc, &s.bytes, s.info.index);
     Ok(Run {
         sample: s.info.index,
-        message: compare::show_msg(w, &wm),
+        message: compare::show_msg_full(w, &wm),
         written: hex(&s.bytes),
         reencoded,
         returned_same,
@@ -768,7 +771,7 @@ fn explain(f: &mut FieldResult, reader: &MsgType, prost_error: Option<&str>) {
         _ => String::new(),
     };
     f.explanation = match f.outcome {
-        Outcome::Same => format!("the {rs} reader reads {written}"),
+        Outcome::Same => format!("the {rs} reader reads {read}"),
         Outcome::Absent => format!(
             "{ws} data has no field {n}, so the {rs} reader sees {}",
             sees(&rname, &read)

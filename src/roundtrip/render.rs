@@ -163,21 +163,32 @@ pub fn write_text(rt: &RoundTrip, out: &mut dyn Write, width: usize) -> io::Resu
                     )?;
                 }
             }
+            // Each reason once, with the samples it happened to.
+            let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
             for r in &d.runs {
                 if let Some(e) = &r.decode_error {
-                    let mut t = format!("the {} reader rejects the whole message: {e}", d.reader);
-                    if d.runs.len() > 1 {
-                        if let Some(n) = name_of(r.sample) {
-                            t.push_str(&format!(" [sample: {n}]"));
-                        }
+                    let n = name_of(r.sample).unwrap_or_default();
+                    match failures.iter_mut().find(|(x, _)| *x == e.as_str()) {
+                        Some((_, v)) => v.push(n),
+                        None => failures.push((e, vec![n])),
                     }
-                    write!(out, "{}", wrap(&t, width, "    ", "      "))?;
                 }
+            }
+            for (e, names) in failures {
+                let mut t = format!("the {} reader rejects the whole message: {e}", d.reader);
+                if d.runs.len() > 1 {
+                    if names.len() == d.runs.len() {
+                        t.push_str(" [every sample]");
+                    } else {
+                        t.push_str(&format!(" [sample: {}]", names.join("; ")));
+                    }
+                }
+                write!(out, "{}", wrap(&t, width, "    ", "      "))?;
             }
             let same: Vec<String> = d
                 .fields
                 .iter()
-                .filter(|f| f.outcome == Outcome::Same)
+                .filter(|f| f.outcome == Outcome::Same && f.notes.is_empty())
                 .map(label)
                 .collect();
             if !same.is_empty() {
@@ -185,7 +196,11 @@ pub fn write_text(rt: &RoundTrip, out: &mut dyn Write, width: usize) -> io::Resu
                 let hang = format!("    {}", " ".repeat(COL));
                 write!(out, "{}", wrap(&same.join(", "), width, &head, &hang))?;
             }
-            for f in d.fields.iter().filter(|f| f.outcome != Outcome::Same) {
+            for f in d
+                .fields
+                .iter()
+                .filter(|f| f.outcome != Outcome::Same || !f.notes.is_empty())
+            {
                 let sample = (f.sample != 0).then(|| name_of(f.sample)).flatten();
                 write!(out, "{}", outcome_lines(f, width, "    ", sample))?;
             }
@@ -280,7 +295,10 @@ pub fn evidence_for<'a>(rt: &'a RoundTrip, f: &Finding) -> Vec<&'a FieldResult> 
             rt.message(message)
                 .map(|m| {
                     all(m)
-                        .filter(|r| r.numbers.first() == Some(&number))
+                        .filter(|r| {
+                            r.numbers.first() == Some(&number)
+                                || (r.numbers.len() == 1 && r.cleared_by == Some(number))
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -304,7 +322,7 @@ pub fn evidence_for<'a>(rt: &'a RoundTrip, f: &Finding) -> Vec<&'a FieldResult> 
                 .flat_map(all)
                 .filter(|r| r.numbers.len() == 1)
                 .filter(|r| of_enum(&r.writer_type) || of_enum(&r.reader_type))
-                .filter(|r| r.outcome != Outcome::Same)
+                .filter(|r| r.outcome != Outcome::Same || !r.notes.is_empty())
                 .collect()
         }
         _ => Vec::new(),

@@ -202,11 +202,17 @@ fn enum_values(
         _ => None,
     });
     let open = e.parent_file().syntax() == prost_reflect::Syntax::Proto3;
+    // A number neither side declares.
+    let reader_max = reader_enum
+        .as_ref()
+        .and_then(|re| re.values().map(|v| v.number()).max())
+        .unwrap_or(0);
     let undeclared = declared
         .iter()
         .max()
         .copied()
         .unwrap_or(0)
+        .max(reader_max)
         .saturating_add(1);
     let reader_closed = reader_enum
         .as_ref()
