@@ -710,7 +710,7 @@ fn check(old: &Spec, new: &Spec, seed: u64) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
         max_shrink_iters: 2000,
         failure_persistence: None,
         ..ProptestConfig::default()

@@ -370,7 +370,7 @@ pub enum RoundTripError {
 
 /// A sample that is not a valid message of its writer's type.
 #[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("sample \"{path}\"{location}: {message}")]
+#[error("bad sample: {path}{location}: {message}")]
 #[diagnostic(code(protocheck::roundtrip::bad_sample))]
 pub struct SampleError {
     /// The file as given.
@@ -560,7 +560,9 @@ fn message(
                 .into_iter()
                 .max_by_key(|(_, e)| (e.line, e.column, e.location.clone()))
                 .map(|(_, e)| e);
-            if let Some(e) = best {
+            if let Some(mut e) = best {
+                e.help
+                    .get_or_insert_with(|| format!("neither the old nor the new {name} reads it"));
                 return Err(RoundTripError::Sample(e).into());
             }
         }

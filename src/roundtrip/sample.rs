@@ -123,8 +123,22 @@ pub fn encode(s: &UserSample, desc: &MessageDescriptor) -> Result<Vec<u8>, Box<S
             let msg = DynamicMessage::deserialize(desc.clone(), &mut de)
                 .and_then(|m| de.end().map(|()| m))
                 .map_err(|e| {
-                    let off = offset_of(text, e.line(), e.column());
-                    at_offset(&shown, text, off, json_message(&e, desc))
+                    let mut off = offset_of(text, e.line(), e.column());
+                    let mut len = 0;
+                    // serde_json stops after an unknown key: point at the key.
+                    let s = e.to_string();
+                    if let Some(name) = s
+                        .strip_prefix("unrecognized field name '")
+                        .and_then(|r| r.split('\'').next())
+                    {
+                        let quoted = format!("\"{name}\"");
+                        let upto = (off + 1).min(text.len());
+                        if let Some(start) = text[..upto].rfind(&quoted) {
+                            off = start;
+                            len = quoted.len();
+                        }
+                    }
+                    at_span(&shown, text, off, len, json_message(&e, desc))
                 })?;
             Ok(msg.encode_to_vec())
         }
@@ -138,12 +152,12 @@ pub fn encode(s: &UserSample, desc: &MessageDescriptor) -> Result<Vec<u8>, Box<S
                 )
             })?;
             let msg = DynamicMessage::parse_text_format(desc.clone(), text).map_err(|e| {
-                let off = e
+                let (off, len) = e
                     .labels()
                     .and_then(|mut l| l.next())
-                    .map(|l| l.offset())
-                    .unwrap_or(0);
-                at_offset(&shown, text, off, e.to_string())
+                    .map(|l| (l.offset(), l.len()))
+                    .unwrap_or((0, 0));
+                at_span(&shown, text, off, len, e.to_string())
             })?;
             Ok(msg.encode_to_vec())
         }
@@ -173,6 +187,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn at_offset(path: &str, text: &str, offset: usize, message: String) -> Box<SampleError> {
+    at_span(path, text, offset, 0, message)
+}
+
+/// A diagnostic pointing at `len` bytes from `offset` (at least one character).
+fn at_span(path: &str, text: &str, offset: usize, len: usize, message: String) -> Box<SampleError> {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -182,7 +201,11 @@ fn at_offset(path: &str, text: &str, offset: usize, message: String) -> Box<Samp
         .chars()
         .count()
         + 1;
-    let len = text[offset..].chars().next().map_or(0, char::len_utf8);
+    let len = if len > 0 && offset + len <= text.len() {
+        len
+    } else {
+        text[offset..].chars().next().map_or(0, char::len_utf8)
+    };
     Box::new(SampleError {
         path: path.to_owned(),
         location: format!(":{line}:{column}"),

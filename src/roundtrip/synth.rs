@@ -25,7 +25,13 @@ pub fn samples(writer: &MsgType, reader: Option<&MsgType>) -> Vec<Synthesized> {
     let cases = oneof_cases(writer);
     let mut out = Vec::new();
     for k in 0..cases.max(1) {
-        let msg = fill(writer, reader, k, &mut vec![writer.full_name().to_owned()]);
+        let msg = fill(
+            writer,
+            reader,
+            k,
+            0,
+            &mut vec![writer.full_name().to_owned()],
+        );
         let name = if cases <= 1 {
             "every field".to_owned()
         } else {
@@ -69,7 +75,15 @@ fn oneof_cases(t: &MsgType) -> usize {
     oneofs(t).iter().map(|(_, m)| m.len()).max().unwrap_or(1)
 }
 
-fn fill(t: &MsgType, reader: Option<&MsgType>, case: usize, stack: &mut Vec<String>) -> Msg {
+/// Every field of `t` set; `base` varies the values (elements of a list of
+/// messages differ from each other).
+fn fill(
+    t: &MsgType,
+    reader: Option<&MsgType>,
+    case: usize,
+    base: usize,
+    stack: &mut Vec<String>,
+) -> Msg {
     let mut msg = Msg::default();
     let groups = oneofs(t);
     for f in t.fields.values() {
@@ -80,7 +94,7 @@ fn fill(t: &MsgType, reader: Option<&MsgType>, case: usize, stack: &mut Vec<Stri
             }
         }
         let rf = reader.and_then(|r| r.field(f.number));
-        if let Some(slot) = field_value(f, rf, case, stack) {
+        if let Some(slot) = field_value(f, rf, case, base, stack) {
             msg.fields.insert(f.number, slot);
         }
     }
@@ -111,6 +125,7 @@ fn field_value(
     f: &FieldInfo,
     reader: Option<&FieldInfo>,
     case: usize,
+    base: usize,
     stack: &mut Vec<String>,
 ) -> Option<Slot> {
     if let Kind::Message(m) = &f.kind {
@@ -122,9 +137,9 @@ fn field_value(
                 let mut e = Msg::default();
                 e.fields.insert(1, Slot::One(scalar(&key, "key", 1, i)));
                 let v = match &value.kind {
-                    Kind::Message(_) => single(&value, None, case, stack, i)?,
+                    Kind::Message(_) => single(&value, None, case, stack, base + i)?,
                     Kind::Enum(en) => Val::Enum(enum_values(en, None, &value)[i.min(1)]),
-                    k => scalar(k, &f.name, 2, i),
+                    k => scalar(k, &f.name, 2, base + i),
                 };
                 e.fields.insert(2, Slot::One(v));
                 entries.push(Val::Msg(Box::new(e)));
@@ -143,11 +158,11 @@ fn field_value(
         };
         let mut vs = Vec::new();
         for i in 0..n {
-            vs.push(single(f, reader, case, stack, i)?);
+            vs.push(single(f, reader, case, stack, base + i)?);
         }
         return Some(Slot::List(vs));
     }
-    single(f, reader, case, stack, 0).map(Slot::One)
+    single(f, reader, case, stack, base).map(Slot::One)
 }
 
 fn single(
@@ -167,14 +182,14 @@ fn single(
                 Kind::Message(rm) => Some(MsgType::new(rm)),
                 _ => None,
             });
-            let inner = fill(&MsgType::new(m), reader_type.as_ref(), case, stack);
+            let inner = fill(&MsgType::new(m), reader_type.as_ref(), case, i, stack);
             stack.pop();
             Val::Msg(Box::new(inner))
         }
         Kind::Enum(e) => {
             let values = enum_values(e, reader, f);
             if f.list {
-                Val::Enum(*values.get(i)?)
+                Val::Enum(values[i % values.len()])
             } else {
                 Val::Enum(values[0])
             }
@@ -231,6 +246,11 @@ fn enum_values(
         if !out.contains(&n) {
             out.push(n);
         }
+    }
+    // A zero is not written under implicit presence: an open enum with no
+    // other value writes a number nobody declared instead.
+    if out.first().is_none_or(|&n| n == 0) && open && !f.list {
+        out.insert(0, undeclared);
     }
     if out.is_empty() {
         out.push(0);

@@ -123,10 +123,9 @@ fn read_item(buf: &[u8], pos: &mut usize, depth: u32) -> Result<Item, WireError>
     let need = |pos: usize, n: usize| -> Result<(), WireError> {
         if buf.len() - pos < n {
             Err(WireError {
-                offset: pos,
+                offset: start,
                 reason: format!(
-                    "field {number}: {} bytes needed, {} left",
-                    n,
+                    "field {number} needs {n} more bytes, {} left",
                     buf.len() - pos
                 ),
             })
@@ -390,7 +389,7 @@ impl FieldInfo {
             kind: fd.kind(),
             list,
             map,
-            packed: fd.is_packed(),
+            packed: packed(fd.field_descriptor_proto(), &fd.kind(), list, proto3),
             group: fd.is_group(),
             required: fd.cardinality() == Cardinality::Required,
             implicit: !list && !map && !fd.supports_presence(),
@@ -413,7 +412,7 @@ impl FieldInfo {
             kind: xd.kind(),
             list,
             map,
-            packed: xd.is_packed(),
+            packed: packed(xd.field_descriptor_proto(), &xd.kind(), list, proto3),
             group: xd.is_group(),
             required: false,
             implicit: false,
@@ -463,6 +462,25 @@ impl FieldInfo {
             _ => None,
         }
     }
+}
+
+/// Whether a list is written packed: `[packed = …]`, else the syntax's
+/// default (proto3 packs). Read from the descriptor rather than
+/// `FieldDescriptor::is_packed`, which in a protox-built pool ignores an
+/// explicit `[packed = false]` (prost-reflect 0.16 with protox 0.10).
+fn packed(
+    proto: &prost_types::FieldDescriptorProto,
+    kind: &Kind,
+    list: bool,
+    proto3: bool,
+) -> bool {
+    let packable = !matches!(kind, Kind::String | Kind::Bytes | Kind::Message(_));
+    list && packable
+        && proto
+            .options
+            .as_ref()
+            .and_then(|o| o.packed)
+            .unwrap_or(proto3)
 }
 
 /// The wire type a kind's values use (a group field says so itself).
