@@ -912,3 +912,55 @@ fn check_with_roundtrip_adds_evidence_under_each_finding_and_keeps_the_exit_code
     ]);
     assert!(!out.contains("\"roundtrip\""));
 }
+
+// The README shows real output.
+
+fn readme_block<'a>(readme: &'a str, name: &str) -> (&'a str, &'a str, &'a str) {
+    let start = format!("<!-- {name}:start -->\n");
+    let end = format!("<!-- {name}:end -->");
+    let (head, rest) = readme.split_once(&start).expect("start marker");
+    let (block, tail) = rest.split_once(&end).expect("end marker");
+    (head, block, tail)
+}
+
+#[test]
+fn readme_roundtrip_output_is_real() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let (head, current, tail) = readme_block(&readme, "roundtrip");
+    let (code, out, _) = run(&["roundtrip", OLD, "fixtures/order/new_reuse"]);
+    assert_eq!(code, 1);
+    let want = format!(
+        "```text\n$ protocheck roundtrip fixtures/order/old fixtures/order/new_reuse\n{out}```\n"
+    );
+    if current != want {
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(
+                "README.md",
+                format!("{head}<!-- roundtrip:start -->\n{want}<!-- roundtrip:end -->{tail}"),
+            )
+            .unwrap();
+        } else {
+            panic!("README round-trip output is stale; run UPDATE_EXPECT=1 cargo test --test roundtrip\n{want}");
+        }
+    }
+    // The --roundtrip excerpt is real output, line for line and in order.
+    let (_, excerpt, _) = readme_block(&readme, "roundtrip-check");
+    let (code, out, _) = run(&[
+        OLD,
+        "fixtures/order/new_delete",
+        "--level",
+        "wire",
+        "--roundtrip",
+    ]);
+    assert_eq!(code, 1);
+    let mut rest = out.as_str();
+    for line in excerpt.lines() {
+        if line.starts_with("```") || line.starts_with('$') || line == "…" {
+            continue;
+        }
+        let at = rest
+            .find(line)
+            .unwrap_or_else(|| panic!("README line not in the output: {line:?}\n{out}"));
+        rest = &rest[at + line.len()..];
+    }
+}

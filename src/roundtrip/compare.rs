@@ -120,6 +120,7 @@ pub(crate) fn compare(
                     continue;
                 };
                 res.written = Some(show_slot(wf, wv));
+                set_wire(&mut res, wm, n);
                 res.read = Some(match rv {
                     Some(s) => show_slot(rf, s),
                     None => show_absent(rf),

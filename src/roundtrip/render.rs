@@ -47,7 +47,22 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut line = first.to_owned();
     let mut len = first.chars().count();
     let mut empty = true;
-    for word in text.split(' ') {
+    // `name = value` stays on one line.
+    let mut words: Vec<String> = Vec::new();
+    let mut parts = text.split(' ').peekable();
+    while let Some(w) = parts.next() {
+        match (w, words.last_mut()) {
+            ("=", Some(prev)) => {
+                prev.push_str(" =");
+                if let Some(next) = parts.next() {
+                    prev.push(' ');
+                    prev.push_str(next);
+                }
+            }
+            _ => words.push(w.to_owned()),
+        }
+    }
+    for word in &words {
         let wl = word.chars().count();
         if !empty && len + 1 + wl > width {
             out.push_str(line.trim_end());
