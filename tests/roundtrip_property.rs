@@ -16,8 +16,10 @@
 //! are only held to the first half: FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED,
 //! ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED, RESERVED_*_NO_DELETE,
 //! FIELD_SAME_ONEOF when no writer can set two members of the reader's oneof
-//! together (a lone member, a renamed oneof), and FIELD_SAME_DEFAULT on a
-//! field that is required in both versions (a valid message always sets it).
+//! together (a lone member, a renamed oneof), FIELD_SAME_DEFAULT on a field
+//! that is required in both versions (a valid message always sets it), and
+//! FIELD_WIRE_COMPATIBLE_TYPE between two open enums when the new one lacks
+//! numbers of the old (open enums keep the number: a deleted value).
 //!
 //! `PROPTEST_CASES=N` runs more cases (CI runs the default below);
 //! `RT_STATS=1` prints the findings of each case (with `--nocapture`).
@@ -38,6 +40,8 @@ const SCALARS: [&str; 15] = [
 enum K {
     Scalar(usize),
     Enum,
+    /// Another enum with E's numbers under other names.
+    EnumTwin,
     Sub,
     /// Same shape as Sub under another name (wire-identical).
     Twin,
@@ -100,6 +104,10 @@ impl Spec {
             let r: Vec<String> = self.enum_reserved.iter().map(i32::to_string).collect();
             writeln!(e, "  reserved {};", r.join(", ")).unwrap();
         }
+        e.push_str("}\nenum F {\n");
+        for (n, v) in &self.values {
+            writeln!(e, "  F_{n} = {v};").unwrap();
+        }
         e.push_str("}\n");
         let mut m = String::new();
         writeln!(
@@ -116,6 +124,7 @@ impl Spec {
             let ty = match f.kind {
                 K::Scalar(i) => SCALARS[i].to_owned(),
                 K::Enum => "E".to_owned(),
+                K::EnumTwin => "F".to_owned(),
                 K::Sub => "Sub".to_owned(),
                 K::Twin => "Twin".to_owned(),
                 K::Other => "Other".to_owned(),
@@ -194,7 +203,8 @@ impl Spec {
                     f.default = None;
                 }
             }
-            let packable = matches!(f.kind, K::Scalar(i) if i < 13) || f.kind == K::Enum;
+            let packable =
+                matches!(f.kind, K::Scalar(i) if i < 13) || matches!(f.kind, K::Enum | K::EnumTwin);
             if !(packable && f.label == Label::Repeated) {
                 f.packed = None;
             }
@@ -310,7 +320,7 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let i = 0..8usize;
     prop_oneof![
-        4 => (i.clone(), prop_oneof![kind(), Just(K::Twin), Just(K::Other), Just(K::Enum)])
+        4 => (i.clone(), prop_oneof![kind(), Just(K::Twin), Just(K::Other), Just(K::Enum), Just(K::EnumTwin)])
             .prop_map(|(i, k)| Mutation::Retype(i, k)),
         4 => (i.clone(), any::<u8>()).prop_map(|(i, p)| Mutation::Regroup(i, p)),
         2 => (i.clone(), label()).prop_map(|(i, l)| Mutation::Relabel(i, l)),
@@ -502,6 +512,17 @@ fn concerns_data(f: &Finding, old: &Spec, new: &Spec) -> bool {
         // A valid message always sets a required field: its default only
         // shows in code that builds or partially parses messages.
         "FIELD_SAME_DEFAULT" => !(required(old) && required(new)),
+        // An open enum keeps numbers it has no name for: a type change to an
+        // open enum that lacks some numbers is a deleted value, not lost data.
+        "FIELD_WIRE_COMPATIBLE_TYPE"
+            if [old, new].iter().all(|s| {
+                !s.enum_proto2
+                    && s.field(n)
+                        .is_some_and(|x| matches!(x.kind, K::Enum | K::EnumTwin))
+            }) =>
+        {
+            false
+        }
         "FIELD_WIRE_COMPATIBLE_TYPE"
         | "FIELD_WIRE_COMPATIBLE_CARDINALITY"
         | "MESSAGE_SAME_REQUIRED_FIELDS"

@@ -10,6 +10,9 @@ rule! {
     /// sfixed32}, {fixed64, sfixed64}; string may become bytes; an enum may be
     /// renamed if its short name stays and every old value keeps its number.
     /// Every other kind stands alone, and message types must keep their name.
+    /// Beyond buf, another message type with the same shape, or another enum
+    /// that keeps every number (and its openness), is accepted with an info
+    /// finding, because the bytes read the same.
     ///
     /// # Why
     /// Readers parse the bytes with the type they know. Outside these groups
@@ -39,8 +42,34 @@ rule! {
             let compatible = match (old.kind, new.kind) {
                 (Kind::String, Kind::Bytes) => true,
                 (Kind::Enum, Kind::Enum) => {
-                    old.type_name == new.type_name
+                    if old.type_name == new.type_name
                         || util::enum_is_compatible_subset(cx.old, cx.new, old, new)
+                    {
+                        true
+                    } else {
+                        // Beyond buf: another enum that keeps every number
+                        // reads the same bytes.
+                        match util::enum_keeps_numbers(cx.old, cx.new, old, new) {
+                            Ok(()) => {
+                                cx.report(
+                                    p.at(Part::Type),
+                                    format!(
+                                        "{} changed type from {} to {}, which keeps every number and its openness: accepted on the wire",
+                                        p.describe(),
+                                        util::type_words(old),
+                                        util::type_words(new)
+                                    ),
+                                )
+                                .severity(Severity::Info)
+                                .help("nothing to do here; --level wire-json still reports the change, because JSON uses value names, and file and package report FIELD_SAME_TYPE");
+                                true
+                            }
+                            Err(why) => {
+                                differs = Some(why);
+                                false
+                            }
+                        }
+                    }
                 }
                 (Kind::Message, Kind::Message) | (Kind::Group, Kind::Group) => {
                     if old.type_name == new.type_name {

@@ -141,6 +141,34 @@ pub fn enum_is_compatible_subset(old: &Schema, new: &Schema, o: &Field, n: &Fiel
     oe.name == ne.name && is_subset(oe, ne)
 }
 
+/// Whether a field's enum type can change to another enum on the wire: the
+/// new enum keeps every number of the old one and its openness (values are
+/// numbers on the wire; names only matter to JSON and generated code).
+pub fn enum_keeps_numbers(old: &Schema, new: &Schema, o: &Field, n: &Field) -> Result<(), String> {
+    let (Some(ot), Some(nt)) = (&o.type_name, &n.type_name) else {
+        return Err("an enum type is not known".to_owned());
+    };
+    let (Some(oe), Some(ne)) = (old.enum_(ot), new.enum_(nt)) else {
+        return Err(format!("enum \"{ot}\" or \"{nt}\" is not defined"));
+    };
+    if oe.closed != ne.closed {
+        return Err(format!(
+            "\"{ot}\" is {} but \"{nt}\" is {}",
+            if oe.closed { "closed" } else { "open" },
+            if ne.closed { "closed" } else { "open" }
+        ));
+    }
+    for v in &oe.values {
+        if !ne.values.iter().any(|w| w.number == v.number) {
+            return Err(format!(
+                "enum value {} \"{}\" of \"{ot}\" is missing from \"{nt}\"",
+                v.number, v.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn is_subset(old: &Enum, new: &Enum) -> bool {
     old.values.iter().all(|v| {
         new.values
