@@ -299,7 +299,7 @@ pub fn summary_line(rt: &RoundTrip) -> String {
 pub fn evidence_for<'a>(rt: &'a RoundTrip, f: &Finding) -> Vec<&'a FieldResult> {
     let all = |m: &'a MessageReport| m.directions.iter().flat_map(|d| d.fields.iter());
     match f.element_kind {
-        ElementKind::Field => {
+        ElementKind::Field | ElementKind::Extension => {
             let mut parts = f.subject.splitn(3, ':').skip(1);
             let (Some(message), Some(number)) = (parts.next(), parts.next()) else {
                 return Vec::new();

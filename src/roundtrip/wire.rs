@@ -985,3 +985,92 @@ fn write_payload(kind: &Kind, v: &Val, out: &mut Vec<u8>) {
         _ => encode_varint(b, out),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_split_with_groups_and_raw_bytes() {
+        // 1: varint 150; 2: group { 3: "hi" }; 5: fixed32
+        let bytes = [
+            0x08, 0x96, 0x01, 0x13, 0x1a, 0x02, b'h', b'i', 0x14, 0x2d, 1, 2, 3, 4,
+        ];
+        let recs = parse(&bytes).unwrap();
+        assert_eq!(recs.len(), 3);
+        assert_eq!(recs[0].payload, Payload::Varint(150));
+        assert_eq!(recs[1].wire_type, WireType::StartGroup);
+        assert_eq!(
+            recs[1].payload,
+            Payload::Group(vec![0x1a, 0x02, b'h', b'i'])
+        );
+        assert_eq!(recs[1].raw, bytes[3..9]);
+        assert_eq!(recs[2].payload, Payload::Fixed32(0x0403_0201));
+    }
+
+    #[test]
+    fn malformed_bytes_say_where() {
+        let e = parse(&[0x08, 0x96, 0x01, 0x12, 0x05, b'a']).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field 2 needs 5 more bytes, 1 left at byte 3"
+        );
+        let e = parse(&[0x08, 0x96, 0x0a, 0x05]).unwrap_err();
+        assert_eq!(e.to_string(), "invalid tag value: 0 at byte 3");
+        let e = parse(&[0x13, 0x1c]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "end-group tag for field 3 inside group 2 at byte 1"
+        );
+        let e = parse(&[0x13]).unwrap_err();
+        assert_eq!(e.to_string(), "group 2 has no end-group tag at byte 0");
+        let e = parse(&[0x0c]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "end-group tag for field 1 outside any group at byte 0"
+        );
+        assert!(
+            parse(&[0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])
+                .is_err()
+        );
+        let deep = vec![0x0b; 100];
+        assert!(parse(&deep)
+            .unwrap_err()
+            .reason
+            .contains("nested too deeply"));
+    }
+
+    #[test]
+    fn numbers_are_read_as_the_reference_runtimes_do() {
+        let v = |k: Kind, p: Payload| number_value(&k, &p).unwrap();
+        let minus5 = Payload::Varint(-5i64 as u64);
+        assert_eq!(v(Kind::Int32, minus5.clone()), Val::I32(-5));
+        assert_eq!(v(Kind::Uint32, minus5.clone()), Val::U32(4_294_967_291));
+        assert_eq!(v(Kind::Sint32, minus5.clone()), Val::I32(-2_147_483_646));
+        assert_eq!(v(Kind::Bool, minus5), Val::Bool(true));
+        assert_eq!(
+            v(Kind::Int32, Payload::Varint(5_000_000_000)),
+            Val::I32(705_032_704)
+        );
+        assert_eq!(v(Kind::Sint64, Payload::Varint(13)), Val::I64(-7));
+        assert_eq!(
+            v(Kind::Fixed32, Payload::Fixed32(0x4148_0000)),
+            Val::U32(1_095_237_632)
+        );
+        assert_eq!(
+            v(Kind::Float, Payload::Fixed32(0x4148_0000)),
+            Val::F32(12.5)
+        );
+        assert_eq!(number_value(&Kind::Int32, &Payload::Fixed32(1)), None);
+    }
+
+    #[test]
+    fn zigzag_and_fixed_values_are_written_by_kind() {
+        let mut out = Vec::new();
+        write_payload(&Kind::Sint32, &Val::I32(-7), &mut out);
+        write_payload(&Kind::Sint64, &Val::I64(-7), &mut out);
+        write_payload(&Kind::Sfixed32, &Val::I32(-9), &mut out);
+        write_payload(&Kind::Int32, &Val::I32(-1), &mut out);
+        assert_eq!(hex(&out), "0d 0d f7 ff ff ff ff ff ff ff ff ff ff ff ff 01");
+    }
+}
