@@ -337,10 +337,6 @@ pub enum RoundTripError {
         help: Option<String>,
     },
 
-    #[error("no message type is defined in both the old and the new schema")]
-    #[diagnostic(code(protocheck::roundtrip::nothing_in_common))]
-    NothingInCommon,
-
     #[error("cannot read sample \"{}\": {source}", path.display())]
     #[diagnostic(code(protocheck::roundtrip::sample_unreadable))]
     SampleRead {
@@ -425,6 +421,12 @@ pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, E
     }
     let names = message_names(old, new, &old_pool, &new_pool, &chosen)?;
     let mut notes = Vec::new();
+    if names.is_empty() {
+        notes.push(
+            "no message type is defined in both the old and the new schema: nothing to round-trip"
+                .to_owned(),
+        );
+    }
     let mut messages = Vec::new();
     for name in names {
         let (Some(od), Some(nd)) = (
@@ -489,9 +491,6 @@ fn message_names(
         .filter(|(_, m)| !m.is_map_entry && in_new.contains(m.full_name.as_str()))
         .map(|(_, m)| m.full_name.clone())
         .collect();
-    if names.is_empty() {
-        return Err(RoundTripError::NothingInCommon.into());
-    }
     Ok(names)
 }
 

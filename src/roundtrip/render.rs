@@ -266,6 +266,7 @@ pub fn write_text(rt: &RoundTrip, out: &mut dyn Write, width: usize) -> io::Resu
 /// The closing line: how many fields lost or changed anything.
 pub fn summary_line(rt: &RoundTrip) -> String {
     let messages = match rt.messages.len() {
+        0 => "no message type".to_owned(),
         1 => "1 message type".to_owned(),
         n => format!("{n} message types"),
     };
