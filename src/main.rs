@@ -74,9 +74,11 @@ enum Command {
         /// A rule ID, e.g. FIELD_SAME_TYPE.
         rule: String,
     },
-    /// Round-trips sample messages between the two versions (old writer → new reader and
-    /// back, new writer → old reader and back) and shows, field by field, what each reader
-    /// sees. Exit code 1 when a value is lost or changed.
+    /// Round-trips sample messages between the versions and shows what each reader sees.
+    ///
+    /// Old writer → new reader and back, new writer → old reader and back, field by field:
+    /// same, absent, unknown-preserved, converted, dropped, wire-type-mismatch, decode-error.
+    /// Exit code 1 when a value is lost or changed, 2 when the round trip cannot run.
     Roundtrip {
         /// The old schema: a .proto file or a directory.
         old: PathBuf,
