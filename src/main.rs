@@ -307,8 +307,19 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         options.selection()?;
         let (o, n) = protocheck::compile_pair(&old, &new, &options.includes)?;
         let rep = protocheck::check_schemas(&o, &n, &options)?;
-        let rt = roundtrip::run(&o, &n, &roundtrip::Options::default())?;
-        (rep, Some(rt))
+        // Without descriptors (a schema from a source that has none) the
+        // check still runs, without the evidence.
+        let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
+            Ok(rt) => Some(rt),
+            Err(protocheck::Error::RoundTrip(e))
+                if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
+            {
+                eprintln!("note: no round trip: {e}");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        (rep, rt)
     } else {
         (protocheck::check(&old, &new, &options)?, None)
     };
