@@ -109,6 +109,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Git(Box<crate::git::GitError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    RoundTrip(Box<crate::roundtrip::RoundTripError>),
 }
 
 impl From<crate::config::ConfigError> for Error {
@@ -160,6 +164,11 @@ impl Error {
             | Error::ProtocFailed { side, .. } => Some(*side),
             Error::Compile(c) => Some(c.side),
             Error::Git(g) => Some(g.side()),
+            Error::RoundTrip(r) => match &**r {
+                crate::roundtrip::RoundTripError::NoDescriptors { side }
+                | crate::roundtrip::RoundTripError::UnknownMessage { side, .. } => Some(*side),
+                _ => None,
+            },
             Error::MissingInclude { .. } | Error::Config(_) => None,
         }
     }

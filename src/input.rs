@@ -312,9 +312,11 @@ pub(crate) fn compile_only(
         return crate::descriptor_set::load(side, path);
     }
     match compile_descriptors_only(side, input, includes, only) {
-        Ok(c) => Ok(Schema::from_descriptors(
-            side, c.files, &c.targets, &c.sources,
-        )),
+        Ok(c) => {
+            let mut schema = Schema::from_descriptors(side, c.files, &c.targets, &c.sources);
+            schema.pool = c.pool;
+            Ok(schema)
+        }
         // protox does not parse editions: such a side goes to protoc (for
         // files on disk; a git revision would need checking out).
         Err(Error::NoProtoc {
@@ -347,6 +349,8 @@ pub struct Compiled {
     pub files: Vec<prost_types::FileDescriptorProto>,
     pub targets: HashSet<String>,
     pub sources: HashMap<String, FileSource>,
+    /// protox's descriptor pool, for encoding and decoding sample messages.
+    pub pool: Option<prost_reflect::DescriptorPool>,
 }
 
 /// Compiles one side to descriptors with protox (`.proto` sources on disk or
@@ -455,6 +459,7 @@ pub(crate) fn run_compiler(
         files: fds.file,
         targets,
         sources,
+        pool: Some(compiler.descriptor_pool()),
     })
 }
 

@@ -40,6 +40,7 @@ pub mod input;
 pub mod protoc;
 mod prune;
 pub mod report;
+pub mod roundtrip;
 pub mod rules;
 pub mod schema;
 pub mod snapshot;
@@ -211,6 +212,26 @@ fn pair_old(old: &Input, new: &Input, old_schema: &mut Schema, new_schema: &Sche
             old_schema.rename_file(&o, &n);
         }
     }
+}
+
+/// Compiles both sides completely (in parallel), paired as [`check`] pairs
+/// them: what the round trip needs (every message, and the descriptor pools).
+pub fn compile_pair(
+    old: &Input,
+    new: &Input,
+    includes: &[PathBuf],
+) -> Result<(Schema, Schema), Error> {
+    let (old_schema, new_schema) = std::thread::scope(|s| {
+        let o = s.spawn(|| input::compile(Side::Old, old, includes));
+        let n = input::compile(Side::New, new, includes);
+        let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (o, n)
+    });
+    let mut old_schema = old_schema?;
+    let mut new_schema = new_schema?;
+    new_schema.demote_imports_of(&old_schema);
+    pair_old(old, new, &mut old_schema, &new_schema);
+    Ok((old_schema, new_schema))
 }
 
 /// Checks NEW against several old versions (every release tag, say),

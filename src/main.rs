@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use protocheck::report::markdown::MarkdownOptions;
-use protocheck::report::text::{write_text, TextOptions};
+use protocheck::report::text::{write_text, write_text_with, TextOptions};
 use protocheck::report::{self, Pair};
+use protocheck::roundtrip::{self, render};
 use protocheck::rules::{self, Level};
 use protocheck::{Config, Input, Options, Report, Side};
 
@@ -78,6 +79,10 @@ struct Cli {
     /// GitHub Actions or GitLab CI variables; else links are relative paths.
     #[arg(long, value_name = "URL")]
     link_base: Option<String>,
+    /// Round-trip sample messages between the versions and show, under each finding, what
+    /// old and new readers actually see (text and json formats; the exit code is unchanged).
+    #[arg(long)]
+    roundtrip: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,6 +110,39 @@ enum Command {
         #[arg(short = 'I', long = "include", value_name = "DIR")]
         include: Vec<PathBuf>,
     },
+    /// Round-trips sample messages between the versions and shows what each reader sees.
+    ///
+    /// Old writer → new reader and back, new writer → old reader and back, field by field:
+    /// same, absent, unknown-preserved, converted, dropped, wire-type-mismatch, decode-error.
+    /// Exit code 1 when a value is lost or changed, 2 when the round trip cannot run.
+    Roundtrip {
+        /// The old schema: a .proto file or a directory.
+        old: PathBuf,
+        /// The new schema: a .proto file or a directory.
+        new: PathBuf,
+        /// A message type to round-trip, by full name (repeatable); default: every message
+        /// type defined in both versions.
+        #[arg(long = "message", value_name = "FULL.NAME")]
+        message: Vec<String>,
+        /// A sample of the writer's message instead of synthesized ones: .json (proto3 JSON),
+        /// .txtpb (text format) or .binpb (binary). Repeatable.
+        #[arg(long = "sample", value_name = "FILE")]
+        sample: Vec<PathBuf>,
+        /// Adds an import root for both sides (repeatable).
+        #[arg(short = 'I', long = "include", value_name = "DIR")]
+        include: Vec<PathBuf>,
+        /// How to print the round trip.
+        #[arg(long, value_enum, default_value_t = RoundtripFormat::Text)]
+        format: RoundtripFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoundtripFormat {
+    /// Per message and direction, each field's outcome with the bytes.
+    Text,
+    /// One JSON document (schema in the README).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -149,7 +187,7 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
-    match &cli.command {
+    let result = match &cli.command {
         Some(Command::Rules { level }) => return list_rules(*level),
         Some(Command::Explain { rule }) => return explain(rule),
         Some(Command::Snapshot {
@@ -165,9 +203,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        None => {}
-    }
-    let result = std::panic::catch_unwind(|| run(&cli));
+        Some(Command::Roundtrip {
+            old,
+            new,
+            message,
+            sample,
+            include,
+            format,
+        }) => std::panic::catch_unwind(|| roundtrip(old, new, message, sample, include, *format)),
+        None => std::panic::catch_unwind(|| run(&cli)),
+    };
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
@@ -175,14 +220,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(_) => {
-            eprintln!(
-                "internal error: please report, with the inputs \"{}\" and \"{}\"",
-                shown(cli.old.as_deref()),
-                shown(
+            let (old, new) = match &cli.command {
+                Some(Command::Roundtrip { old, new, .. }) => {
+                    (Some(old.as_path()), Some(new.as_path()))
+                }
+                _ => (
+                    cli.old.as_deref(),
                     cli.new
                         .as_deref()
-                        .or(cli.against.first().map(PathBuf::as_path))
-                )
+                        .or(cli.against.first().map(PathBuf::as_path)),
+                ),
+            };
+            eprintln!(
+                "internal error: please report, with the inputs \"{}\" and \"{}\"",
+                shown(old),
+                shown(new)
             );
             ExitCode::from(2)
         }
@@ -416,13 +468,22 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         matches!(cli.format, Format::Text) && std::io::stderr().is_terminal(),
         "comparing the schemas",
     );
-    let reports = if olds.len() == 1 {
-        protocheck::check(&olds[0], &new, &options).map(|r| vec![r])
+    // --roundtrip: compile both sides whole and add the evidence (one
+    // comparison only).
+    if cli.roundtrip && olds.len() > 1 {
+        eprintln!(
+            "note: --roundtrip shows evidence for one comparison; ignored with several --against"
+        );
+    }
+    let checked = if cli.roundtrip && olds.len() == 1 {
+        check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
+    } else if olds.len() == 1 {
+        protocheck::check(&olds[0], &new, &options).map(|r| (vec![r], None))
     } else {
-        protocheck::check_each(&olds, &new, &options)
+        protocheck::check_each(&olds, &new, &options).map(|r| (r, None))
     };
     progress.finish();
-    let reports = reports?;
+    let (reports, evidence) = checked?;
     let labels: Vec<String> = old_args.iter().map(|a| a.display().to_string()).collect();
     let several = reports.len() > 1;
     let pairs: Vec<Pair> = reports
@@ -440,7 +501,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = render(cli, &pairs, &mut out).and_then(|()| out.flush());
+    let written = render_pairs(cli, &pairs, evidence.as_ref(), &mut out).and_then(|()| out.flush());
     match written {
         // A closed pipe (`protocheck … | head`) ends quietly.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -457,7 +518,12 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     })
 }
 
-fn render(cli: &Cli, pairs: &[Pair], out: &mut dyn Write) -> std::io::Result<()> {
+fn render_pairs(
+    cli: &Cli,
+    pairs: &[Pair],
+    evidence: Option<&roundtrip::RoundTrip>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let several = pairs.len() > 1;
     match cli.format {
         Format::Text => {
@@ -469,7 +535,23 @@ fn render(cli: &Cli, pairs: &[Pair], out: &mut dyn Write) -> std::io::Result<()>
                 if let Some(a) = pair.against {
                     writeln!(out, "== against {a}\n")?;
                 }
-                write_text(pair.report, out, options)?;
+                match evidence {
+                    Some(rt) => write_text_with(pair.report, out, options, &|group| {
+                        let mut results = Vec::new();
+                        for f in group {
+                            for r in render::evidence_for(rt, f) {
+                                if !results
+                                    .iter()
+                                    .any(|x: &&roundtrip::FieldResult| std::ptr::eq(*x, r))
+                                {
+                                    results.push(r);
+                                }
+                            }
+                        }
+                        render::evidence_text(&results, options.width)
+                    })?,
+                    None => write_text(pair.report, out, options)?,
+                }
                 if several {
                     writeln!(out)?;
                 }
@@ -496,7 +578,10 @@ fn render(cli: &Cli, pairs: &[Pair], out: &mut dyn Write) -> std::io::Result<()>
         }
         Format::Short => report::write_short(pairs[0].report, out),
         Format::Json if several => report::write_json_pairs(pairs, out),
-        Format::Json => report::write_json(pairs[0].report, out),
+        Format::Json => match evidence {
+            Some(rt) => render::write_check_json(pairs[0].report, rt, out),
+            None => report::write_json(pairs[0].report, out),
+        },
         Format::Sarif => report::sarif::write(pairs, out),
         Format::Github => report::github::write(pairs, out),
         Format::Junit => report::junit::write(pairs, out),
@@ -538,4 +623,74 @@ fn snapshot(
         if inputs == 1 { "" } else { "s" },
         if imports == 1 { "" } else { "s" },
     )))
+}
+
+/// The check with round-trip evidence: both sides compiled whole.
+fn check_with_roundtrip(
+    old: &Input,
+    new: &Input,
+    options: &Options,
+) -> Result<(protocheck::Report, Option<roundtrip::RoundTrip>), protocheck::Error> {
+    options.selection()?;
+    let (o, n) = protocheck::compile_pair(old, new, &options.includes)?;
+    let rep = protocheck::check_schemas(&o, &n, options)?;
+    // Without descriptors (a schema from a source that has none) the check
+    // still runs, without the evidence.
+    let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
+        Ok(rt) => Some(rt),
+        Err(protocheck::Error::RoundTrip(e))
+            if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
+        {
+            eprintln!("note: no round trip: {e}");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    Ok((rep, rt))
+}
+
+/// Turns a write failure into exit code 2; a closed pipe is not one.
+fn finish(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    match written {
+        // A closed pipe (`protocheck … | head`) ends quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("cannot write the report: {e}");
+            Err(ExitCode::from(2))
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+fn roundtrip(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    message: &[String],
+    sample: &[PathBuf],
+    include: &[PathBuf],
+    format: RoundtripFormat,
+) -> Result<ExitCode, protocheck::Error> {
+    let old = protocheck::Input::from_path(Side::Old, old)?;
+    let new = protocheck::Input::from_path(Side::New, new)?;
+    let options = roundtrip::Options {
+        messages: message.to_vec(),
+        samples: sample.to_vec(),
+        ..roundtrip::Options::default()
+    };
+    let rt = roundtrip::run_inputs(&old, &new, include, &options)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        RoundtripFormat::Text => render::write_text(&rt, &mut out, 100),
+        RoundtripFormat::Json => render::write_json(&rt, &mut out),
+    }
+    .and_then(|()| out.flush());
+    if let Err(code) = finish(written) {
+        return Ok(code);
+    }
+    Ok(if rt.has_loss() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

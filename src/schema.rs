@@ -500,6 +500,10 @@ pub struct Schema {
     pub messages: Vec<Message>,
     pub enums: Vec<Enum>,
     pub services: Vec<Service>,
+    /// The compiled descriptors, for encoding and decoding sample messages
+    /// (the round trip); `None` when the schema was not built by a compiler
+    /// that provides them.
+    pub pool: Option<prost_reflect::DescriptorPool>,
     file_index: HashMap<String, usize>,
     message_index: HashMap<String, usize>,
     enum_index: HashMap<String, usize>,
@@ -552,6 +556,7 @@ impl Schema {
             messages: Vec::new(),
             enums: Vec::new(),
             services: Vec::new(),
+            pool: None,
             file_index: HashMap::new(),
             message_index: HashMap::new(),
             enum_index: HashMap::new(),

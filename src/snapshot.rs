@@ -221,6 +221,7 @@ mod tests {
             ..Default::default()
         };
         let compiled = Compiled {
+            pool: None,
             files: vec![file("dep.proto"), file("a.proto")],
             targets: ["a.proto".to_owned()].into_iter().collect(),
             sources: HashMap::new(),

@@ -117,6 +117,8 @@ struct JsonFinding<'a> {
     old_text: Option<&'a str>,
     source_info: bool,
     old_source_info: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roundtrip: Option<serde_json::Value>,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -147,11 +149,17 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             old_text: f.old_text.as_deref(),
             source_info: f.location.source_info,
             old_source_info: old.map(|o| o.source_info),
+            roundtrip: None,
         }
     }
 }
 
-fn json_doc(report: &Report) -> JsonReport<'_> {
+/// The JSON document of one comparison; `extra` adds a `"roundtrip"` value
+/// to each finding (the evidence of `--roundtrip`).
+fn json_doc<'a>(
+    report: &'a Report,
+    extra: &dyn Fn(&Finding) -> Option<serde_json::Value>,
+) -> JsonReport<'a> {
     let mut rules = BTreeMap::new();
     for f in &report.findings {
         *rules.entry(f.rule).or_insert(0) += 1;
@@ -169,13 +177,30 @@ fn json_doc(report: &Report) -> JsonReport<'_> {
             new_files: report.new_files,
             rules,
         },
-        findings: report.findings.iter().map(JsonFinding::from).collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                roundtrip: extra(f),
+                ..JsonFinding::from(f)
+            })
+            .collect(),
     }
 }
 
 /// Writes the report as one JSON document (see the README for the schema).
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_doc(report))?;
+    write_json_with(report, out, &|_| None)
+}
+
+/// [`write_json`], with an `extra` value added to each finding as
+/// `"roundtrip"` (the round-trip evidence of `--roundtrip`).
+pub fn write_json_with(
+    report: &Report,
+    out: &mut dyn Write,
+    extra: &dyn Fn(&Finding) -> Option<serde_json::Value>,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_doc(report, extra))?;
     writeln!(out)
 }
 
@@ -203,7 +228,7 @@ pub fn write_json_pairs(pairs: &[Pair], out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|p| JsonPair {
                 against: p.against,
-                report: json_doc(p.report),
+                report: json_doc(p.report, &|_| None),
             })
             .collect(),
     };

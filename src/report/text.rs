@@ -289,6 +289,17 @@ fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<Stri
 
 /// Writes one diagnostic per changed element, then the summary line.
 pub fn write_text(report: &Report, out: &mut dyn Write, options: TextOptions) -> io::Result<()> {
+    write_text_with(report, out, options, &|_| None)
+}
+
+/// [`write_text`], with `extra` text (e.g. round-trip evidence) written under
+/// each diagnostic; it gets the findings the diagnostic tells.
+pub fn write_text_with(
+    report: &Report,
+    out: &mut dyn Write,
+    options: TextOptions,
+    extra: &dyn Fn(&[&Finding]) -> Option<String>,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -304,6 +315,9 @@ pub fn write_text(report: &Report, out: &mut dyn Write, options: TextOptions) ->
             .render_report(&mut s, &diag)
             .map_err(io::Error::other)?;
         writeln!(out, "{s}")?;
+        if let Some(e) = extra(&group) {
+            writeln!(out, "{e}")?;
+        }
     }
     writeln!(out, "{}", super::summary_line(report))
 }

@@ -9,6 +9,9 @@ rule! {
     /// sfixed32}, {fixed64, sfixed64}; string may become bytes; an enum may be
     /// renamed if its short name stays and every old value keeps its number.
     /// Every other kind stands alone, and message types must keep their name.
+    /// Beyond buf, another message type with the same shape, or another enum
+    /// that keeps every number (and its openness), is accepted with an info
+    /// finding, because the bytes read the same.
     ///
     /// # Why
     /// Readers parse the bytes with the type they know. Outside these groups

@@ -161,6 +161,7 @@ mod enum_value_no_delete;
 mod enum_value_no_delete_unless_name_reserved;
 mod enum_value_no_delete_unless_number_reserved;
 mod enum_value_same_name;
+mod enum_wire_required_same_values;
 mod enum_wire_same_openness;
 mod extension_message_no_delete;
 mod extension_no_delete;
@@ -182,6 +183,7 @@ mod field_wire_compatible_type;
 mod field_wire_json_compatible_cardinality;
 mod field_wire_json_compatible_type;
 mod field_wire_no_narrowing;
+mod field_wire_no_widening;
 mod field_wire_same_signedness;
 mod file_no_delete;
 mod file_same_cc_enable_arenas;
@@ -232,6 +234,7 @@ pub static ALL: &[&dyn Rule] = &[
     &enum_value_no_delete_unless_name_reserved::EnumValueNoDeleteUnlessNameReserved,
     &enum_value_no_delete_unless_number_reserved::EnumValueNoDeleteUnlessNumberReserved,
     &enum_value_same_name::EnumValueSameName,
+    &enum_wire_required_same_values::EnumWireRequiredSameValues,
     &enum_wire_same_openness::EnumWireSameOpenness,
     &extension_message_no_delete::ExtensionMessageNoDelete,
     &extension_no_delete::ExtensionNoDelete,
@@ -253,6 +256,7 @@ pub static ALL: &[&dyn Rule] = &[
     &field_wire_json_compatible_cardinality::FieldWireJsonCompatibleCardinality,
     &field_wire_json_compatible_type::FieldWireJsonCompatibleType,
     &field_wire_no_narrowing::FieldWireNoNarrowing,
+    &field_wire_no_widening::FieldWireNoWidening,
     &field_wire_same_signedness::FieldWireSameSignedness,
     &file_no_delete::FileNoDelete,
     &file_same_cc_enable_arenas::FileSameCcEnableArenas,

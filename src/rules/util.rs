@@ -226,6 +226,34 @@ pub fn enum_is_compatible_subset(old: &Schema, new: &Schema, o: &Field, n: &Fiel
     oe.name == ne.name && is_subset(oe, ne)
 }
 
+/// Whether a field's enum type can change to another enum on the wire: the
+/// new enum keeps every number of the old one and its openness (values are
+/// numbers on the wire; names only matter to JSON and generated code).
+pub fn enum_keeps_numbers(old: &Schema, new: &Schema, o: &Field, n: &Field) -> Result<(), String> {
+    let (Some(ot), Some(nt)) = (&o.type_name, &n.type_name) else {
+        return Err("an enum type is not known".to_owned());
+    };
+    let (Some(oe), Some(ne)) = (old.enum_(ot), new.enum_(nt)) else {
+        return Err(format!("enum \"{ot}\" or \"{nt}\" is not defined"));
+    };
+    if oe.closed != ne.closed {
+        return Err(format!(
+            "\"{ot}\" is {} but \"{nt}\" is {}",
+            if oe.closed { "closed" } else { "open" },
+            if ne.closed { "closed" } else { "open" }
+        ));
+    }
+    for v in &oe.values {
+        if !ne.values.iter().any(|w| w.number == v.number) {
+            return Err(format!(
+                "enum value {} \"{}\" of \"{ot}\" is missing from \"{nt}\"",
+                v.number, v.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn is_subset(old: &Enum, new: &Enum) -> bool {
     old.values.iter().all(|v| {
         new.values
@@ -363,7 +391,35 @@ pub fn check_wire_type(
     let mut differs = None;
     let compatible = match (old.kind, new.kind) {
         (Kind::Enum, Kind::Enum) => {
-            old.type_name == new.type_name || enum_is_compatible_subset(cx.old, cx.new, old, new)
+            if old.type_name == new.type_name || enum_is_compatible_subset(cx.old, cx.new, old, new)
+            {
+                true
+            } else if json {
+                false
+            } else {
+                // Beyond buf: on the wire, another enum that keeps every
+                // number (and its openness) reads the same bytes.
+                match enum_keeps_numbers(cx.old, cx.new, old, new) {
+                    Ok(()) => {
+                        cx.report(
+                            p.at(Part::Type),
+                            format!(
+                                "{} changed type from {} to {}, which keeps every number and its openness: accepted on the wire",
+                                p.describe(),
+                                type_words(old),
+                                type_words(new)
+                            ),
+                        )
+                        .severity(crate::finding::Severity::Info)
+                        .help("nothing to do here; --level wire-json still reports the change, because JSON uses value names, and file and package report FIELD_SAME_TYPE");
+                        true
+                    }
+                    Err(why) => {
+                        differs = Some(why);
+                        false
+                    }
+                }
+            }
         }
         (Kind::Message, Kind::Message) | (Kind::Group, Kind::Group) => {
             match (&old.type_name, &new.type_name) {
