@@ -1,17 +1,5 @@
-use crate::engine::{Cx, MethodPair, Part};
-use crate::schema::Method;
-
-/// `rpc Name(stream pkg.Req) returns (pkg.Resp);`
-fn signature(name: &str, m: &Method) -> String {
-    let stream = |s: bool| if s { "stream " } else { "" };
-    format!(
-        "rpc {name}({}{}) returns ({}{});",
-        stream(m.client_streaming),
-        m.input_type,
-        stream(m.server_streaming),
-        m.output_type
-    )
-}
+use crate::engine::{Cx, MethodPair};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -44,30 +32,7 @@ rule! {
     }
     impl {
         fn check_method(&self, cx: &mut Cx, p: &MethodPair) {
-            let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            if old.server_streaming == new.server_streaming {
-                return;
-            }
-            let words = |s: bool| if s { "a response stream" } else { "a single response" };
-            cx.report(
-                p.at(Part::ServerStreaming),
-                format!(
-                    "method \"{}\" of service \"{}\" changed from returning {} to {}",
-                    new.name,
-                    p.new_service.full_name,
-                    words(old.server_streaming),
-                    words(new.server_streaming)
-                ),
-            )
-            .help(format!(
-                "keep `{}` as it was and add the {} variant as a new method, e.g. `{}`",
-                signature(&old.name, old),
-                if new.server_streaming { "streaming" } else { "unary" },
-                signature(
-                    &format!("{}{}", new.name, if new.server_streaming { "Stream" } else { "Unary" }),
-                    new
-                )
-            ));
+            util::check_streaming(cx, p, util::StreamEnd::Response);
         }
     }
 }

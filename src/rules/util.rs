@@ -373,6 +373,78 @@ pub fn quoted(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// Which end of a method streams.
+#[derive(Clone, Copy)]
+pub enum StreamEnd {
+    Request,
+    Response,
+}
+
+/// The check shared by RPC_SAME_CLIENT_STREAMING and
+/// RPC_SAME_SERVER_STREAMING: one end of a method changed between a single
+/// message and a stream.
+pub fn check_streaming(cx: &mut Cx, p: &crate::engine::MethodPair, end: StreamEnd) {
+    let (Some(old), Some(new)) = (p.old, p.new) else {
+        return;
+    };
+    let streams = |m: &crate::schema::Method| match end {
+        StreamEnd::Request => m.client_streaming,
+        StreamEnd::Response => m.server_streaming,
+    };
+    if streams(old) == streams(new) {
+        return;
+    }
+    let (part, verb, words): (Part, &str, fn(bool) -> &'static str) = match end {
+        StreamEnd::Request => (Part::ClientStreaming, "", |s| {
+            if s {
+                "a request stream"
+            } else {
+                "a single request"
+            }
+        }),
+        StreamEnd::Response => (Part::ServerStreaming, "returning ", |s| {
+            if s {
+                "a response stream"
+            } else {
+                "a single response"
+            }
+        }),
+    };
+    let signature = |name: &str, m: &crate::schema::Method| {
+        let stream = |s: bool| if s { "stream " } else { "" };
+        format!(
+            "rpc {name}({}{}) returns ({}{});",
+            stream(m.client_streaming),
+            m.input_type,
+            stream(m.server_streaming),
+            m.output_type
+        )
+    };
+    cx.report(
+        p.at(part),
+        format!(
+            "method \"{}\" of service \"{}\" changed from {verb}{} to {}",
+            new.name,
+            p.new_service.full_name,
+            words(streams(old)),
+            words(streams(new))
+        ),
+    )
+    .help(format!(
+        "keep `{}` as it was and add the {} variant as a new method, e.g. `{}`",
+        signature(&old.name, old),
+        if streams(new) { "streaming" } else { "unary" },
+        signature(
+            &format!(
+                "{}{}",
+                new.name,
+                if streams(new) { "Stream" } else { "Unary" }
+            ),
+            new
+        )
+    ));
+}
+
 /// The check shared by FIELD_WIRE_COMPATIBLE_TYPE and
 /// FIELD_WIRE_JSON_COMPATIBLE_TYPE. `scalars_compatible` says which kinds read
 /// each other's values; enums may be renamed if their short name stays and
