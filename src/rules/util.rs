@@ -58,6 +58,16 @@ pub fn type_change_consequence(old: &Field, new: &Field) -> String {
         ),
         (String, Bytes) => "the bytes are the same, but generated code changes type".to_owned(),
         (Bytes, String) => "bytes that are not valid UTF-8 fail to decode as a string".to_owned(),
+        // sint32 and sint64 are both zigzag: only the width differs.
+        (Sint32 | Sint64, Sint32 | Sint64) if bits(o) > bits(n) => format!(
+            "{} values beyond 32 bits are silently truncated when read as {}",
+            o.name(),
+            n.name()
+        ),
+        (Sint32 | Sint64, Sint32 | Sint64) => format!(
+            "{} values keep their meaning on the wire, but generated code changes type",
+            o.name()
+        ),
         (Sint32 | Sint64, _) | (_, Sint32 | Sint64) => format!(
             "{} and {} encode numbers differently (zigzag vs two's complement): -5 written as {} is read as garbage",
             o.name(),
