@@ -296,25 +296,41 @@ pub fn compile_with(
     includes: &[PathBuf],
     protoc: Option<&Path>,
 ) -> Result<Schema, Error> {
-    compile_only(side, input, includes, None, protoc)
+    compile_only(side, input, includes, None, protoc, true)
 }
 
 /// Compiles one side, checking only the named input files when `only` is
-/// given (the others may still be compiled as their imports).
+/// given (the others may still be compiled as their imports). The descriptor
+/// pool is kept on the schema only with `keep_pool` (the round trip needs it,
+/// the check does not, and freeing it before the model is built lowers the
+/// peak memory).
 pub(crate) fn compile_only(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
     protoc: Option<&Path>,
+    keep_pool: bool,
 ) -> Result<Schema, Error> {
     if let Input::DescriptorSet(path) = input {
         return crate::descriptor_set::load(side, path);
     }
     match compile_descriptors_only(side, input, includes, only) {
         Ok(c) => {
-            let mut schema = Schema::from_descriptors(side, c.files, &c.targets, &c.sources);
-            schema.pool = c.pool;
+            let Compiled {
+                files,
+                targets,
+                sources,
+                pool,
+            } = c;
+            let pool = if keep_pool {
+                pool
+            } else {
+                drop(pool);
+                None
+            };
+            let mut schema = Schema::from_descriptors(side, files, &targets, &sources);
+            schema.pool = pool;
             Ok(schema)
         }
         // protox does not parse editions: such a side goes to protoc (for

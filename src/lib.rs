@@ -172,9 +172,23 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     let (old_schema, new_schema) = std::thread::scope(|s| {
         let protoc = options.protoc.as_deref();
         let o = s.spawn(move || {
-            input::compile_only(Side::Old, old, &options.includes, only(Side::Old), protoc)
+            input::compile_only(
+                Side::Old,
+                old,
+                &options.includes,
+                only(Side::Old),
+                protoc,
+                false,
+            )
         });
-        let n = input::compile_only(Side::New, new, &options.includes, only(Side::New), protoc);
+        let n = input::compile_only(
+            Side::New,
+            new,
+            &options.includes,
+            only(Side::New),
+            protoc,
+            false,
+        );
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
