@@ -1,6 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
 use crate::features::Feature;
-use crate::finding::Severity;
 use crate::schema::{CppStringType, Field, Kind};
 
 rule! {
@@ -10,8 +9,9 @@ rule! {
     /// STRING_PIECE to STRING is allowed. Extensions are checked too; the key
     /// and value fields of map entries are not (they cannot set it). Edition
     /// 2024 changes the default from STRING to VIEW: when neither version
-    /// chooses a string type and only the edition changed, the change is
-    /// reported as an info, not an error (buf reports an error).
+    /// chooses a string type and only the edition changed, nothing is
+    /// reported, since moving to a new edition is a choice about generated
+    /// code that changes no byte (buf reports an error).
     ///
     /// # Why
     /// The C++ accessors differ per string type (`const std::string&` vs
@@ -60,30 +60,17 @@ rule! {
                 name(a),
                 name(b)
             );
-            let at = p.at(Part::Feature(&[1000, 2], &Part::Option(1)));
             // Edition 2024 makes VIEW the default. When neither side chose a
             // string type, only the edition changed it: an edition upgrade is
-            // not a breaking change of the schema, but C++ code sees it.
+            // not a breaking change of the schema.
             let chosen = |f: &Field| {
                 f.features.is_written(Feature::CppStringType)
                     || f.options.as_ref().is_some_and(|o| o.ctype.is_some())
             };
             if !chosen(old) && !chosen(new) && old.features.edition != new.features.edition {
-                cx.report(
-                    at,
-                    format!(
-                        "{msg}; only the default changed, with the move from {} to {}",
-                        old.features.edition, new.features.edition
-                    ),
-                )
-                .severity(Severity::Info)
-                .help(format!(
-                    "accepted as part of the edition upgrade; to keep C++ accessors as they were, set `[features.(pb.cpp).string_type = {}]` on the field or `option features.(pb.cpp).string_type = {};` in the file",
-                    name(a),
-                    name(a)
-                ));
                 return;
             }
+            let at = p.at(Part::Feature(&[1000, 2], &Part::Option(1)));
             cx.report(at, msg)
                 .help(format!("{fix}: C++ code that uses the field stops compiling"));
         }
