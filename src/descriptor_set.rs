@@ -205,6 +205,12 @@ pub(crate) fn is_well_known(name: &str) -> bool {
 
 /// Loads a descriptor-set input.
 pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
+    load_with(side, path, false)
+}
+
+/// [`load`]; with `keep_pool`, the schema keeps a descriptor pool for the
+/// round trip.
+pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, Error> {
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::Missing {
             side,
@@ -229,7 +235,8 @@ pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
             problem: "holds only imported files and well-known types, nothing to check".to_owned(),
         });
     }
-    let mut schema = Schema::from_files(side, files, &targets, &HashMap::new());
+    let mut schema =
+        Schema::from_files_with_pool(side, files, &targets, &HashMap::new(), keep_pool);
     schema.inferred_targets = inferred;
     Ok(schema)
 }

@@ -165,7 +165,7 @@ impl Error {
             Error::Compile(c) => Some(c.side),
             Error::Git(g) => Some(g.side()),
             Error::RoundTrip(r) => match &**r {
-                crate::roundtrip::RoundTripError::NoDescriptors { side }
+                crate::roundtrip::RoundTripError::NoDescriptors { side, .. }
                 | crate::roundtrip::RoundTripError::UnknownMessage { side, .. } => Some(*side),
                 _ => None,
             },

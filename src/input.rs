@@ -313,7 +313,7 @@ pub(crate) fn compile_only(
     keep_pool: bool,
 ) -> Result<Schema, Error> {
     if let Input::DescriptorSet(path) = input {
-        return crate::descriptor_set::load(side, path);
+        return crate::descriptor_set::load_with(side, path, keep_pool);
     }
     match compile_descriptors_only(side, input, includes, only) {
         Ok(c) => {
@@ -351,7 +351,7 @@ pub(crate) fn compile_only(
             if let Some(only) = only {
                 names.retain(|n| only.contains(n));
             }
-            crate::protoc::compile(side, &protoc, origin, &roots, &names)
+            crate::protoc::compile(side, &protoc, origin, &roots, &names, keep_pool)
         }
         Err(e) => Err(e),
     }

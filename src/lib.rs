@@ -37,6 +37,7 @@ pub mod finding;
 pub mod git;
 mod hints;
 pub mod input;
+mod lower;
 pub mod protoc;
 mod prune;
 pub mod report;

@@ -116,9 +116,9 @@ enum Command {
     /// same, absent, unknown-preserved, converted, dropped, wire-type-mismatch, decode-error.
     /// Exit code 1 when a value is lost or changed, 2 when the round trip cannot run.
     Roundtrip {
-        /// The old schema: a .proto file or a directory.
+        /// The old schema: a .proto file, a directory, a descriptor set, or `git:REF:PATH`.
         old: PathBuf,
-        /// The new schema: a .proto file or a directory.
+        /// The new schema: a .proto file, a directory, a descriptor set, or `git:REF:PATH`.
         new: PathBuf,
         /// A message type to round-trip, by full name (repeatable); default: every message
         /// type defined in both versions.
@@ -670,8 +670,8 @@ fn roundtrip(
     include: &[PathBuf],
     format: RoundtripFormat,
 ) -> Result<ExitCode, protocheck::Error> {
-    let old = protocheck::Input::from_path(Side::Old, old)?;
-    let new = protocheck::Input::from_path(Side::New, new)?;
+    let old = input(Side::Old, old, Some(new))?;
+    let new = input(Side::New, new, None)?;
     let options = roundtrip::Options {
         messages: message.to_vec(),
         samples: sample.to_vec(),

@@ -66,13 +66,15 @@ fn is_executable(p: &Path) -> bool {
     p.is_file()
 }
 
-/// Compiles `names` (import names under `roots`) with protoc.
+/// Compiles `names` (import names under `roots`) with protoc; with
+/// `keep_pool`, the schema keeps a descriptor pool for the round trip.
 pub fn compile(
     side: Side,
     protoc: &Path,
     origin: &'static str,
     roots: &[PathBuf],
     names: &[String],
+    keep_pool: bool,
 ) -> Result<Schema, Error> {
     let bytes = descriptor_set(side, protoc, origin, roots, names)?;
     let files = descriptor_set::decode(&bytes).map_err(|problem| Error::ProtocFailed {
@@ -88,7 +90,9 @@ pub fn compile(
             known.insert(f.name().to_owned(), src);
         }
     }
-    Ok(Schema::from_files(side, files, &targets, &known))
+    Ok(Schema::from_files_with_pool(
+        side, files, &targets, &known, keep_pool,
+    ))
 }
 
 fn absolute_roots(roots: &[PathBuf]) -> Vec<PathBuf> {

@@ -504,6 +504,9 @@ pub struct Schema {
     /// (the round trip); `None` when the schema was not built by a compiler
     /// that provides them.
     pub pool: Option<prost_reflect::DescriptorPool>,
+    /// Why there is no pool although one was asked for (descriptors
+    /// prost-reflect rejects, such as a set without its imports).
+    pub pool_problem: Option<String>,
     file_index: HashMap<String, usize>,
     message_index: HashMap<String, usize>,
     enum_index: HashMap<String, usize>,
@@ -557,6 +560,7 @@ impl Schema {
             enums: Vec::new(),
             services: Vec::new(),
             pool: None,
+            pool_problem: None,
             file_index: HashMap::new(),
             message_index: HashMap::new(),
             enum_index: HashMap::new(),
@@ -568,6 +572,27 @@ impl Schema {
             schema.add_file(fd, overlay, targets, sources);
         }
         schema.resolve();
+        schema
+    }
+
+    /// [`Schema::from_files`], and with `keep_pool` a descriptor pool for
+    /// the round trip (editions files lowered, see `crate::lower`).
+    pub(crate) fn from_files_with_pool(
+        side: Side,
+        files: Vec<(FileDescriptorProto, FileOverlay)>,
+        targets: &HashSet<String>,
+        sources: &HashMap<String, FileSource>,
+        keep_pool: bool,
+    ) -> Schema {
+        let protos: Option<Vec<FileDescriptorProto>> =
+            keep_pool.then(|| files.iter().map(|(f, _)| f.clone()).collect());
+        let mut schema = Schema::from_files(side, files, targets, sources);
+        if let Some(protos) = protos {
+            match crate::lower::pool(&protos, &schema) {
+                Ok(pool) => schema.pool = Some(pool),
+                Err(problem) => schema.pool_problem = Some(problem),
+            }
+        }
         schema
     }
 

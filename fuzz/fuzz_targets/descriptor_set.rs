@@ -1,9 +1,11 @@
 //! Descriptor-set bytes → validated load → check against a fixed schema,
-//! both ways: a verdict or a typed error, never a panic.
+//! both ways, and a round trip of the set against itself (which builds a
+//! descriptor pool from it, editions files lowered): a verdict or a typed
+//! error, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use protocheck::{check_paths, Options};
+use protocheck::{check_paths, Input, Options};
 
 const SCHEMA: &str = "syntax = \"proto2\";\npackage shop;\nmessage Order {\n  optional string id = 1;\n  repeated int64 items = 2;\n  extensions 100 to 200;\n}\nenum Color { RED = 0; BLUE = 1; }\n";
 
@@ -20,5 +22,12 @@ fuzz_target!(|data: &[u8]| {
     let options = Options::default();
     let _ = check_paths(&set, &src, &options);
     let _ = check_paths(&src, &set, &options);
-    let _ = check_paths(&set, &set, &options);
+    if check_paths(&set, &set, &options).is_ok() {
+        let input = Input::DescriptorSet(set.clone());
+        let rt = protocheck::roundtrip::Options {
+            random_samples: 2,
+            ..Default::default()
+        };
+        let _ = protocheck::roundtrip::run_inputs(&input, &input, &[], &rt);
+    }
 });

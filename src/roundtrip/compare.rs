@@ -145,7 +145,7 @@ pub(crate) fn compare(
                 if let Some(e) = events.iter().find(|e| e.is_fatal()) {
                     res.outcome = Outcome::DecodeError;
                     res.reason = Some(match e {
-                        Event::InvalidUtf8 { .. } => "the bytes are not valid UTF-8, and a proto3 string must be: the reader rejects the whole message".to_owned(),
+                        Event::InvalidUtf8 { .. } => "the bytes are not valid UTF-8, and the reader checks strings (proto3, or utf8_validation = VERIFY): it rejects the whole message".to_owned(),
                         Event::Malformed { reason, .. } => format!(
                             "the bytes are not a valid {}: {reason}; the reader rejects the whole message",
                             rf.type_display()
@@ -509,7 +509,8 @@ pub fn show_val(k: &Kind, v: &Val) -> String {
             _ => n.to_string(),
         },
         Val::Msg(m) => match k {
-            Kind::Message(d) => show_msg(&MsgType::new(d), m),
+            // Only names and types are shown: no semantics needed.
+            Kind::Message(d) => show_msg(&MsgType::new(d, &Default::default()), m),
             _ => "{…}".to_owned(),
         },
     }

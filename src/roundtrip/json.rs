@@ -70,6 +70,12 @@ pub fn run(
     };
     let wmsg = match DynamicMessage::decode(writer.clone(), bytes) {
         Ok(m) => m,
+        // JSON strings are Unicode: a string that is not UTF-8 has no JSON.
+        Err(e) if e.to_string().contains("UTF-8") => {
+            return failed(format!(
+                "none for this sample: the {ws} writer's message has a string that is not UTF-8, which JSON cannot carry"
+            ))
+        }
         Err(e) => {
             return failed(format!(
                 "the {ws} writer cannot decode its own message: {e}"

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
@@ -35,7 +36,7 @@ pub mod synth;
 pub mod wire;
 
 use compare::At;
-use wire::{hex, MsgType};
+use wire::{hex, MsgType, Semantics};
 
 /// Which version writes and which reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -321,12 +322,12 @@ pub struct Options {
 /// Why a round trip could not run.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RoundTripError {
-    #[error("the {side} schema has no descriptors to encode messages with")]
+    #[error("the {side} schema has no descriptors to encode messages with{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
     #[diagnostic(
         code(protocheck::roundtrip::no_descriptors),
-        help("the round trip needs a schema compiled from .proto files")
+        help("the round trip needs every file's descriptors: compile from .proto files, or pass a descriptor set built with its imports")
     )]
-    NoDescriptors { side: Side },
+    NoDescriptors { side: Side, reason: Option<String> },
 
     #[error("message \"{name}\" is not in the {side} schema")]
     #[diagnostic(code(protocheck::roundtrip::unknown_message))]
@@ -404,11 +405,19 @@ pub fn compile_pair(
 /// ones) in both directions.
 pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, Error> {
     let pool = |s: &Schema| -> Result<DescriptorPool, Error> {
-        s.pool
-            .clone()
-            .ok_or_else(|| RoundTripError::NoDescriptors { side: s.side }.into())
+        s.pool.clone().ok_or_else(|| {
+            RoundTripError::NoDescriptors {
+                side: s.side,
+                reason: s.pool_problem.clone(),
+            }
+            .into()
+        })
     };
     let (old_pool, new_pool) = (pool(old)?, pool(new)?);
+    let sems = [
+        Arc::new(crate::lower::semantics(old)),
+        Arc::new(crate::lower::semantics(new)),
+    ];
     let user = sample::load_all(&options.samples, &options.messages)?;
     let mut chosen = options.clone();
     if chosen.messages.is_empty() {
@@ -436,7 +445,14 @@ pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, E
             continue;
         };
         let mine: Vec<&sample::UserSample> = user.iter().filter(|s| s.message == name).collect();
-        messages.push(message(&name, &od, &nd, &mine, options, &mut notes)?);
+        messages.push(message(
+            &name,
+            [&od, &nd],
+            &sems,
+            &mine,
+            options,
+            &mut notes,
+        )?);
     }
     Ok(RoundTrip { messages, notes })
 }
@@ -486,12 +502,15 @@ fn message_names(
         .filter(|(_, m)| !m.is_map_entry)
         .map(|(_, m)| m.full_name.as_str())
         .collect();
-    let names: Vec<String> = old
+    // By file name, then as declared: the same order whatever order the
+    // files came in (a descriptor set need not be sorted).
+    let mut names: Vec<(&str, String)> = old
         .target_messages()
         .filter(|(_, m)| !m.is_map_entry && in_new.contains(m.full_name.as_str()))
-        .map(|(_, m)| m.full_name.clone())
+        .map(|(_, m)| (old.files[m.file].name.as_str(), m.full_name.clone()))
         .collect();
-    Ok(names)
+    names.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(names.into_iter().map(|(_, n)| n).collect())
 }
 
 /// The samples one writer produces: (info, bytes, the message as text).
@@ -502,15 +521,15 @@ struct WriterSample {
 
 fn message(
     name: &str,
-    old: &MessageDescriptor,
-    new: &MessageDescriptor,
+    [old, new]: [&MessageDescriptor; 2],
+    [old_sem, new_sem]: &[Arc<Semantics>; 2],
     user: &[&sample::UserSample],
     options: &Options,
     notes: &mut Vec<String>,
 ) -> Result<MessageReport, Error> {
     let types = [
-        (Side::Old, MsgType::new(old)),
-        (Side::New, MsgType::new(new)),
+        (Side::Old, MsgType::new(old, old_sem)),
+        (Side::New, MsgType::new(new, new_sem)),
     ];
     let ty = |side: Side| &types[if side == Side::Old { 0 } else { 1 }].1;
     let mut samples = BTreeMap::new();

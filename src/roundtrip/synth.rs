@@ -49,12 +49,52 @@ pub fn samples(writer: &MsgType, reader: Option<&MsgType>) -> Vec<Synthesized> {
             msg: minimal(writer, &mut vec![writer.full_name().to_owned()]),
         });
     }
+    if let Some(msg) = reader.and_then(|r| not_utf8(writer, r)) {
+        out.push(Synthesized {
+            name: "strings that are not UTF-8".to_owned(),
+            msg,
+        });
+    }
     out
 }
 
-/// proto2 messages have defaults and required fields worth a sample of their own.
+/// A message whose strings that the writer does not check for UTF-8, but
+/// the reader does, hold bytes that are not UTF-8 (a proto2 or editions
+/// `utf8_validation = NONE` writer can produce them); `None` if there are no
+/// such strings.
+fn not_utf8(writer: &MsgType, reader: &MsgType) -> Option<Msg> {
+    let mut msg = minimal(writer, &mut vec![writer.full_name().to_owned()]);
+    let mut oneofs_set = Vec::new();
+    let mut any = false;
+    for f in writer.fields.values() {
+        let checked_by_reader = reader
+            .field(f.number)
+            .is_some_and(|r| matches!(r.kind, Kind::String) && r.utf8);
+        if !matches!(f.kind, Kind::String) || f.utf8 || f.map || !checked_by_reader {
+            continue;
+        }
+        if let Some(o) = &f.oneof {
+            if oneofs_set.contains(o) {
+                continue;
+            }
+            oneofs_set.push(o.clone());
+        }
+        let v = Val::Str(b"\xff\xfe not UTF-8".to_vec());
+        let slot = if f.list {
+            Slot::List(vec![v])
+        } else {
+            Slot::One(v)
+        };
+        msg.fields.insert(f.number, slot);
+        any = true;
+    }
+    any.then_some(msg)
+}
+
+/// proto2 messages (and editions messages with required fields) have
+/// defaults and required fields worth a sample of their own.
 fn needs_minimal(t: &MsgType) -> bool {
-    !t.is_proto3()
+    !t.is_proto3() || t.fields.values().any(|f| f.required)
 }
 
 /// The real oneofs of a message with their members in number order.
@@ -114,7 +154,7 @@ fn minimal(t: &MsgType, stack: &mut Vec<String>) -> Msg {
                     continue;
                 }
                 stack.push(m.full_name().to_owned());
-                let inner = minimal(&MsgType::new(m), stack);
+                let inner = minimal(&t.sibling(m), stack);
                 stack.pop();
                 Val::Msg(Box::new(inner))
             }
@@ -135,7 +175,7 @@ fn field_value(
     if let Kind::Message(m) = &f.kind {
         if f.map {
             let key = m.get_field(1)?.kind();
-            let value = FieldInfo::of_field(&m.get_field(2)?);
+            let value = FieldInfo::of_field(&m.get_field(2)?, &f.sem);
             let mut entries = Vec::new();
             for i in 0..2 {
                 let mut e = Msg::default();
@@ -182,11 +222,14 @@ fn single(
                 return None;
             }
             stack.push(m.full_name().to_owned());
-            let reader_type = reader.and_then(|r| match &r.kind {
-                Kind::Message(rm) => Some(MsgType::new(rm)),
-                _ => None,
-            });
-            let inner = fill(&MsgType::new(m), reader_type.as_ref(), case, i, stack);
+            let reader_type = reader.and_then(FieldInfo::message_type);
+            let inner = fill(
+                &MsgType::new(m, &f.sem),
+                reader_type.as_ref(),
+                case,
+                i,
+                stack,
+            );
             stack.pop();
             Val::Msg(Box::new(inner))
         }
@@ -220,7 +263,7 @@ fn enum_values(
         Kind::Enum(re) => Some(re.clone()),
         _ => None,
     });
-    let open = e.parent_file().syntax() == prost_reflect::Syntax::Proto3;
+    let open = !f.closed;
     // A number neither side declares.
     let reader_max = reader_enum
         .as_ref()
@@ -233,9 +276,7 @@ fn enum_values(
         .unwrap_or(0)
         .max(reader_max)
         .saturating_add(1);
-    let reader_closed = reader_enum
-        .as_ref()
-        .is_some_and(|re| re.parent_file().syntax() == prost_reflect::Syntax::Proto2);
+    let reader_closed = reader.is_some_and(|r| reader_enum.is_some() && r.closed);
     let mut out = Vec::new();
     if let Some(re) = &reader_enum {
         if let Some(&n) = declared.iter().find(|&&n| re.get_value(n).is_none()) {
@@ -367,7 +408,10 @@ fn random_depth(t: &MsgType, rng: &mut Rng, depth: usize) -> Msg {
             let (Some(kf), Some(vf)) = (m.get_field(1), m.get_field(2)) else {
                 continue;
             };
-            let (kf, vf) = (FieldInfo::of_field(&kf), FieldInfo::of_field(&vf));
+            let (kf, vf) = (
+                FieldInfo::of_field(&kf, &t.sem),
+                FieldInfo::of_field(&vf, &t.sem),
+            );
             let mut entries: Vec<Val> = Vec::new();
             for _ in 0..rng.below(3) {
                 let key = random_value(&kf, rng, depth + 1);
@@ -431,7 +475,7 @@ fn random_value(f: &FieldInfo, rng: &mut Rng, depth: usize) -> Val {
         }
         Kind::Enum(e) => {
             let declared: Vec<i32> = e.values().map(|v| v.number()).collect();
-            let open = e.parent_file().syntax() == prost_reflect::Syntax::Proto3;
+            let open = !f.closed;
             if open && rng.chance(15) {
                 Val::Enum(r as i32 % 1000)
             } else if declared.is_empty() {
@@ -440,6 +484,6 @@ fn random_value(f: &FieldInfo, rng: &mut Rng, depth: usize) -> Val {
                 Val::Enum(declared[rng.below(declared.len() as u64) as usize])
             }
         }
-        Kind::Message(m) => Val::Msg(Box::new(random_depth(&MsgType::new(m), rng, depth))),
+        Kind::Message(m) => Val::Msg(Box::new(random_depth(&MsgType::new(m, &f.sem), rng, depth))),
     }
 }

@@ -9,14 +9,41 @@
 //! reject the whole message (invalid UTF-8 in a proto3 string, a nested
 //! message that does not parse, a missing required field) are events too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use prost::encoding::{decode_key, decode_varint, encode_key, encode_varint, WireType};
 use prost_reflect::{
     Cardinality, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, Kind, MessageDescriptor,
     Syntax,
 };
+
+/// What an editions file decides per element that the descriptors a pool is
+/// built from say only per file, through their syntax: which enums are
+/// closed, which fields have implicit presence, which strings are checked for
+/// UTF-8. Filled for the files of one side that were lowered from editions
+/// (see `crate::lower`); every other element follows its file's syntax.
+#[derive(Debug, Default)]
+pub struct Semantics {
+    /// Enum full name → closed.
+    pub(crate) closed: HashMap<String, bool>,
+    /// Field or extension full name → implicit presence.
+    pub(crate) implicit: HashMap<String, bool>,
+    /// Field or extension full name → strings checked for UTF-8.
+    pub(crate) utf8: HashMap<String, bool>,
+}
+
+impl Semantics {
+    /// Whether a reader keeps values the enum does not declare as unknown
+    /// fields.
+    pub fn is_closed(&self, e: &EnumDescriptor) -> bool {
+        self.closed
+            .get(e.full_name())
+            .copied()
+            .unwrap_or(e.parent_file().syntax() == Syntax::Proto2)
+    }
+}
 
 /// How deep groups and nested messages may go before the bytes are rejected.
 const MAX_DEPTH: u32 = 64;
@@ -371,10 +398,15 @@ pub struct FieldInfo {
     pub utf8: bool,
     /// Value a reader sees when the field is absent (singular non-message).
     pub default: Option<Val>,
+    /// Its enum type is closed (values it does not declare become unknown
+    /// fields).
+    pub closed: bool,
+    /// What its side's editions files decide per element.
+    pub sem: Arc<Semantics>,
 }
 
 impl FieldInfo {
-    pub fn of_field(fd: &FieldDescriptor) -> FieldInfo {
+    pub fn of_field(fd: &FieldDescriptor, sem: &Arc<Semantics>) -> FieldInfo {
         let proto3 = fd.parent_file().syntax() == Syntax::Proto3;
         let list = fd.is_list();
         let map = fd.is_map();
@@ -382,45 +414,66 @@ impl FieldInfo {
             .containing_oneof()
             .filter(|o| !o.is_synthetic())
             .map(|o| o.name().to_owned());
+        let kind = fd.kind();
         FieldInfo {
             number: fd.number(),
             name: fd.name().to_owned(),
             json_name: fd.json_name().to_owned(),
-            kind: fd.kind(),
             list,
             map,
-            packed: packed(fd.field_descriptor_proto(), &fd.kind(), list, proto3),
+            packed: packed(fd.field_descriptor_proto(), &kind, list, proto3),
             group: fd.is_group(),
             required: fd.cardinality() == Cardinality::Required,
-            implicit: !list && !map && !fd.supports_presence(),
+            implicit: !list
+                && !map
+                && sem
+                    .implicit
+                    .get(fd.full_name())
+                    .copied()
+                    .unwrap_or(!fd.supports_presence()),
             oneof,
-            utf8: proto3,
+            utf8: sem.utf8.get(fd.full_name()).copied().unwrap_or(proto3),
             default: (!list && !map)
                 .then(|| from_reflect(&fd.default_value()))
                 .flatten(),
+            closed: matches!(&kind, Kind::Enum(e) if sem.is_closed(e)),
+            kind,
+            sem: sem.clone(),
         }
     }
 
-    pub fn of_extension(xd: &ExtensionDescriptor) -> FieldInfo {
+    pub fn of_extension(xd: &ExtensionDescriptor, sem: &Arc<Semantics>) -> FieldInfo {
         let proto3 = xd.parent_file().syntax() == Syntax::Proto3;
         let list = xd.is_list();
         let map = xd.is_map();
+        let kind = xd.kind();
         FieldInfo {
             number: xd.number(),
             name: format!("[{}]", xd.full_name()),
             json_name: format!("[{}]", xd.full_name()),
-            kind: xd.kind(),
             list,
             map,
-            packed: packed(xd.field_descriptor_proto(), &xd.kind(), list, proto3),
+            packed: packed(xd.field_descriptor_proto(), &kind, list, proto3),
             group: xd.is_group(),
             required: false,
             implicit: false,
             oneof: None,
-            utf8: proto3,
+            utf8: sem.utf8.get(xd.full_name()).copied().unwrap_or(proto3),
             default: (!list && !map)
                 .then(|| from_reflect(&xd.default_value()))
                 .flatten(),
+            closed: matches!(&kind, Kind::Enum(e) if sem.is_closed(e)),
+            kind,
+            sem: sem.clone(),
+        }
+    }
+
+    /// The message type of a message, group or map field, read with this
+    /// field's side's semantics.
+    pub fn message_type(&self) -> Option<MsgType> {
+        match &self.kind {
+            Kind::Message(m) => Some(MsgType::new(m, &self.sem)),
+            _ => None,
         }
     }
 
@@ -458,7 +511,7 @@ impl FieldInfo {
 
     pub fn closed_enum(&self) -> Option<EnumDescriptor> {
         match &self.kind {
-            Kind::Enum(e) if e.parent_file().syntax() == Syntax::Proto2 => Some(e.clone()),
+            Kind::Enum(e) if self.closed => Some(e.clone()),
             _ => None,
         }
     }
@@ -539,23 +592,30 @@ fn from_reflect(v: &prost_reflect::Value) -> Option<Val> {
 pub struct MsgType {
     pub desc: MessageDescriptor,
     pub fields: BTreeMap<u32, FieldInfo>,
+    pub sem: Arc<Semantics>,
 }
 
 impl MsgType {
-    pub fn new(desc: &MessageDescriptor) -> MsgType {
+    pub fn new(desc: &MessageDescriptor, sem: &Arc<Semantics>) -> MsgType {
         let mut fields = BTreeMap::new();
         for f in desc.fields() {
-            fields.insert(f.number(), FieldInfo::of_field(&f));
+            fields.insert(f.number(), FieldInfo::of_field(&f, sem));
         }
         for x in desc.extensions() {
             fields
                 .entry(x.number())
-                .or_insert_with(|| FieldInfo::of_extension(&x));
+                .or_insert_with(|| FieldInfo::of_extension(&x, sem));
         }
         MsgType {
             desc: desc.clone(),
             fields,
+            sem: sem.clone(),
         }
+    }
+
+    /// Another message type of the same side.
+    pub fn sibling(&self, desc: &MessageDescriptor) -> MsgType {
+        MsgType::new(desc, &self.sem)
     }
 
     pub fn field(&self, number: u32) -> Option<&FieldInfo> {
@@ -573,10 +633,7 @@ impl MsgType {
 
 /// The message type of a message or group field.
 pub fn sub_type(f: &FieldInfo) -> Option<MsgType> {
-    match &f.kind {
-        Kind::Message(m) => Some(MsgType::new(m)),
-        _ => None,
-    }
+    f.message_type()
 }
 
 /// Reads bytes as `ty`, the way a reference runtime does (see the module
@@ -851,7 +908,7 @@ fn scalar(
                 });
                 return None;
             }
-            match read_depth(&MsgType::new(m), b, depth + 1) {
+            match read_depth(&MsgType::new(m, &f.sem), b, depth + 1) {
                 Ok(inner) => Some(Val::Msg(Box::new(inner))),
                 Err(e) => {
                     events.push(Event::Malformed {
