@@ -451,3 +451,48 @@ fn a_plain_set_leaves_out_what_the_other_side_only_imports() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["summary"]["old_files"], 2);
 }
+
+#[test]
+fn the_round_trip_runs_on_editions_sources_and_sets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = "fixtures/editions_field_presence";
+    let (old_set, new_set) = (tmp.path().join("old.pb"), tmp.path().join("new.pb"));
+    build(
+        &format!("{case}/old"),
+        "shop/v1/order.proto",
+        &old_set,
+        false,
+    );
+    build(
+        &format!("{case}/new"),
+        "shop/v1/order.proto",
+        &new_set,
+        true,
+    );
+    let sources = [format!("{case}/old"), format!("{case}/new")];
+    let sets = [
+        old_set.to_string_lossy().into_owned(),
+        new_set.to_string_lossy().into_owned(),
+    ];
+    for [old, new] in [&sources, &sets] {
+        // LEGACY_REQUIRED moved from priority (4) to note (3).
+        let (code, out, err) = run(&["roundtrip", old, new]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            out.contains(
+                "the new reader rejects the whole message: required field 3 (\"note\") is missing"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("the old reader rejects the whole message: required field 4 (\"priority\") is missing"),
+            "{out}"
+        );
+        // The check shows the same evidence under its finding.
+        let (code, out, err) = run(&[old, new, "--roundtrip", "--color", "never"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(!err.contains("no round trip"), "{err}");
+        assert!(out.contains("round trip (protocheck roundtrip):"), "{out}");
+        assert!(out.contains("decode-error"), "{out}");
+    }
+}
