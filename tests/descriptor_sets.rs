@@ -498,3 +498,39 @@ fn editions_feature_changes_show_in_the_round_trip() {
         }
     }
 }
+
+#[test]
+fn editions_files_lowered_to_proto2_keep_per_element_semantics() {
+    // An enum that starts at 1 makes the file proto2 for prost-reflect; its
+    // implicit-presence fields, open enum and UTF-8 checks still come from
+    // the resolved features. Adding a value to the closed enum: old readers
+    // keep the new number as an unknown field, in fields, lists and
+    // extensions alike.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/data/editions_mixed.proto").unwrap();
+    let old = tmp.path().join("old/m.proto");
+    let new = tmp.path().join("new/m.proto");
+    for (path, text) in [
+        (&old, text.clone()),
+        (
+            &new,
+            text.replace("ONE = 1; TWO = 2;", "ONE = 1; TWO = 2; THREE = 3;"),
+        ),
+    ] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    assert_eq!(outcomes(&old, &old, "m.M"), Vec::<String>::new());
+    assert_eq!(
+        outcomes(&old, &new, "m.M"),
+        [
+            "new-to-old c unknown-preserved",
+            "new-to-old cs unknown-preserved",
+            "new-to-old [m.cext] unknown-preserved",
+        ]
+    );
+    // Nothing else is rejected: the open enum, the implicit-presence field
+    // and the groups are read as written.
+    let doc = round_trip_json(&old, &new);
+    assert!(!doc.contains("\"outcome\": \"decode-error\""), "{doc}");
+}
