@@ -205,17 +205,7 @@ pub(crate) fn is_well_known(name: &str) -> bool {
 
 /// Loads a descriptor-set input.
 pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::Missing {
-            side,
-            path: path.to_path_buf(),
-        },
-        _ => Error::Read {
-            side,
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
+    let bytes = crate::input::read_file(path).map_err(|e| e.into_error(side, path))?;
     let files = decode(&bytes).map_err(|problem| Error::DescriptorSet {
         side,
         path: path.to_path_buf(),

@@ -254,7 +254,18 @@ fn explicit_config_and_no_config() {
     let (code, _, err) = run(t, &["old", "new", "--config", "missing.toml"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("cannot read configuration \"missing.toml\""),
+        err.contains("configuration \"missing.toml\" does not exist"),
+        "{err}"
+    );
+    std::fs::write(
+        t.join("latin1.yaml"),
+        b"version: v2\nbreaking:\n  use: [WIRE] # caf\xe9\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(t, &["old", "new", "--config", "latin1.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid configuration latin1.yaml:3:20: not valid UTF-8"),
         "{err}"
     );
 }
