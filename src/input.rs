@@ -638,7 +638,18 @@ fn compile_error(
     let file = err
         .file()
         .and_then(|name| seen.get(name).map(|s| (name, s)));
-    let labels: Vec<LabeledSpan> = err.labels().map(|l| l.collect()).unwrap_or_default();
+    let mut labels: Vec<LabeledSpan> = err.labels().map(|l| l.collect()).unwrap_or_default();
+    // The one parse error protox gives no place, "reached end of file", is
+    // at the end of the file.
+    if labels.is_empty() && err.is_parse() {
+        if let Some(text) = file.and_then(|(_, s)| s.text.as_ref()) {
+            labels.push(LabeledSpan::new(
+                Some("the file ends here".to_owned()),
+                text.text().len(),
+                0,
+            ));
+        }
+    }
     let mut related_help: Vec<String> = err
         .related()
         .map(|r| r.map(|d| d.to_string()).collect())

@@ -361,3 +361,18 @@ fn files_beyond_the_protobuf_limit_are_refused_unread() {
         "{err}"
     );
 }
+
+#[test]
+fn a_truncated_file_is_an_error_at_its_end() {
+    // protox gives "reached end of file" no place; the end of the file is one.
+    let t = pair(b"syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a");
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "new schema does not compile: new/a.proto:4:10: expected '=', but reached end of file"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("╭─[new/a.proto:4:10]"), "{err}");
+}
