@@ -473,14 +473,21 @@ impl Config {
             Some("v1") | None => RuleSetVersion::V1,
             Some("v2") => RuleSetVersion::V2,
             Some(other) => {
+                // A value folded over lines is not in the text as such: point
+                // at the key then.
+                let span = find(text, other).or_else(|| find(text, "version"));
+                let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
                 return Err(Config::error_at(
                     path,
                     text,
-                    format!("unknown buf.yaml version \"{other}\""),
-                    find(text, other),
+                    format!(
+                        "unknown buf.yaml version \"{other}\" in {}:{line}:{col}",
+                        path.display()
+                    ),
+                    span,
                     "here",
                     Some("buf.yaml versions are v1beta1, v1 and v2".to_owned()),
-                ))
+                ));
             }
         };
         // v2 workspaces may configure breaking per module; the top level wins,

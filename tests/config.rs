@@ -269,3 +269,23 @@ fn explicit_config_and_no_config() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unknown_buf_yaml_version_names_the_file_and_line() {
+    let p = project();
+    let t = p.path();
+    write(t, "new/buf.yaml", "# comment\nversion: v3\n");
+    let (code, _, err) = run(t, &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown buf.yaml version \"v3\" in"), "{err}");
+    assert!(err.contains("new/buf.yaml:2:10"), "{err}");
+    // Folded over two lines, the value is not in the text as such: the key is.
+    write(t, "new/buf.yaml", "version: v1\n  u\n");
+    let (code, _, err) = run(t, &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown buf.yaml version \"v1 u\" in"),
+        "{err}"
+    );
+    assert!(err.contains("new/buf.yaml:1:1"), "{err}");
+}
