@@ -344,7 +344,9 @@ impl Config {
             let mut dir = Some(start.as_path());
             while let Some(d) = dir {
                 let candidate = d.join(name);
-                if candidate.is_file() {
+                // Anything by that name but a directory is the configuration
+                // (a named pipe is refused by `load`, not silently skipped).
+                if candidate.metadata().is_ok_and(|m| !m.is_dir()) {
                     return Config::load(&candidate).map(Some);
                 }
                 dir = d.parent();
@@ -355,14 +357,33 @@ impl Config {
 
     /// Reads a `protocheck.toml` or a `buf.yaml` (by its name or extension).
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let fail = |message: String| {
             Error::from(ConfigError {
-                message: format!("cannot read configuration \"{}\": {e}", path.display()),
+                message,
                 path: Some(path.display().to_string()),
                 source_code: None,
                 labels: Vec::new(),
                 help: None,
             })
+        };
+        let bytes = crate::input::read_file(path).map_err(|e| {
+            fail(match e {
+                crate::input::ReadFailure::Io(e) => {
+                    format!("cannot read configuration \"{}\": {e}", path.display())
+                }
+                e => format!("configuration \"{}\" {e}", path.display()),
+            })
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.as_bytes().get(..e.utf8_error().valid_up_to());
+            let valid = valid
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .unwrap_or("");
+            let (line, col) = line_col(valid, valid.len());
+            fail(format!(
+                "invalid configuration {}:{line}:{col}: not valid UTF-8",
+                path.display()
+            ))
         })?;
         let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if is_yaml {
@@ -452,14 +473,21 @@ impl Config {
             Some("v1") | None => RuleSetVersion::V1,
             Some("v2") => RuleSetVersion::V2,
             Some(other) => {
+                // A value folded over lines is not in the text as such: point
+                // at the key then.
+                let span = find(text, other).or_else(|| find(text, "version"));
+                let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
                 return Err(Config::error_at(
                     path,
                     text,
-                    format!("unknown buf.yaml version \"{other}\""),
-                    find(text, other),
+                    format!(
+                        "unknown buf.yaml version \"{other}\" in {}:{line}:{col}",
+                        path.display()
+                    ),
+                    span,
                     "here",
                     Some("buf.yaml versions are v1beta1, v1 and v2".to_owned()),
-                ))
+                ));
             }
         };
         // v2 workspaces may configure breaking per module; the top level wins,

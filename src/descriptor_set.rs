@@ -211,17 +211,7 @@ pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
 /// [`load`]; with `keep_pool`, the schema keeps a descriptor pool for the
 /// round trip.
 pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, Error> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::Missing {
-            side,
-            path: path.to_path_buf(),
-        },
-        _ => Error::Read {
-            side,
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
+    let bytes = crate::input::read_file(path).map_err(|e| e.into_error(side, path))?;
     let files = decode(&bytes).map_err(|problem| Error::DescriptorSet {
         side,
         path: path.to_path_buf(),

@@ -26,6 +26,26 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{side} input \"{}\" is {kind}, not a regular file", path.display())]
+    #[diagnostic(
+        code(protocheck::input::not_regular),
+        help("protocheck reads regular files only (reading a named pipe or a device could block or never end): pass a .proto file, a directory or a descriptor set")
+    )]
+    NotRegular {
+        side: Side,
+        path: PathBuf,
+        /// What it is instead: "a named pipe", "a socket", "a character device"…
+        kind: &'static str,
+    },
+
+    #[error("{side} input \"{}\" is too large ({size} bytes; the limit is {} bytes)", path.display(), crate::input::MAX_FILE)]
+    #[diagnostic(code(protocheck::input::too_large))]
+    TooLarge {
+        side: Side,
+        path: PathBuf,
+        size: u64,
+    },
+
     #[error("{side} input \"{}\" is not a .proto file, a descriptor set or a directory", path.display())]
     #[diagnostic(
         code(protocheck::input::not_proto),
@@ -154,6 +174,8 @@ impl Error {
         match self {
             Error::Missing { side, .. }
             | Error::Read { side, .. }
+            | Error::NotRegular { side, .. }
+            | Error::TooLarge { side, .. }
             | Error::NotProto { side, .. }
             | Error::NoProtoFiles { side, .. }
             | Error::NotUtf8 { side, .. }

@@ -659,18 +659,10 @@ impl FileResolver for GitResolver {
                 }
                 Root::Disk(dir) => {
                     let path = dir.join(name);
-                    match std::fs::read(&path) {
+                    match input::read_file(&path) {
                         Ok(bytes) => return self.found(name, input::display(&path), bytes),
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound || path.is_dir() => {
-                            continue
-                        }
-                        Err(source) => {
-                            return Err(self.fail(Error::Read {
-                                side: self.side,
-                                path,
-                                source,
-                            }))
-                        }
+                        Err(input::ReadFailure::Missing | input::ReadFailure::Dir) => continue,
+                        Err(e) => return Err(self.fail(e.into_error(self.side, &path))),
                     }
                 }
             }

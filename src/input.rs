@@ -50,17 +50,25 @@ impl Input {
             .unwrap_or_default();
         if meta.is_dir() {
             Ok(Input::Dir(path))
+        } else if !meta.is_file() {
+            Err(Error::NotRegular {
+                side,
+                kind: kind_of(meta.file_type()),
+                path,
+            })
+        } else if meta.len() > MAX_FILE {
+            Err(Error::TooLarge {
+                side,
+                path,
+                size: meta.len(),
+            })
         } else if ext == "proto" {
             Ok(Input::File(path))
         } else if DESCRIPTOR_SET_EXTENSIONS.contains(&ext) {
             Ok(Input::DescriptorSet(path))
         } else {
             // Any other file is a descriptor set if its content is one.
-            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-                side,
-                path: path.clone(),
-                source,
-            })?;
+            let bytes = read_file(&path).map_err(|e| e.into_error(side, &path))?;
             if crate::descriptor_set::looks_like_descriptor_set(&bytes) {
                 Ok(Input::DescriptorSet(path))
             } else {
@@ -98,6 +106,129 @@ impl Input {
     }
 }
 
+/// The most protocheck reads of one file: protobuf's limit for a serialized
+/// message (2 GiB − 1), which no descriptor set can exceed, and far beyond any
+/// real `.proto` file. It stops a huge or endless file (a sparse file, a
+/// `/proc` file) before memory runs out.
+pub const MAX_FILE: u64 = i32::MAX as u64;
+
+/// Why a file could not be read (see [`read_file`]).
+#[derive(Debug)]
+pub(crate) enum ReadFailure {
+    /// Nothing there, or a symbolic link to nothing.
+    Missing,
+    Dir,
+    /// A named pipe, a socket or a device: never opened, since opening or
+    /// reading one can block forever or never end.
+    NotRegular(&'static str),
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl ReadFailure {
+    /// As an input error of `side`.
+    pub(crate) fn into_error(self, side: Side, path: &Path) -> Error {
+        let path = path.to_path_buf();
+        match self {
+            ReadFailure::Missing => Error::Missing { side, path },
+            ReadFailure::Dir => Error::Read {
+                side,
+                path,
+                source: std::io::Error::other("a directory, not a file"),
+            },
+            ReadFailure::NotRegular(kind) => Error::NotRegular { side, path, kind },
+            ReadFailure::TooLarge(size) => Error::TooLarge { side, path, size },
+            ReadFailure::Io(source) => Error::Read { side, path, source },
+        }
+    }
+
+    /// As an I/O error, for errors that carry one.
+    pub(crate) fn into_io(self) -> std::io::Error {
+        use std::io::{Error as IoError, ErrorKind};
+        match self {
+            ReadFailure::Missing => IoError::new(ErrorKind::NotFound, "no such file"),
+            ReadFailure::Dir => IoError::other("a directory, not a file"),
+            ReadFailure::NotRegular(kind) => IoError::other(format!("{kind}, not a regular file")),
+            ReadFailure::TooLarge(size) => IoError::other(format!(
+                "too large ({size} bytes; the limit is {MAX_FILE} bytes)"
+            )),
+            ReadFailure::Io(e) => e,
+        }
+    }
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFailure::Missing => f.write_str("does not exist"),
+            ReadFailure::Dir => f.write_str("is a directory, not a file"),
+            ReadFailure::NotRegular(kind) => write!(f, "is {kind}, not a regular file"),
+            ReadFailure::TooLarge(size) => {
+                write!(
+                    f,
+                    "is too large ({size} bytes; the limit is {MAX_FILE} bytes)"
+                )
+            }
+            ReadFailure::Io(e) => write!(f, "cannot be read: {e}"),
+        }
+    }
+}
+
+/// What a file that is neither a regular file nor a directory is.
+pub(crate) fn kind_of(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_symlink() {
+        return "a symbolic link";
+    }
+    "a special file"
+}
+
+/// Reads an input file (a `.proto` file, a descriptor set, a configuration, a
+/// sample), following symbolic links. Only regular files are opened: a named
+/// pipe would block the open until some writer came, and a device could be
+/// endless; and no more than [`MAX_FILE`] bytes are read.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadFailure::Missing,
+        _ => ReadFailure::Io(e),
+    })?;
+    if meta.is_dir() {
+        return Err(ReadFailure::Dir);
+    }
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular(kind_of(meta.file_type())));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(ReadFailure::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
+    // The size is a hint: /proc files say 0, and a file can grow.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(ReadFailure::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Reads files by import name from a list of roots, remembering each file's
 /// text and path so findings and errors can show them.
 struct RootsResolver {
@@ -115,19 +246,11 @@ impl FileResolver for RootsResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
         for root in &self.roots {
             let path = root.join(name);
-            let bytes = match std::fs::read(&path) {
+            let bytes = match read_file(&path) {
                 Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) if path.is_dir() => {
-                    let _ = e;
-                    continue;
-                }
-                Err(source) => {
-                    let err = Error::Read {
-                        side: self.side,
-                        path: path.clone(),
-                        source,
-                    };
+                Err(ReadFailure::Missing | ReadFailure::Dir) => continue,
+                Err(e) => {
+                    let err = e.into_error(self.side, Path::new(&display(&path)));
                     let msg = err.to_string();
                     lock(&self.failure).get_or_insert(err);
                     return Err(protox::Error::new(std::io::Error::other(msg)));
@@ -233,20 +356,45 @@ pub(crate) fn plan(
                     Ok(e) => e,
                     // A symlink loop is skipped, never followed.
                     Err(e) if e.loop_ancestor().is_some() => continue,
+                    // A broken symbolic link is ignored like any other
+                    // non-.proto file (it is an error under a .proto name).
+                    Err(e)
+                        if e.io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                            && e.path().is_some_and(|p| {
+                                p.extension().is_none_or(|x| x != "proto") && p.is_symlink()
+                            }) =>
+                    {
+                        continue
+                    }
                     Err(e) => {
                         let path = e.path().unwrap_or(dir).to_path_buf();
-                        return Err(Error::Read {
-                            side,
-                            path,
-                            source: e
+                        let source = match std::fs::read_link(&path) {
+                            Ok(target) if !path.exists() => std::io::Error::new(
+                                std::io::ErrorKind::NotFound,
+                                format!(
+                                    "a symbolic link to \"{}\", which does not exist",
+                                    target.display()
+                                ),
+                            ),
+                            _ => e
                                 .into_io_error()
                                 .unwrap_or_else(|| std::io::Error::other("walk failed")),
-                        });
+                        };
+                        return Err(Error::Read { side, path, source });
                     }
                 };
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|e| e == "proto")
-                {
+                let t = entry.file_type();
+                let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
+                if is_proto && !t.is_file() && !t.is_dir() {
+                    // Never opened: reading a named pipe blocks.
+                    return Err(Error::NotRegular {
+                        side,
+                        path: entry.into_path(),
+                        kind: kind_of(t),
+                    });
+                }
+                if t.is_file() && is_proto {
                     if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
                         names.push(name);
                     }
@@ -490,7 +638,18 @@ fn compile_error(
     let file = err
         .file()
         .and_then(|name| seen.get(name).map(|s| (name, s)));
-    let labels: Vec<LabeledSpan> = err.labels().map(|l| l.collect()).unwrap_or_default();
+    let mut labels: Vec<LabeledSpan> = err.labels().map(|l| l.collect()).unwrap_or_default();
+    // The one parse error protox gives no place, "reached end of file", is
+    // at the end of the file.
+    if labels.is_empty() && err.is_parse() {
+        if let Some(text) = file.and_then(|(_, s)| s.text.as_ref()) {
+            labels.push(LabeledSpan::new(
+                Some("the file ends here".to_owned()),
+                text.text().len(),
+                0,
+            ));
+        }
+    }
     let mut related_help: Vec<String> = err
         .related()
         .map(|r| r.map(|d| d.to_string()).collect())

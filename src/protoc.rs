@@ -157,7 +157,7 @@ impl Roots {
     fn find(&self, name: &str) -> Option<FileSource> {
         self.0.iter().find_map(|root| {
             let path = root.join(name);
-            let text = std::fs::read_to_string(&path).ok()?;
+            let text = String::from_utf8(crate::input::read_file(&path).ok()?).ok()?;
             Some(FileSource {
                 display_path: display(&path),
                 text: Some(SourceText::with_tab_columns(text)),

@@ -114,8 +114,8 @@ pub(crate) fn plan(
 /// parses; anything else (different, unreadable, not UTF-8, a syntax error)
 /// is left to the compiler, which reports it properly.
 fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
-    let a = std::fs::read(old_dir.join(name)).ok()?;
-    let b = std::fs::read(new_dir.join(name)).ok()?;
+    let a = input::read_file(&old_dir.join(name)).ok()?;
+    let b = input::read_file(&new_dir.join(name)).ok()?;
     if a != b {
         return None;
     }

@@ -254,7 +254,38 @@ fn explicit_config_and_no_config() {
     let (code, _, err) = run(t, &["old", "new", "--config", "missing.toml"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("cannot read configuration \"missing.toml\""),
+        err.contains("configuration \"missing.toml\" does not exist"),
         "{err}"
     );
+    std::fs::write(
+        t.join("latin1.yaml"),
+        b"version: v2\nbreaking:\n  use: [WIRE] # caf\xe9\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(t, &["old", "new", "--config", "latin1.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid configuration latin1.yaml:3:20: not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_buf_yaml_version_names_the_file_and_line() {
+    let p = project();
+    let t = p.path();
+    write(t, "new/buf.yaml", "# comment\nversion: v3\n");
+    let (code, _, err) = run(t, &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown buf.yaml version \"v3\" in"), "{err}");
+    assert!(err.contains("new/buf.yaml:2:10"), "{err}");
+    // Folded over two lines, the value is not in the text as such: the key is.
+    write(t, "new/buf.yaml", "version: v1\n  u\n");
+    let (code, _, err) = run(t, &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown buf.yaml version \"v1 u\" in"),
+        "{err}"
+    );
+    assert!(err.contains("new/buf.yaml:1:1"), "{err}");
 }

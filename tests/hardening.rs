@@ -12,11 +12,19 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--no-config"];
+    all.extend(args);
+    run_args(dir, &all)
+}
+
+/// Runs the binary with exactly `args`. A hang fails the test rather than
+/// blocking it forever (the limit is far above any normal run).
+fn run_args(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("protocheck")
         .unwrap()
         .current_dir(dir)
-        .arg("--no-config")
         .args(args)
+        .timeout(std::time::Duration::from_secs(120))
         .output()
         .unwrap();
     let (o, e) = (
@@ -178,4 +186,193 @@ fn a_directory_named_like_a_proto_file_is_walked_not_read() {
     );
     let (code, out, err) = run(t.path(), &["old", "new", "--format", "short"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+fn symlink(target: impl AsRef<Path>, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+// The tests run as root, where `chmod 000` reads fine: these inputs fail
+// for anyone.
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_refused_without_being_opened() {
+    let t = pair(OK.as_bytes());
+    // In a directory, next to a good file: an error, not skipped.
+    mkfifo(&t.path().join("new/b.proto"));
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"new/b.proto\" is a named pipe, not a regular file"),
+        "{err}"
+    );
+    let (code, _, err) = run(t.path(), &["new", "old"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("old input \"new/b.proto\" is a named pipe"),
+        "{err}"
+    );
+    // Given directly, as a .proto file or a descriptor set; and an import
+    // that resolves to one under an include root.
+    mkfifo(&t.path().join("set.binpb"));
+    mkfifo(&t.path().join("pipe"));
+    for (args, what) in [
+        (["old/a.proto", "new/b.proto"], "new input \"new/b.proto\""),
+        (["new/b.proto", "old/a.proto"], "old input \"new/b.proto\""),
+        (["set.binpb", "old"], "old input \"set.binpb\""),
+        (["old", "pipe"], "new input \"pipe\""),
+    ] {
+        let (code, _, err) = run(t.path(), &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            err.contains(&format!("{what} is a named pipe, not a regular file")),
+            "{args:?}: {err}"
+        );
+    }
+    std::fs::create_dir(t.path().join("inc")).unwrap();
+    mkfifo(&t.path().join("inc/dep.proto"));
+    write(
+        t.path(),
+        "imp/a.proto",
+        b"syntax = \"proto3\";\nimport \"dep.proto\";\n",
+    );
+    let (code, _, err) = run(t.path(), &["old", "imp", "-I", "inc"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"inc/dep.proto\" is a named pipe"),
+        "{err}"
+    );
+    // As the configuration, given or found; as a round-trip sample.
+    let (code, _, err) = run_args(t.path(), &["--config", "pipe", "old", "old"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("configuration \"pipe\" is a named pipe, not a regular file"),
+        "{err}"
+    );
+    mkfifo(&t.path().join("old/protocheck.toml"));
+    let (code, _, err) = run_args(t.path(), &["old", "old"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("protocheck.toml\" is a named pipe"), "{err}");
+    std::fs::remove_file(t.path().join("old/protocheck.toml")).unwrap();
+    let (code, _, err) = run_args(
+        t.path(),
+        &[
+            "roundtrip",
+            "old",
+            "old",
+            "--message",
+            "p.M",
+            "--sample",
+            "set.binpb",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read sample \"set.binpb\": a named pipe, not a regular file"),
+        "{err}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn files_that_fail_to_read_are_errors_naming_them() {
+    // /proc/self/mem is a regular file whose read fails (EIO at offset 0).
+    let t = pair(OK.as_bytes());
+    symlink("/proc/self/mem", &t.path().join("new/b.proto"));
+    symlink("/proc/self/mem", &t.path().join("mem.binpb"));
+    symlink("/proc/self/mem", &t.path().join("mem.toml"));
+    for (args, what) in [
+        (vec!["old", "new"], "cannot read new input \"new/b.proto\""),
+        (
+            vec!["old/a.proto", "new/b.proto"],
+            "cannot read new input \"new/b.proto\"",
+        ),
+        (
+            vec!["mem.binpb", "old"],
+            "cannot read old input \"mem.binpb\"",
+        ),
+    ] {
+        let (code, _, err) = run(t.path(), &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(what), "{args:?}: {err}");
+        assert!(err.contains("os error 5"), "{args:?}: {err}");
+    }
+    let (code, _, err) = run_args(t.path(), &["--config", "mem.toml", "old", "old"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read configuration \"mem.toml\""),
+        "{err}"
+    );
+    // A device is never read, endless or not.
+    symlink("/dev/zero", &t.path().join("zero.proto"));
+    let (code, _, err) = run(t.path(), &["old", "zero.proto"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"zero.proto\" is a character device, not a regular file"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_symlinks_are_ignored_unless_named_proto() {
+    let t = pair(OK.as_bytes());
+    symlink("/nonexistent", &t.path().join("new/README"));
+    let (code, out, err) = run(t.path(), &["old", "new", "--format", "short"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    symlink("/nonexistent", &t.path().join("new/b.proto"));
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "cannot read new input \"new/b.proto\": a symbolic link to \"/nonexistent\", which does not exist"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_beyond_the_protobuf_limit_are_refused_unread() {
+    // A sparse file: 3 GiB on paper, no blocks on disk, never read.
+    let t = pair(OK.as_bytes());
+    let f = std::fs::File::create(t.path().join("huge.proto")).unwrap();
+    f.set_len(3 << 30).unwrap();
+    let (code, _, err) = run(t.path(), &["old", "huge.proto"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"huge.proto\" is too large (3221225472 bytes; the limit is 2147483647 bytes)"),
+        "{err}"
+    );
+    std::fs::rename(t.path().join("huge.proto"), t.path().join("new/huge.proto")).unwrap();
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"new/huge.proto\" is too large"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_truncated_file_is_an_error_at_its_end() {
+    // protox gives "reached end of file" no place; the end of the file is one.
+    let t = pair(b"syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a");
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "new schema does not compile: new/a.proto:4:10: expected '=', but reached end of file"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("╭─[new/a.proto:4:10]"), "{err}");
 }

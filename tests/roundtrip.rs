@@ -977,3 +977,49 @@ fn readme_roundtrip_output_is_real() {
         rest = &rest[at + line.len()..];
     }
 }
+
+#[test]
+fn maps_of_enums_write_telling_values_and_unwritten_keys_show_their_default() {
+    // Synthesizing a map of enums indexed past the one value it chose: a
+    // panic on any enum-valued map.
+    let rt = roundtrip(
+        "syntax = \"proto2\"; package t; enum C { A = 0; B = 1; D = 2; } message M { map<string, C> closed = 1; }",
+        "syntax = \"proto2\"; package t; enum C { A = 0; B = 1; } message M { map<string, C> closed = 1; }",
+        &["t.M"],
+    );
+    let v = field(&rt, "t.M", Direction::OldToNew, "closed.value");
+    assert_eq!(v.outcome, Outcome::UnknownPreserved, "{v:#?}");
+    assert_eq!(v.written.as_deref(), Some("D (2)"));
+    let run = &rt
+        .message("t.M")
+        .unwrap()
+        .direction(Direction::OldToNew)
+        .unwrap()
+        .runs[0];
+    assert!(
+        run.message
+            .contains("closed: {\"key-ü\": D (2), \"ß\": B (1)}"),
+        "{}",
+        run.message
+    );
+
+    // proto3: the key false is not written, and readers see false.
+    let open = "syntax = \"proto3\"; package t; enum O { Z = 0; P = 1; } message M { map<bool, O> open = 1; }";
+    let rt = roundtrip(open, open, &["t.M"]);
+    let run = &rt
+        .message("t.M")
+        .unwrap()
+        .direction(Direction::OldToNew)
+        .unwrap()
+        .runs[0];
+    assert!(
+        run.message
+            .contains("open: {true: 2 (no such value in t.O), false: P (1)}"),
+        "{}",
+        run.message
+    );
+    for d in Direction::BOTH {
+        assert_eq!(field(&rt, "t.M", d, "open.key").outcome, Outcome::Same);
+        assert_eq!(field(&rt, "t.M", d, "open.value").outcome, Outcome::Same);
+    }
+}

@@ -460,6 +460,13 @@ pub fn show_slot(f: &FieldInfo, s: &Slot) -> String {
                             fd,
                         ) {
                             (Some(Slot::One(v)), Some(fd)) => show_val(&fd.kind(), v),
+                            // Not written (a zero under implicit presence):
+                            // readers see the default.
+                            (None, Some(fd)) => match FieldInfo::of_field(&fd, &f.sem).default {
+                                Some(d) => show_val(&fd.kind(), &d),
+                                None if fd.kind().as_message().is_some() => "{}".to_owned(),
+                                None => "?".to_owned(),
+                            },
                             _ => "?".to_owned(),
                         };
                         format!("{}: {}", part(1, kf), part(2, vf))

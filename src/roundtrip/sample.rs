@@ -57,9 +57,9 @@ fn load(path: &Path, messages: &[String]) -> Result<UserSample, Error> {
             .into())
         }
     };
-    let bytes = std::fs::read(path).map_err(|source| RoundTripError::SampleRead {
+    let bytes = crate::input::read_file(path).map_err(|e| RoundTripError::SampleRead {
         path: path.to_path_buf(),
-        source,
+        source: e.into_io(),
     })?;
     let header = if format == Format::Text {
         String::from_utf8_lossy(&bytes).lines().find_map(|l| {

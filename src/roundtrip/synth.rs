@@ -176,13 +176,32 @@ fn field_value(
         if f.map {
             let key = m.get_field(1)?.kind();
             let value = FieldInfo::of_field(&m.get_field(2)?, &f.sem);
+            let reader_value = reader.and_then(|r| match &r.kind {
+                Kind::Message(rm) if r.map => {
+                    rm.get_field(2).map(|v| FieldInfo::of_field(&v, &r.sem))
+                }
+                _ => None,
+            });
+            // The entries' enum values are chosen as a list's elements are.
+            let values = match &value.kind {
+                Kind::Enum(en) => {
+                    let as_list = FieldInfo {
+                        list: true,
+                        ..value.clone()
+                    };
+                    enum_values(en, reader_value.as_ref(), &as_list)
+                }
+                _ => Vec::new(),
+            };
             let mut entries = Vec::new();
             for i in 0..2 {
                 let mut e = Msg::default();
                 e.fields.insert(1, Slot::One(scalar(&key, "key", 1, i)));
                 let v = match &value.kind {
                     Kind::Message(_) => single(&value, None, case, stack, base + i)?,
-                    Kind::Enum(en) => Val::Enum(enum_values(en, None, &value)[i.min(1)]),
+                    Kind::Enum(_) => {
+                        Val::Enum(values.get(i).or(values.first()).copied().unwrap_or(0))
+                    }
                     k => scalar(k, &f.name, 2, base + i),
                 };
                 e.fields.insert(2, Slot::One(v));
