@@ -11,6 +11,12 @@
 //! (numbers reused with another wire type, encoding changes, widening and
 //! narrowing, a group turned into a message, string ↔ bytes, closed enum
 //! values removed, required fields added), so decode failures are reached.
+//!
+//! Bit 3 of the first byte picks instead an editions pair (message `m.M` of
+//! `tests/data/editions_mixed.proto`, with a value added to its closed enum),
+//! compiled with protoc when one is found (`PROTOC`, else `PATH`): the
+//! descriptors lowered for prost-reflect and the per-element semantics get
+//! the same treatment.
 #![no_main]
 
 use std::path::PathBuf;
@@ -23,6 +29,8 @@ use protocheck::{compile_pair, Input, Schema};
 struct Fixture {
     old: Schema,
     new: Schema,
+    /// The editions pair, when a protoc was found.
+    editions: Option<(Schema, Schema)>,
     dir: tempfile::TempDir,
 }
 
@@ -37,7 +45,29 @@ fn fixture() -> &'static Fixture {
         )
         .expect("the fuzz schemas compile");
         let dir = tempfile::tempdir().expect("a temporary directory");
-        Fixture { old, new, dir }
+        let text = std::fs::read_to_string(schemas.join("../editions_mixed.proto"))
+            .expect("tests/data/editions_mixed.proto");
+        let write = |side: &str, text: &str| {
+            let path = dir.path().join(side).join("m.proto");
+            std::fs::create_dir_all(dir.path().join(side)).expect("a directory");
+            std::fs::write(&path, text).expect("a schema file");
+            Input::File(path)
+        };
+        let (eo, en) = (
+            write("old", &text),
+            write(
+                "new",
+                &text.replace("ONE = 1; TWO = 2;", "ONE = 1; TWO = 2; THREE = 3;"),
+            ),
+        );
+        let editions = protocheck::protoc::locate(None)
+            .map(|_| compile_pair(&eo, &en, &[]).expect("the editions schemas compile"));
+        Fixture {
+            old,
+            new,
+            editions,
+            dir,
+        }
     })
 }
 
@@ -51,7 +81,14 @@ fuzz_target!(|data: &[u8]| {
         2 => "json",
         _ => "txtpb",
     };
-    let message = if tag & 4 != 0 { "fz.P3" } else { "fz.P2" };
+    let (old, new, message) = match &f.editions {
+        Some((o, n)) if tag & 8 != 0 => (o, n, "m.M"),
+        _ => (
+            &f.old,
+            &f.new,
+            if tag & 4 != 0 { "fz.P3" } else { "fz.P2" },
+        ),
+    };
     let path = f.dir.path().join(format!("sample.{ext}"));
     if std::fs::write(&path, sample).is_err() {
         return;
@@ -61,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
         samples: vec![path],
         ..Options::default()
     };
-    match roundtrip::run(&f.old, &f.new, &options) {
+    match roundtrip::run(old, new, &options) {
         Ok(rt) => {
             // Rendering walks every result: it must not panic either.
             let mut out = Vec::new();
