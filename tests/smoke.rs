@@ -1105,7 +1105,7 @@ fn valid_samples(message: usize, format: usize) -> Vec<Vec<u8>> {
         .unwrap();
     match format {
         0 => {
-            let ty = wire::MsgType::new(&desc);
+            let ty = wire::MsgType::new(&desc, &Default::default());
             let mut v: Vec<Vec<u8>> = synth::samples(&ty, None)
                 .iter()
                 .map(|s| wire::write(&ty, &s.msg))
