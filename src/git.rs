@@ -698,6 +698,87 @@ pub fn compile_descriptors(
     g: &GitInput,
     includes: &[PathBuf],
 ) -> Result<Compiled, Error> {
+    let (names, roots) = plan(side, g, includes)?;
+    let seen = Arc::new(Mutex::new(HashMap::new()));
+    let failure = Arc::new(Mutex::new(None));
+    let resolver = GitResolver {
+        input: g.clone(),
+        roots,
+        cat: Mutex::new(None),
+        seen: seen.clone(),
+        failure: failure.clone(),
+        side,
+    };
+    input::run_compiler(side, resolver, names, seen, failure)
+}
+
+/// Compiles the schema at the revision with protoc (for editions files,
+/// which protox cannot parse): the `.proto` files of each root at the
+/// revision are written to a temporary directory for protoc, and shown as
+/// `REV:path`. `only` keeps just those input files.
+pub(crate) fn compile_with_protoc(
+    side: Side,
+    g: &GitInput,
+    includes: &[PathBuf],
+    only: Option<&std::collections::HashSet<String>>,
+    (protoc, origin): (&Path, &'static str),
+    keep_pool: bool,
+) -> Result<crate::schema::Schema, Error> {
+    let (mut names, roots) = plan(side, g, includes)?;
+    if let Some(only) = only {
+        names.retain(|n| only.contains(n));
+    }
+    let unusable = |source: std::io::Error| Error::ProtocUnusable {
+        side,
+        protoc: protoc.to_path_buf(),
+        origin,
+        source,
+    };
+    let tmp = tempfile::tempdir().map_err(unusable)?;
+    let resolver = GitResolver {
+        input: g.clone(),
+        roots: Vec::new(),
+        cat: Mutex::new(None),
+        seen: Arc::new(Mutex::new(HashMap::new())),
+        failure: Arc::new(Mutex::new(None)),
+        side,
+    };
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    // Import name → `REV:path`, for the names whose first root (as protoc
+    // searches them) is the revision's tree.
+    let mut shown: HashMap<String, String> = HashMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        match root {
+            Root::Disk(dir) => dirs.push(dir.clone()),
+            Root::Tree(files) => {
+                let dir = tmp.path().join(i.to_string());
+                for (name, (repo_path, id)) in files {
+                    if !name.ends_with(".proto") || shown.contains_key(name) {
+                        continue;
+                    }
+                    if dirs.iter().any(|d| d.join(name).is_file()) {
+                        continue;
+                    }
+                    // Not in this (partial) clone: protoc will say so.
+                    let Some(bytes) = resolver.blob(id)? else {
+                        continue;
+                    };
+                    let path = dir.join(name);
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent).map_err(unusable)?;
+                    }
+                    std::fs::write(&path, bytes).map_err(unusable)?;
+                    shown.insert(name.clone(), g.display(repo_path));
+                }
+                dirs.push(dir);
+            }
+        }
+    }
+    crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)
+}
+
+/// The input files and the roots to find them and their imports in.
+fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, Vec<Root>), Error> {
     for inc in includes {
         if !inc.is_dir() {
             return Err(Error::MissingInclude { path: inc.clone() });
@@ -758,17 +839,7 @@ pub fn compile_descriptors(
         (vec![name], roots)
     };
     roots.extend(include_roots.into_iter().map(|(_, r)| r));
-    let seen = Arc::new(Mutex::new(HashMap::new()));
-    let failure = Arc::new(Mutex::new(None));
-    let resolver = GitResolver {
-        input: g.clone(),
-        roots,
-        cat: Mutex::new(None),
-        seen: seen.clone(),
-        failure: failure.clone(),
-        side,
-    };
-    input::run_compiler(side, resolver, names, seen, failure)
+    Ok((names, roots))
 }
 
 #[cfg(test)]

@@ -481,13 +481,13 @@ pub(crate) fn compile_only(
             schema.pool = pool;
             Ok(schema)
         }
-        // protox does not parse editions: such a side goes to protoc (for
-        // files on disk; a git revision would need checking out).
+        // protox does not parse editions: such a side goes to protoc (a git
+        // revision's files are written out for it).
         Err(Error::NoProtoc {
             side,
             path,
             edition,
-        }) if !matches!(input, Input::Git(_)) => {
+        }) => {
             let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
                 return Err(Error::NoProtoc {
                     side,
@@ -495,6 +495,16 @@ pub(crate) fn compile_only(
                     edition,
                 });
             };
+            if let Input::Git(g) = input {
+                return crate::git::compile_with_protoc(
+                    side,
+                    g,
+                    includes,
+                    only,
+                    (&protoc, origin),
+                    keep_pool,
+                );
+            }
             let (roots, mut names) = plan(side, input, includes)?;
             if let Some(only) = only {
                 names.retain(|n| only.contains(n));

@@ -76,14 +76,40 @@ pub fn compile(
     names: &[String],
     keep_pool: bool,
 ) -> Result<Schema, Error> {
-    let bytes = descriptor_set(side, protoc, origin, roots, names)?;
+    compile_shown(
+        side,
+        protoc,
+        origin,
+        roots,
+        names,
+        keep_pool,
+        &HashMap::new(),
+    )
+}
+
+/// [`compile`], showing the files named in `shown` (import name → how to
+/// show it) under that name instead of their path on disk (files of a git
+/// revision, written out for protoc).
+pub(crate) fn compile_shown(
+    side: Side,
+    protoc: &Path,
+    origin: &'static str,
+    roots: &[PathBuf],
+    names: &[String],
+    keep_pool: bool,
+    shown: &HashMap<String, String>,
+) -> Result<Schema, Error> {
+    let bytes = run(side, protoc, origin, roots, names, shown)?;
     let files = descriptor_set::decode(&bytes).map_err(|problem| Error::ProtocFailed {
         side,
         protoc: protoc.to_path_buf(),
         message: format!("its output {problem}"),
     })?;
     let targets: HashSet<String> = names.iter().cloned().collect();
-    let sources = Roots(absolute_roots(roots));
+    let sources = Roots {
+        dirs: absolute_roots(roots),
+        shown,
+    };
     let mut known = HashMap::new();
     for (f, _) in &files {
         if let Some(src) = sources.find(f.name()) {
@@ -110,6 +136,17 @@ pub fn descriptor_set(
     origin: &'static str,
     roots: &[PathBuf],
     names: &[String],
+) -> Result<Vec<u8>, Error> {
+    run(side, protoc, origin, roots, names, &HashMap::new())
+}
+
+fn run(
+    side: Side,
+    protoc: &Path,
+    origin: &'static str,
+    roots: &[PathBuf],
+    names: &[String],
+    shown: &HashMap<String, String>,
 ) -> Result<Vec<u8>, Error> {
     let unusable = |source: std::io::Error| Error::ProtocUnusable {
         side,
@@ -142,7 +179,10 @@ pub fn descriptor_set(
     }
     cmd.args(names);
     let output = cmd.output().map_err(unusable)?;
-    let sources = Roots(roots.clone());
+    let sources = Roots {
+        dirs: roots.clone(),
+        shown,
+    };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(failure(side, protoc, &stderr, &sources, output.status));
@@ -151,15 +191,27 @@ pub fn descriptor_set(
 }
 
 /// Finds files by import name under the roots, first root first (as protoc).
-struct Roots(Vec<PathBuf>);
+struct Roots<'a> {
+    dirs: Vec<PathBuf>,
+    shown: &'a HashMap<String, String>,
+}
 
-impl Roots {
+impl Roots<'_> {
     fn find(&self, name: &str) -> Option<FileSource> {
-        self.0.iter().find_map(|root| {
+        self.dirs.iter().find_map(|root| {
             let path = root.join(name);
             let text = String::from_utf8(crate::input::read_file(&path).ok()?).ok()?;
             Some(FileSource {
-                display_path: display(&path),
+                display_path: self
+                    .shown
+                    .get(name)
+                    .or_else(|| {
+                        // protoc names files by their path on disk in errors.
+                        let rel = path.strip_prefix(root).ok()?;
+                        self.shown.get(rel.to_str()?)
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| display(&path)),
                 text: Some(SourceText::with_tab_columns(text)),
                 source_info: None,
             })
