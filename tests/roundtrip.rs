@@ -791,6 +791,32 @@ fn a_bad_sample_exits_2_naming_file_line_and_column() {
 }
 
 #[test]
+fn a_json_error_inside_a_multibyte_character_is_an_error_not_a_panic() {
+    // Found by fuzz/fuzz_targets/roundtrip.rs (its first byte picks JSON):
+    // serde_json's column fell inside U+07AD, and slicing there panicked.
+    let input = std::fs::read("tests/data/fuzz/roundtrip-json-column-inside-char").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("s.json");
+    std::fs::write(&sample, &input[1..]).unwrap();
+    let (code, out, err) = run(&[
+        "roundtrip",
+        OLD,
+        "fixtures/order/new_add",
+        "--message",
+        "shop.Order",
+        "--sample",
+        sample.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains(&format!("{}:1:", sample.display())), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
+}
+
+#[test]
 fn unknown_message_exits_2_and_nothing_in_common_is_a_note() {
     let (code, _, err) = run(&[
         "roundtrip",

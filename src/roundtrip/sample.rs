@@ -192,7 +192,11 @@ fn at_offset(path: &str, text: &str, offset: usize, message: String) -> Box<Samp
 
 /// A diagnostic pointing at `len` bytes from `offset` (at least one character).
 fn at_span(path: &str, text: &str, offset: usize, len: usize, message: String) -> Box<SampleError> {
-    let offset = offset.min(text.len());
+    // serde_json's column can fall inside a multi-byte character.
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before
