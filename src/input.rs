@@ -274,19 +274,20 @@ impl FileResolver for RootsResolver {
                 source_info: None,
             };
             let file = if self.strip_large && text.len() > LARGE_FILE {
-                // Parse errors still come with their span: parse first.
-                let parsed = File::from_source(name, &text);
-                let mut fd = match &parsed {
-                    Ok(f) => f.file_descriptor_proto().clone(),
-                    Err(_) => {
-                        lock(&self.seen).insert(name.to_owned(), source);
-                        return parsed;
-                    }
-                };
-                source.source_info = fd.source_code_info.take();
-                self.stripped
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                Ok(File::from_file_descriptor_proto(fd))
+                // Parse errors still come with their span: parse first. The
+                // descriptor is moved out, not cloned: its source info is
+                // most of it (hundreds of MB for a file of tens of MB).
+                File::from_source(name, &text).map(|parsed| {
+                    let mut fd = prost_types::FileDescriptorProto::from(parsed);
+                    source.source_info = fd.source_code_info.take().map(|mut info| {
+                        // Parsing grew it by doubling: give back the slack.
+                        info.location.shrink_to_fit();
+                        info
+                    });
+                    self.stripped
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                    File::from_file_descriptor_proto(fd)
+                })
             } else {
                 File::from_source(name, &text)
             };

@@ -229,7 +229,7 @@ impl File {
         let index = self
             .locations
             .get_or_init(|| LocationIndex::new(self.source_info.as_ref()));
-        let raw = index.get(path)?;
+        let raw = index.get(self.source_info.as_ref()?, path)?;
         match &self.source {
             Some(src) => src.span_from_proto(raw),
             None => raw_span(raw),

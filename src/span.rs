@@ -1,7 +1,9 @@
 //! Source positions: turning `SourceCodeInfo` spans (0-based, byte columns) into
 //! 1-based line and *character* columns plus byte offsets for snippets.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, RandomState};
 use std::sync::Arc;
 
 use prost_types::SourceCodeInfo;
@@ -170,28 +172,81 @@ impl SourceText {
     }
 }
 
-/// `SourceCodeInfo` indexed by element path.
-#[derive(Debug, Default)]
+/// `SourceCodeInfo` indexed by element path: the first location of each
+/// path (the whole element), found by the path's hash. The paths are not
+/// copied: a large file has millions of locations.
+#[derive(Debug)]
 pub struct LocationIndex {
-    spans: HashMap<Vec<i32>, Vec<i32>>,
+    hasher: RandomState,
+    key: fn(&RandomState, &[i32]) -> u64,
+    first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>>,
+    /// Paths whose hash an earlier path has too (practically never).
+    collided: HashMap<Vec<i32>, u32>,
 }
 
 impl LocationIndex {
     pub fn new(info: Option<&SourceCodeInfo>) -> Self {
-        let mut spans = HashMap::new();
-        if let Some(info) = info {
-            for loc in &info.location {
-                // The first location for a path is the whole element; keep it.
-                spans
-                    .entry(loc.path.clone())
-                    .or_insert_with(|| loc.span.clone());
-            }
-        }
-        LocationIndex { spans }
+        LocationIndex::with_key(info, |h, path| h.hash_one(path))
     }
 
-    pub fn get(&self, path: &[i32]) -> Option<&[i32]> {
-        self.spans.get(path).map(Vec::as_slice)
+    fn with_key(info: Option<&SourceCodeInfo>, key: fn(&RandomState, &[i32]) -> u64) -> Self {
+        let hasher = RandomState::new();
+        let mut first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>> = HashMap::default();
+        let mut collided = HashMap::new();
+        if let Some(info) = info {
+            first.reserve(info.location.len());
+            for (i, loc) in info.location.iter().enumerate() {
+                let Ok(i) = u32::try_from(i) else { break };
+                match first.entry(key(&hasher, &loc.path)) {
+                    Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                    Entry::Occupied(e) => {
+                        let earlier = info.location.get(*e.get() as usize);
+                        if earlier.is_some_and(|l| l.path != loc.path) {
+                            collided.entry(loc.path.clone()).or_insert(i);
+                        }
+                    }
+                }
+            }
+        }
+        LocationIndex {
+            hasher,
+            key,
+            first,
+            collided,
+        }
+    }
+
+    /// The span of `path` in `info`, the source info the index was built from.
+    pub fn get<'a>(&self, info: &'a SourceCodeInfo, path: &[i32]) -> Option<&'a [i32]> {
+        let i = *self.first.get(&(self.key)(&self.hasher, path))?;
+        let loc = info.location.get(i as usize)?;
+        if loc.path == path {
+            return Some(&loc.span);
+        }
+        let j = *self.collided.get(path)?;
+        info.location.get(j as usize).map(|l| l.span.as_slice())
+    }
+}
+
+/// The keys are hashes already.
+#[derive(Debug, Default)]
+struct U64Hasher(u64);
+
+impl std::hash::Hasher for U64Hasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -224,6 +279,33 @@ mod tests {
         assert_eq!(clamped.offset, 5);
         assert!(src.span_from_proto(&[1]).is_none());
         assert!(src.span_from_proto(&[-1, 0, 1]).is_none());
+    }
+
+    #[test]
+    fn locations_by_path_first_wins_even_when_hashes_collide() {
+        let loc = |path: &[i32], span: &[i32]| prost_types::source_code_info::Location {
+            path: path.to_vec(),
+            span: span.to_vec(),
+            ..Default::default()
+        };
+        let info = SourceCodeInfo {
+            location: vec![
+                loc(&[4, 0], &[1, 0, 9]),
+                loc(&[4, 0, 2, 0], &[2, 2, 14]),
+                loc(&[4, 0], &[1, 0, 3]),
+                loc(&[4, 1], &[5, 0, 9]),
+            ],
+        };
+        let real = LocationIndex::new(Some(&info));
+        // Every path the same hash: the collision table answers.
+        let colliding = LocationIndex::with_key(Some(&info), |_, _| 7);
+        for index in [real, colliding] {
+            assert_eq!(index.get(&info, &[4, 0]), Some(&[1, 0, 9][..]));
+            assert_eq!(index.get(&info, &[4, 0, 2, 0]), Some(&[2, 2, 14][..]));
+            assert_eq!(index.get(&info, &[4, 1]), Some(&[5, 0, 9][..]));
+            assert_eq!(index.get(&info, &[4, 2]), None);
+        }
+        assert_eq!(LocationIndex::new(None).get(&info, &[4, 0]), None);
     }
 
     #[test]
