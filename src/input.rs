@@ -559,13 +559,23 @@ fn compile_descriptors_only(
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
-    match compile_roots(side, &roots, &names, true) {
+    let mut compiled = match compile_roots(side, &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
         Err((e @ Error::NoProtoc { .. }, _)) => Err(e),
         Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
+    }?;
+    // Large files were compiled without their source info: the descriptors
+    // get it back (moved, not copied), as snapshots and the model need it.
+    for fd in &mut compiled.files {
+        if fd.source_code_info.is_none() {
+            if let Some(src) = compiled.sources.get_mut(fd.name()) {
+                fd.source_code_info = src.source_info.take();
+            }
+        }
     }
+    Ok(compiled)
 }
 
 /// Compiles `names` from `roots`; on failure, also says whether a large file

@@ -65,6 +65,37 @@ fn a_snapshot_is_the_compiled_descriptor_set_with_source_info() {
 }
 
 #[test]
+fn a_snapshot_of_a_large_file_keeps_its_source_info() {
+    // Files over 256 KB are compiled without source info, which is put back
+    // afterwards: a snapshot used to be written before that, without it.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from("syntax = \"proto3\";\npackage big;\n");
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "message M{i} {{\n  string name = 1;\n  int64 value = 2;\n}}\n"
+        ));
+    }
+    assert!(text.len() > 256 * 1024);
+    write(tmp.path(), "src/big.proto", &text);
+    let out = tmp.path().join("big.binpb");
+    let src = tmp.path().join("src");
+    let (code, _, err) = protocheck(
+        None,
+        &[
+            "snapshot",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let set = FileDescriptorSet::decode(std::fs::read(&out).unwrap().as_slice()).unwrap();
+    let want = protox::compile(["big.proto"], [&src]).unwrap();
+    assert!(set.file[0].source_code_info.is_some());
+    assert_eq!(set, want);
+}
+
+#[test]
 fn imports_are_included_first_and_marked() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("proto");
