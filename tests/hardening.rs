@@ -376,3 +376,145 @@ fn a_truncated_file_is_an_error_at_its_end() {
     );
     assert!(err.contains("╭─[new/a.proto:4:10]"), "{err}");
 }
+
+/// A schema of `n` messages of 20 fields, behind a comment of 60,000 lines;
+/// `change` makes field 7 of that message a string. Returns the text and the
+/// line of that field.
+fn big_schema(n: usize, change: Option<usize>) -> (String, usize) {
+    let mut s = String::from("syntax = \"proto3\";\npackage big;\n\n/*\n");
+    for _ in 0..60_000 {
+        s.push_str("  a very long comment that goes on and on, as generated files' headers do\n");
+    }
+    s.push_str("*/\n");
+    let mut line = s.matches('\n').count() + 1;
+    let mut changed_line = 0;
+    for i in 0..n {
+        s.push_str(&format!("message M{i:05} {{\n"));
+        line += 1;
+        for j in 1..=20 {
+            let ty = if change == Some(i) && j == 7 {
+                changed_line = line;
+                "string"
+            } else {
+                ["string", "int64", "double"][j % 3]
+            };
+            s.push_str(&format!("  {ty} field_{j:02} = {j};\n"));
+            line += 1;
+        }
+        s.push_str("}\n");
+        line += 1;
+    }
+    (s, changed_line)
+}
+
+#[test]
+fn a_schema_of_tens_of_megabytes_is_checked_with_exact_locations() {
+    let start = std::time::Instant::now();
+    let n = 36_000;
+    let (old, _) = big_schema(n, None);
+    let (new, line) = big_schema(n, Some(34_567));
+    assert!(old.len() > 20_000_000, "{} bytes", old.len());
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "old/big.proto", old.as_bytes());
+    write(t.path(), "new/big.proto", new.as_bytes());
+    let (code, out, err) = run(t.path(), &["old", "new", "--format", "short"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        format!(
+            "new/big.proto:{line}:3: FIELD_SAME_TYPE field 7 of message \"big.M34567\" changed type from \"int64\" to \"string\": data written as int64 (varint) can no longer be read as string (length-delimited)\n"
+        )
+    );
+    eprintln!(
+        "{} MB: {:.1} s",
+        old.len() / 1_000_000,
+        start.elapsed().as_secs_f64()
+    );
+}
+
+/// A descriptor set of `n` messages of 20 fields with source info (field j
+/// of message i on line 22·i + j + 1); `change` makes field 7 of that
+/// message a string.
+fn big_set(n: usize, change: Option<usize>) -> Vec<u8> {
+    use prost::Message as _;
+    use prost_types::field_descriptor_proto::{Label, Type};
+    use prost_types::source_code_info::Location;
+    use prost_types::{
+        DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
+        SourceCodeInfo,
+    };
+    let loc = |path: Vec<i32>, span: Vec<i32>| Location {
+        path,
+        span,
+        ..Location::default()
+    };
+    let mut locations = vec![loc(vec![], vec![0, 0, (n * 22) as i32, 0])];
+    let messages = (0..n)
+        .map(|i| {
+            let first = (i * 22) as i32;
+            locations.push(loc(vec![4, i as i32], vec![first, 0, first + 21, 1]));
+            let field = (1..=20)
+                .map(|j| {
+                    locations.push(loc(vec![4, i as i32, 2, j - 1], vec![first + j, 2, 30]));
+                    let ty = if change == Some(i) && j == 7 {
+                        Type::String
+                    } else {
+                        [Type::String, Type::Int64, Type::Double][j as usize % 3]
+                    };
+                    FieldDescriptorProto {
+                        name: Some(format!("field_{j:02}")),
+                        number: Some(j),
+                        label: Some(Label::Optional as i32),
+                        r#type: Some(ty as i32),
+                        json_name: Some(format!("field{j:02}")),
+                        ..FieldDescriptorProto::default()
+                    }
+                })
+                .collect();
+            DescriptorProto {
+                name: Some(format!("M{i:05}")),
+                field,
+                ..DescriptorProto::default()
+            }
+        })
+        .collect();
+    FileDescriptorSet {
+        file: vec![FileDescriptorProto {
+            name: Some("big.proto".to_owned()),
+            package: Some("big".to_owned()),
+            syntax: Some("proto3".to_owned()),
+            message_type: messages,
+            source_code_info: Some(SourceCodeInfo {
+                location: locations,
+            }),
+            ..FileDescriptorProto::default()
+        }],
+    }
+    .encode_to_vec()
+}
+
+#[test]
+fn a_descriptor_set_of_tens_of_megabytes_is_checked_with_exact_locations() {
+    let start = std::time::Instant::now();
+    let n = 24_000;
+    let old = big_set(n, None);
+    let new = big_set(n, Some(12_345));
+    assert!(old.len() > 20_000_000, "{} bytes", old.len());
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "old.binpb", &old);
+    write(t.path(), "new.binpb", &new);
+    let (code, out, err) = run(t.path(), &["old.binpb", "new.binpb", "--format", "short"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        format!(
+            "big.proto:{}:3: FIELD_SAME_TYPE field 7 of message \"big.M12345\" changed type from \"int64\" to \"string\": data written as int64 (varint) can no longer be read as string (length-delimited)\n",
+            12_345 * 22 + 7 + 1
+        )
+    );
+    eprintln!(
+        "{} MB: {:.1} s",
+        old.len() / 1_000_000,
+        start.elapsed().as_secs_f64()
+    );
+}
