@@ -357,21 +357,23 @@ pub(crate) fn plan(
                     Ok(e) => e,
                     // A symlink loop is skipped, never followed.
                     Err(e) if e.loop_ancestor().is_some() => continue,
-                    // A broken symbolic link is ignored like any other
-                    // non-.proto file (it is an error under a .proto name).
+                    // A symbolic link that leads nowhere (to nothing, or
+                    // round in a circle) is ignored like any other
+                    // non-.proto file; under a .proto name it is an error.
                     Err(e)
-                        if e.io_error()
-                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-                            && e.path().is_some_and(|p| {
-                                p.extension().is_none_or(|x| x != "proto") && p.is_symlink()
-                            }) =>
+                        if e.path().is_some_and(|p| {
+                            p.extension().is_none_or(|x| x != "proto") && p.is_symlink()
+                        }) =>
                     {
                         continue
                     }
                     Err(e) => {
                         let path = e.path().unwrap_or(dir).to_path_buf();
+                        let dangling = e
+                            .io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
                         let source = match std::fs::read_link(&path) {
-                            Ok(target) if !path.exists() => std::io::Error::new(
+                            Ok(target) if dangling => std::io::Error::new(
                                 std::io::ErrorKind::NotFound,
                                 format!(
                                     "a symbolic link to \"{}\", which does not exist",

@@ -327,9 +327,20 @@ fn files_that_fail_to_read_are_errors_naming_them() {
 #[test]
 fn broken_symlinks_are_ignored_unless_named_proto() {
     let t = pair(OK.as_bytes());
+    // To nothing, and to itself (a loop of one link; loops of directories
+    // are tests/cli.rs's).
     symlink("/nonexistent", &t.path().join("new/README"));
+    symlink("self", &t.path().join("new/self"));
     let (code, out, err) = run(t.path(), &["old", "new", "--format", "short"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    symlink("c.proto", &t.path().join("new/c.proto"));
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read new input \"new/c.proto\": Too many levels of symbolic links"),
+        "{err}"
+    );
+    std::fs::remove_file(t.path().join("new/c.proto")).unwrap();
     symlink("/nonexistent", &t.path().join("new/b.proto"));
     let (code, _, err) = run(t.path(), &["old", "new"]);
     assert_eq!(code, 2);
