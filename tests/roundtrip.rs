@@ -1049,3 +1049,39 @@ fn maps_of_enums_write_telling_values_and_unwritten_keys_show_their_default() {
         assert_eq!(field(&rt, "t.M", d, "open.value").outcome, Outcome::Same);
     }
 }
+
+#[test]
+fn a_string_turned_message_is_explained_as_the_bytes_show_it() {
+    // Both are length-delimited, but the checker used to say that string
+    // values "keep their meaning on the wire".
+    let old = "syntax = \"proto3\"; package t; message In { sint32 a = 1; } message M { string s = 1; In m = 2; }";
+    let new = "syntax = \"proto3\"; package t; message In { sint32 a = 1; } message M { In s = 1; string m = 2; }";
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("old"), &[("t.proto", old)]);
+    write(&dir.path().join("new"), &[("t.proto", new)]);
+    let options = protocheck::Options {
+        level: Some(protocheck::Level::Wire),
+        ..protocheck::Options::default()
+    };
+    let report =
+        protocheck::check_paths(dir.path().join("old"), dir.path().join("new"), &options).unwrap();
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "FIELD_WIRE_COMPATIBLE_TYPE")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "field 1 of message \"t.M\" changed type from \"string\" to message \"t.In\": string values are parsed as message \"t.In\": unless the bytes happen to be a valid one, readers fail to decode the whole message",
+            "field 2 of message \"t.M\" changed type from message \"t.In\" to \"string\": the message's encoded bytes are read as a string, which they rarely are: readers that check UTF-8 fail to decode the whole message",
+        ]
+    );
+    // What the bytes do.
+    let rt = roundtrip(old, new, &["t.M"]);
+    assert_eq!(
+        field(&rt, "t.M", Direction::OldToNew, "s").outcome,
+        Outcome::DecodeError
+    );
+}

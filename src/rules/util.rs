@@ -57,6 +57,17 @@ pub fn type_change_consequence(old: &Field, new: &Field) -> String {
             type_words(old)
         ),
         (String, Bytes) => "the bytes are the same, but generated code changes type".to_owned(),
+        // Length-delimited both, but a string is rarely a valid message.
+        (String | Bytes, Message) => format!(
+            "{} values are parsed as {}: unless the bytes happen to be a valid one, readers fail to decode the whole message",
+            o.name(),
+            type_words(new)
+        ),
+        (Message, Bytes) => {
+            "the message's encoded bytes are read as opaque bytes: readers no longer see its fields"
+                .to_owned()
+        }
+        (Message, String) => "the message's encoded bytes are read as a string, which they rarely are: readers that check UTF-8 fail to decode the whole message".to_owned(),
         (Bytes, String) => "bytes that are not valid UTF-8 fail to decode as a string".to_owned(),
         // sint32 and sint64 are both zigzag: only the width differs.
         (Sint32 | Sint64, Sint32 | Sint64) if bits(o) > bits(n) => format!(
