@@ -13,9 +13,13 @@ pub enum Error {
     #[diagnostic(code(protocheck::input::missing))]
     Missing { side: Side, path: PathBuf },
 
-    #[error("include directory \"{}\" does not exist", path.display())]
+    #[error("include directory \"{}\" {problem}", path.display())]
     #[diagnostic(code(protocheck::input::missing_include))]
-    MissingInclude { path: PathBuf },
+    MissingInclude {
+        path: PathBuf,
+        /// `does not exist` or `is not a directory`.
+        problem: &'static str,
+    },
 
     #[error("cannot read {side} input \"{}\": {source}", path.display())]
     #[diagnostic(code(protocheck::input::unreadable))]

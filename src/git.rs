@@ -781,7 +781,7 @@ pub(crate) fn compile_with_protoc(
 fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, Vec<Root>), Error> {
     for inc in includes {
         if !inc.is_dir() {
-            return Err(Error::MissingInclude { path: inc.clone() });
+            return Err(input::include_error(inc));
         }
     }
     let git = g.git(side);

@@ -202,6 +202,18 @@ pub(crate) fn kind_of(t: std::fs::FileType) -> &'static str {
 /// sample), following symbolic links. Only regular files are opened: a named
 /// pipe would block the open until some writer came, and a device could be
 /// endless; and no more than [`MAX_FILE`] bytes are read.
+/// Why `-I path`, which is not a directory, cannot be an include root.
+pub(crate) fn include_error(path: &Path) -> Error {
+    Error::MissingInclude {
+        path: path.to_path_buf(),
+        problem: if path.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        },
+    }
+}
+
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
@@ -322,7 +334,7 @@ pub(crate) fn plan(
 ) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
     for inc in includes {
         if !inc.is_dir() {
-            return Err(Error::MissingInclude { path: inc.clone() });
+            return Err(include_error(inc));
         }
     }
     match input {

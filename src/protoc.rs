@@ -154,6 +154,7 @@ fn run(
         origin,
         source,
     };
+    check_reachable(side, roots, names, shown)?;
     let tmp = tempfile::tempdir().map_err(unusable)?;
     let out = tmp.path().join("schema.binpb");
     // protoc runs in an empty directory, so a name can only resolve under
@@ -188,6 +189,70 @@ fn run(
         return Err(failure(side, protoc, &stderr, &sources, output.status));
     }
     std::fs::read(&out).map_err(unusable)
+}
+
+/// Reads, as protoc will, the input files and every file they import
+/// (found as protoc finds them, first root first), so a named pipe, a device
+/// or an unreadable file is reported by name instead of blocking or failing
+/// protoc. Imports are found by a scan for `import "…";`; a name that
+/// resolves nowhere is left for protoc to report.
+fn check_reachable(
+    side: Side,
+    roots: &[PathBuf],
+    names: &[String],
+    shown: &HashMap<String, String>,
+) -> Result<(), Error> {
+    let mut seen: HashSet<String> = names.iter().cloned().collect();
+    let mut queue: Vec<String> = names.to_vec();
+    while let Some(name) = queue.pop() {
+        let Some(path) = roots
+            .iter()
+            .map(|r| r.join(&name))
+            .find(|p| std::fs::symlink_metadata(p).is_ok())
+        else {
+            continue;
+        };
+        let bytes = match crate::input::read_file(&path) {
+            Ok(b) => b,
+            // protoc says "not found" itself, with the importing line.
+            Err(crate::input::ReadFailure::Missing) => continue,
+            Err(e) => {
+                let shown = shown.get(&name).map_or(path.clone(), PathBuf::from);
+                return Err(e.into_error(side, &shown));
+            }
+        };
+        for import in imports(&String::from_utf8_lossy(&bytes)) {
+            if seen.insert(import.clone()) {
+                queue.push(import);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names in `import "…";` statements (also `import public`/`weak`),
+/// outside comments.
+fn imports(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let Some(rest) = line.strip_prefix("import") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let rest = rest
+            .strip_prefix("public")
+            .or_else(|| rest.strip_prefix("weak"))
+            .unwrap_or(rest)
+            .trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some((name, _)) = rest[1..].split_once(quote) {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
 /// Finds files by import name under the roots, first root first (as protoc).

@@ -529,3 +529,37 @@ fn a_descriptor_set_of_tens_of_megabytes_is_checked_with_exact_locations() {
         start.elapsed().as_secs_f64()
     );
 }
+
+#[test]
+fn a_named_pipe_imported_by_an_editions_file_is_refused_before_protoc_runs() {
+    // Editions files go to protoc, which would block on the pipe: protocheck
+    // reads the imports first, as protoc will find them.
+    assert!(
+        protocheck::protoc::locate(None).is_some(),
+        "this test needs an editions-capable protoc: set PROTOC or put protoc on PATH"
+    );
+    let t = tempfile::tempdir().unwrap();
+    let ed = b"edition = \"2023\";\npackage p;\nimport \"dep/pipe.proto\";\nmessage M {\n  int32 a = 1;\n}\n";
+    write(t.path(), "old/a.proto", OK.as_bytes());
+    write(t.path(), "new/a.proto", ed);
+    std::fs::create_dir_all(t.path().join("inc/dep")).unwrap();
+    mkfifo(&t.path().join("inc/dep/pipe.proto"));
+    let (code, _, err) = run(t.path(), &["old", "new", "-I", "inc"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("new input \"inc/dep/pipe.proto\" is a named pipe, not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_include_that_is_not_a_directory_says_so() {
+    let t = pair(OK.as_bytes());
+    write(t.path(), "file", b"x");
+    let (code, _, err) = run(t.path(), &["old", "new", "-I", "file"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("include directory \"file\" is not a directory"),
+        "{err}"
+    );
+}
