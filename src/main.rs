@@ -475,6 +475,11 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             "note: --roundtrip shows evidence for one comparison; ignored with several --against"
         );
     }
+    if cli.roundtrip && !matches!(cli.format, Format::Text | Format::Json) {
+        eprintln!(
+            "note: --roundtrip evidence is shown in text and json output only; `protocheck roundtrip` prints it on its own"
+        );
+    }
     let checked = if cli.roundtrip && olds.len() == 1 {
         check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
     } else if olds.len() == 1 {

@@ -1085,3 +1085,27 @@ fn a_string_turned_message_is_explained_as_the_bytes_show_it() {
         Outcome::DecodeError
     );
 }
+
+#[test]
+fn values_kept_only_as_unknown_fields_are_counted_in_the_summary() {
+    // new_add adds coupon_code = 4: old readers keep it as an unknown field.
+    let (code, out, err) = run(&["roundtrip", OLD, "fixtures/order/new_add"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("both directions: nothing lost or changed; 1 value kept only as unknown fields (passed on byte for byte, not seen by the reader)"),
+        "{out}"
+    );
+    // --roundtrip with a format that has no place for the evidence says so.
+    let (code, _, err) = run(&[
+        OLD,
+        "fixtures/order/new_delete",
+        "--roundtrip",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("note: --roundtrip evidence is shown in text and json output only"),
+        "{err}"
+    );
+}

@@ -283,7 +283,23 @@ pub fn summary_line(rt: &RoundTrip) -> String {
         }
     }
     if losses.is_empty() {
-        return format!("round trip of {messages}, both directions: nothing lost or changed");
+        // Kept as unknown fields: passed on byte for byte, but the reader's
+        // application does not see them (a new field, or a number a closed
+        // enum lacks, which then reads as the default).
+        let unknown: usize = rt
+            .messages
+            .iter()
+            .flat_map(|m| &m.directions)
+            .flat_map(|d| &d.fields)
+            .filter(|f| f.outcome == Outcome::UnknownPreserved)
+            .count();
+        return match unknown {
+            0 => format!("round trip of {messages}, both directions: nothing lost or changed"),
+            n => format!(
+                "round trip of {messages}, both directions: nothing lost or changed; {n} {} kept only as unknown fields (passed on byte for byte, not seen by the reader)",
+                if n == 1 { "value" } else { "values" }
+            ),
+        };
     }
     let total: usize = losses.values().sum();
     let parts: Vec<String> = losses.iter().map(|(k, n)| format!("{n} {k}")).collect();
