@@ -363,7 +363,10 @@ pub(crate) fn plan(
         }
         Input::Git(_) => unreachable!("git inputs are planned by crate::git"),
         Input::Dir(dir) => {
-            let mut names = Vec::new();
+            // One import name per file: a file reached again through a
+            // symbolic link (one to a parent directory, say) keeps its
+            // shortest name.
+            let mut by_file: HashMap<PathBuf, String> = HashMap::new();
             for entry in walkdir::WalkDir::new(dir).follow_links(true) {
                 let entry = match entry {
                     Ok(e) => e,
@@ -411,10 +414,19 @@ pub(crate) fn plan(
                 }
                 if t.is_file() && is_proto {
                     if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
-                        names.push(name);
+                        let file = std::fs::canonicalize(entry.path())
+                            .unwrap_or_else(|_| entry.path().to_path_buf());
+                        let key = |n: &str| (n.matches('/').count(), n.to_owned());
+                        match by_file.get(&file) {
+                            Some(kept) if key(kept) <= key(&name) => {}
+                            _ => {
+                                by_file.insert(file, name);
+                            }
+                        }
                     }
                 }
             }
+            let mut names: Vec<String> = by_file.into_values().collect();
             if names.is_empty() {
                 return Err(Error::NoProtoFiles {
                     side,
