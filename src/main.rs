@@ -73,7 +73,7 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// When to colour text output (NO_COLOR is honoured under auto).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
     /// Prefix of file links in markdown output (`<URL>/<path>#L<line>`). By default taken from
     /// GitHub Actions or GitLab CI variables; else links are relative paths.

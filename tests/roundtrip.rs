@@ -1089,7 +1089,14 @@ fn a_string_turned_message_is_explained_as_the_bytes_show_it() {
 #[test]
 fn values_kept_only_as_unknown_fields_are_counted_in_the_summary() {
     // new_add adds coupon_code = 4: old readers keep it as an unknown field.
-    let (code, out, err) = run(&["roundtrip", OLD, "fixtures/order/new_add"]);
+    // (--color is accepted by every subcommand.)
+    let (code, out, err) = run(&[
+        "roundtrip",
+        OLD,
+        "fixtures/order/new_add",
+        "--color",
+        "never",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("both directions: nothing lost or changed; 1 value kept only as unknown fields (passed on byte for byte, not seen by the reader)"),
