@@ -1144,7 +1144,11 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
         p.extend_from_slice(suffix);
         file.span(&p)
     });
+    if span.is_none() && !a.path.is_empty() {
+        span = file.span(&a.path);
+    }
     if span.is_none() {
+        // Only a field of a synthetic map entry has no place of its own.
         span = map_field_span(schema, a);
     }
     let mut p = a.path.clone();
@@ -1175,11 +1179,7 @@ fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::span::Span> {
     let mut prefix = a.path.as_slice();
     while prefix.len() >= 2 {
         prefix = &prefix[..prefix.len() - 2];
-        let Some(entry) = schema
-            .messages
-            .iter()
-            .find(|m| m.file == a.file && m.path == prefix && m.is_map_entry)
-        else {
+        let Some(entry) = schema.map_entry_at(a.file, prefix) else {
             continue;
         };
         let parent = &schema.messages[entry.parent?];

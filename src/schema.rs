@@ -510,6 +510,9 @@ pub struct Schema {
     file_index: HashMap<String, usize>,
     message_index: HashMap<String, usize>,
     enum_index: HashMap<String, usize>,
+    /// Synthetic map entry messages by file and descriptor path, built on
+    /// first use (finding a place for a map's key or value field).
+    map_entry_index: std::sync::OnceLock<HashMap<(usize, Vec<i32>), usize>>,
     /// Input files that are byte-identical on both sides, with identical
     /// imports, and so were not compiled: their packages, and how many.
     pub unchanged_packages: HashSet<String>,
@@ -564,6 +567,7 @@ impl Schema {
             file_index: HashMap::new(),
             message_index: HashMap::new(),
             enum_index: HashMap::new(),
+            map_entry_index: std::sync::OnceLock::new(),
             unchanged_packages: HashSet::new(),
             unchanged_files: 0,
             inferred_targets: false,
@@ -637,6 +641,21 @@ impl Schema {
 
     pub fn message_index(&self, full_name: &str) -> Option<usize> {
         self.message_index.get(full_name).copied()
+    }
+
+    /// The synthetic map entry message at `path` in file `file`.
+    pub(crate) fn map_entry_at(&self, file: usize, path: &[i32]) -> Option<&Message> {
+        let index = self.map_entry_index.get_or_init(|| {
+            self.messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.is_map_entry)
+                .map(|(i, m)| ((m.file, m.path.clone()), i))
+                .collect()
+        });
+        index
+            .get(&(file, path.to_vec()))
+            .map(|&i| &self.messages[i])
     }
 
     pub fn enum_(&self, full_name: &str) -> Option<&Enum> {

@@ -36,7 +36,7 @@ struct Diag {
     code: String,
     message: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Snippets>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Diag>,
@@ -152,7 +152,7 @@ fn kind_words(k: ElementKind) -> &'static str {
     }
 }
 
-fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
+fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
     let first = group[0];
     let code = group.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ");
     let severity = match group.iter().map(|f| f.severity).min() {
@@ -188,7 +188,13 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
     let source = report
         .sources
         .get(Side::New, &first.location.path)
-        .map(|t| NamedSource::new(&first.location.path, t.clone()).with_language("protobuf"));
+        .map(|t| {
+            NamedSource::new(
+                &first.location.path,
+                texts.get(Side::New, &first.location.path, t),
+            )
+            .with_language("protobuf")
+        });
     // Without the file's text (a descriptor set) there is no snippet: say
     // where, as well as there is a place to say.
     if source.is_none() {
@@ -249,7 +255,10 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
                 code: String::new(),
                 message: what,
                 severity: miette::Severity::Advice,
-                source: Some(NamedSource::new(&loc.path, text.clone()).with_language("protobuf")),
+                source: Some(
+                    NamedSource::new(&loc.path, texts.get(Side::Old, &loc.path, text))
+                        .with_language("protobuf"),
+                ),
                 labels: vec![LabeledSpan::new(
                     Some("was".to_owned()),
                     span.offset,
@@ -308,8 +317,9 @@ pub fn write_text_with(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_context_lines(1);
+    let mut texts = Texts::default();
     for group in groups(&report.findings) {
-        let diag = diagnostic(report, &group);
+        let diag = diagnostic(report, &group, &mut texts);
         let mut s = String::new();
         handler
             .render_report(&mut s, &diag)
@@ -320,4 +330,160 @@ pub fn write_text_with(
         }
     }
     writeln!(out, "{}", super::summary_line(report))
+}
+
+/// The line starts of each file a snippet is shown from, computed once per
+/// file: miette's own `SourceCode` for text scans from the start of the file
+/// for every snippet, which made a report of many findings in one large file
+/// quadratic.
+#[derive(Default)]
+struct Texts(std::collections::HashMap<(Side, String), Snippets>);
+
+impl Texts {
+    fn get(&mut self, side: Side, path: &str, text: &Arc<str>) -> Snippets {
+        self.0
+            .entry((side, path.to_owned()))
+            .or_insert_with(|| Snippets::new(text.clone()))
+            .clone()
+    }
+}
+
+/// A file's text with its line starts (lines end at `\n`, `\r\n` or `\r`,
+/// as miette counts them), read a few lines at a time.
+#[derive(Debug, Clone)]
+struct Snippets {
+    text: Arc<str>,
+    starts: Arc<[usize]>,
+}
+
+impl Snippets {
+    fn new(text: Arc<str>) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 1;
+                    starts.push(i + 1);
+                }
+                b'\r' | b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Snippets {
+            text,
+            starts: starts.into(),
+        }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+impl SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // Hand miette only the lines around the span, then move what it
+        // read back to the file's lines and offsets.
+        // miette takes the span to end at its last byte (the byte before an
+        // empty span).
+        let end_byte = (span.offset() + span.len()).saturating_sub(1);
+        let first = self
+            .line_of(span.offset().min(end_byte))
+            .saturating_sub(context_lines_before);
+        let last = self.line_of(end_byte.max(span.offset()));
+        let start = self.starts[first];
+        let end = self
+            .starts
+            .get(last + context_lines_after + 2)
+            .copied()
+            .unwrap_or(self.text.len());
+        let window = self.text.as_bytes().get(start..end);
+        let window = window.ok_or(miette::MietteError::OutOfBounds)?;
+        if span.offset() < start {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let local = miette::SourceSpan::new((span.offset() - start).into(), span.len());
+        let read = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            read.data(),
+            miette::SourceSpan::new((read.span().offset() + start).into(), read.span().len()),
+            read.line() + first,
+            read.column(),
+            read.line_count() + first,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn same(text: &str, offset: usize, len: usize, before: usize, after: usize) {
+        let snippets = Snippets::new(Arc::from(text));
+        let span = miette::SourceSpan::new(offset.into(), len);
+        let theirs = text.as_bytes().read_span(&span, before, after);
+        let ours = snippets.read_span(&span, before, after);
+        match (theirs, ours) {
+            (Ok(t), Ok(o)) => {
+                assert_eq!(
+                    t.data(),
+                    o.data(),
+                    "{text:?} {offset}+{len} {before}/{after}"
+                );
+                assert_eq!(t.span(), o.span());
+                assert_eq!(t.line(), o.line());
+                assert_eq!(t.column(), o.column());
+                assert_eq!(t.line_count(), o.line_count());
+            }
+            (Err(_), Err(_)) => {}
+            (t, o) => panic!(
+                "{text:?} {offset}+{len}: miette {:?}, ours {:?}",
+                t.is_ok(),
+                o.is_ok()
+            ),
+        };
+    }
+
+    #[test]
+    fn snippets_read_what_miette_reads() {
+        let text = "syntax = \"proto3\";\r\n\nmessage A {\r  int32 a = 1;\n}\n\nmessage B {}";
+        for offset in 0..=text.len() {
+            for len in 0..4 {
+                for before in 0..3 {
+                    for after in 0..3 {
+                        same(text, offset, len, before, after);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn snippets_read_what_miette_reads_on_any_lines(
+            text in "[ab\r\n]{0,40}",
+            offset in 0usize..45,
+            len in 0usize..6,
+            before in 0usize..3,
+            after in 0usize..3,
+        ) {
+            // Spans inside the text, as findings' are (miette's own reader
+            // panics on others).
+            prop_assume!(offset + len <= text.len());
+            same(&text, offset, len, before, after);
+        }
+    }
 }
