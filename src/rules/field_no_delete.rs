@@ -1,4 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {
@@ -32,6 +33,25 @@ rule! {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
             // Deleting an extension is EXTENSION_NO_DELETE's business.
             let (Some(old), None, false) = (p.old, p.new, p.extension) else { return };
+            let fix = match util::restore_field(cx, p) {
+                Some(edit) => Suggestion::new(
+                    "keep the field",
+                    vec![edit],
+                    &format!(
+                        " (mark it `[deprecated = true]` if nothing should use it): generated code loses its accessors; if the deletion is intended, reserve it instead (`{}`) and check at --level wire-json",
+                        util::reserve_both(&cx.new.files[p.new_message.file], old)
+                    ),
+                ),
+                None => Suggestion::new(
+                    &format!(
+                        "keep the field and mark it `[deprecated = true]` (no automatic edit: `{}` cannot be written back as it was here): generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level wire-json",
+                        util::declaration(old, old.number),
+                        util::reserve_both(&cx.new.files[p.new_message.file], old)
+                    ),
+                    Vec::new(),
+                    "",
+                ),
+            };
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -39,10 +59,7 @@ rule! {
                     p.number, old.name, p.new_message.full_name
                 ),
             )
-            .help(format!(
-                "keep the field and mark it `[deprecated = true]`: generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level wire-json",
-                util::reserve_both(old)
-            ));
+            .suggest(fix);
         }
     }
 }

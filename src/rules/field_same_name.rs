@@ -1,4 +1,6 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -38,14 +40,22 @@ rule! {
             if o == n {
                 return;
             }
+            let lead = format!("keep the name \"{}\" for number {}", old.name, p.number);
+            let tail = "; if the field's meaning changed, keep it and declare the new field under a new name and number";
+            let fix = if util::reused(p) {
+                util::reused_number_fix(cx, p)
+            } else {
+                None
+            }
+            .unwrap_or_else(|| match util::rename_back(cx, p) {
+                Some(edit) => Suggestion::new(&lead, vec![edit], tail),
+                None => Suggestion::new(&lead, Vec::new(), tail),
+            });
             cx.report(
                 p.at(Part::Name),
                 format!("{} changed name from \"{o}\" to \"{n}\"", p.describe()),
             )
-            .help(format!(
-                "keep the name \"{}\" for number {}; if the field's meaning changed, declare it under a new number and `reserved {}; reserved \"{}\";`",
-                old.name, p.number, p.number, old.name
-            ));
+            .suggest(fix);
         }
     }
 }

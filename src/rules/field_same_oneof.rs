@@ -77,7 +77,7 @@ rule! {
                         }
                     ),
                     format!(
-                        "keep \"{}\" in oneof \"{a}\"; if it must stand alone, add a new field under an unused number (e.g. {}) and reserve this one",
+                        "keep \"{}\" in oneof \"{a}\"; if it must stand alone, keep it there and add a new field under a new name and an unused number (e.g. {})",
                         old.name,
                         p.new_message.next_free_number()
                     ),

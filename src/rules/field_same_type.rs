@@ -49,10 +49,10 @@ rule! {
                 util::type_words(new),
                 util::type_change_consequence(old, new)
             );
-            let help = util::new_number_help(p);
+            let fix = util::reused_number_fix(cx, p);
             let f = cx.report(p.at(Part::Type), msg);
-            if let Some(h) = help {
-                f.help(h);
+            if let Some(s) = fix {
+                f.suggest(s);
             }
         }
     }
