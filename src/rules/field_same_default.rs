@@ -26,8 +26,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Restore the old default. If the meaning must change, add a new field
-    /// under an unused number and reserve the old one.
+    /// Restore the old default. If the meaning must change, keep the field and
+    /// add a new one under a new name and number.
     FieldSameDefault {
         id: "FIELD_SAME_DEFAULT",
         levels: [File, Package, WireJson, Wire],

@@ -21,7 +21,7 @@ rule! {
     ///
     /// # Fix
     /// Keep the old JSON name, e.g. `float total_cents = 3 [json_name = "total"];`,
-    /// or add a new field and reserve the old number and name.
+    /// or keep the old field and add a new one under a new name and number.
     FieldSameJsonName {
         id: "FIELD_SAME_JSON_NAME",
         levels: [File, Package, WireJson],

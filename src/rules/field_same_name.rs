@@ -20,8 +20,9 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old name. If the field now means something else, give it a new
-    /// number and reserve the old number and name.
+    /// Keep the old name. If the field now means something else, keep the old
+    /// field and declare the new one beside it under a new name and number
+    /// (deleting the old one, even reserved, fails FIELD_NO_DELETE here).
     FieldSameName {
         id: "FIELD_SAME_NAME",
         levels: [File, Package, WireJson],

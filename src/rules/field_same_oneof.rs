@@ -26,8 +26,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the field where it was. If it must join a oneof, add a new field
-    /// under an unused number inside the oneof and reserve the old one.
+    /// Keep the field where it was. If it must join a oneof, keep it and add a
+    /// new field under a new name and number inside the oneof.
     FieldSameOneof {
         id: "FIELD_SAME_ONEOF",
         levels: [File, Package, WireJson, Wire],
