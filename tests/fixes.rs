@@ -142,66 +142,92 @@ fn check(old: &Path, new: &Path, level: Level) -> Vec<Finding> {
         .findings
 }
 
-#[test]
-fn every_suggested_fix_compiles_and_clears_its_finding() {
+/// Applies every fix of one new tree at one level; returns how many were
+/// applied and what failed.
+fn check_tree(old: &Path, new: &Path, level: Level, tmp: &Path) -> (usize, Vec<String>) {
     let mut failures = Vec::new();
     let mut applied = 0;
-    let tmp = tempfile::tempdir().unwrap();
-    for case in cases() {
-        let old = case.join("old");
-        for new in new_trees(&case) {
-            for level in Level::ALL {
-                let before = check(&old, &new, level);
-                let keys: BTreeSet<String> = before.iter().map(key).collect();
-                for f in &before {
-                    let Some(fix) = &f.fix else { continue };
-                    applied += 1;
-                    let what = format!(
-                        "{} at {level}: {} {}\n  help: {}\n  edits: {:?}",
-                        new.display(),
-                        f.rule,
-                        f.message,
-                        f.help.as_deref().unwrap_or(""),
-                        fix.edits
-                    );
-                    // The words quote every edit's text.
-                    let help = f.help.as_deref().unwrap_or("");
-                    for e in &fix.edits {
-                        if !help.contains(e.replacement.trim()) {
-                            failures.push(format!("{what}\n  the help does not quote the edit"));
-                        }
-                    }
-                    let tree = tmp.path().join(applied.to_string());
-                    copy_tree(&new, &tree);
-                    if let Err(e) = apply(fix, &new, &tree) {
-                        failures.push(format!("{what}\n  cannot apply: {e}"));
-                        continue;
-                    }
-                    if let Err(e) = compiles(&tree) {
-                        failures.push(format!("{what}\n  protoc rejects the result:\n{e}"));
-                        continue;
-                    }
-                    let after = check(&old, &tree, level);
-                    // Two findings may share an element: the exact one must go.
-                    let still: Vec<&Finding> = after
-                        .iter()
-                        .filter(|a| key(a) == key(f) && a.message == f.message)
-                        .collect();
-                    if !still.is_empty() {
-                        failures.push(format!("{what}\n  still reported: {}", still[0].message));
-                    }
-                    for a in &after {
-                        if !keys.contains(&key(a)) {
-                            failures.push(format!(
-                                "{what}\n  new finding after the fix: {} {}",
-                                a.rule, a.message
-                            ));
-                        }
-                    }
-                }
+    let before = check(old, new, level);
+    let keys: BTreeSet<String> = before.iter().map(key).collect();
+    for f in &before {
+        let Some(fix) = &f.fix else { continue };
+        applied += 1;
+        let what = format!(
+            "{} at {level}: {} {}\n  help: {}\n  edits: {:?}",
+            new.display(),
+            f.rule,
+            f.message,
+            f.help.as_deref().unwrap_or(""),
+            fix.edits
+        );
+        // The words quote every edit's text.
+        let help = f.help.as_deref().unwrap_or("");
+        for e in &fix.edits {
+            if !help.contains(e.replacement.trim()) {
+                failures.push(format!("{what}\n  the help does not quote the edit"));
+            }
+        }
+        let tree = tmp.join(format!("{level}-{applied}"));
+        copy_tree(new, &tree);
+        if let Err(e) = apply(fix, new, &tree) {
+            failures.push(format!("{what}\n  cannot apply: {e}"));
+            continue;
+        }
+        if let Err(e) = compiles(&tree) {
+            failures.push(format!("{what}\n  protoc rejects the result:\n{e}"));
+            continue;
+        }
+        let after = check(old, &tree, level);
+        // Two findings may share an element: the exact one must go.
+        if let Some(a) = after
+            .iter()
+            .find(|a| key(a) == key(f) && a.message == f.message)
+        {
+            failures.push(format!("{what}\n  still reported: {}", a.message));
+        }
+        for a in &after {
+            if !keys.contains(&key(a)) {
+                failures.push(format!(
+                    "{what}\n  new finding after the fix: {} {}",
+                    a.rule, a.message
+                ));
             }
         }
     }
+    (applied, failures)
+}
+
+#[test]
+fn every_suggested_fix_compiles_and_clears_its_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    for case in cases() {
+        for new in new_trees(&case) {
+            for level in Level::ALL {
+                jobs.push((case.join("old"), new.clone(), level));
+            }
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new((0, Vec::new()));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((old, new, level)) = jobs.get(i) else {
+                    break;
+                };
+                let dir = tmp.path().join(i.to_string());
+                let (n, f) = check_tree(old, new, *level, &dir);
+                let mut r = results.lock().unwrap();
+                r.0 += n;
+                r.1.extend(f);
+            });
+        }
+    });
+    let (applied, mut failures) = results.into_inner().unwrap();
+    failures.sort();
     assert!(applied > 0, "no fixture has a suggested fix");
     assert!(
         failures.is_empty(),
