@@ -168,6 +168,8 @@ pub struct RawFinding {
     meta: &'static RuleMeta,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    /// The edits the help was rendered from, if it proposes any.
+    pub(crate) edits: Vec<crate::fix::ProposedEdit>,
     severity: Option<Severity>,
     pub(crate) at: At,
 }
@@ -180,9 +182,17 @@ impl RawFinding {
         self
     }
 
-    /// Sets the concrete fix.
+    /// Sets the concrete fix, in words only: no mechanical edit.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
+        self.edits.clear();
+        self
+    }
+
+    /// Sets the fix as edits and the help rendered from them.
+    pub(crate) fn suggest(&mut self, s: crate::fix::Suggestion) -> &mut Self {
+        self.help = Some(s.help);
+        self.edits = s.edits;
         self
     }
 }
@@ -196,12 +206,18 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// The levels of the running rule: a fix it proposes must pass at each.
+    pub fn levels(&self) -> &'static [crate::rules::Level] {
+        self.rule.levels
+    }
+
     /// Reports a finding of the running rule.
     pub fn report(&mut self, at: At, message: impl Into<String>) -> &mut RawFinding {
         self.out.push(RawFinding {
             meta: self.rule,
             message: message.into(),
             help: None,
+            edits: Vec::new(),
             severity: None,
             at,
         });
@@ -220,6 +236,11 @@ pub struct FilePair<'a> {
 }
 
 impl FilePair<'_> {
+    /// The index of the new file in the new schema.
+    pub fn new_index(&self) -> Option<usize> {
+        self.new_idx
+    }
+
     fn gone(&self) -> Option<Gone> {
         (self.old.is_some() && self.new.is_none()).then(|| Gone::File(self.name.to_owned()))
     }
@@ -1234,6 +1255,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         severity: r.severity.unwrap_or(r.meta.severity),
         message: r.message,
         help: r.help,
+        fix: crate::fix::resolve(new, &r.edits),
         affects: r.meta.affects.to_vec(),
         element_kind: at.kind,
         element: at.element,

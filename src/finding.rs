@@ -78,6 +78,45 @@ pub struct Location {
     pub source_info: bool,
 }
 
+/// One change to a file of the new schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Edit {
+    /// The file as shown to the user (as [`Location::path`]).
+    pub path: String,
+    /// The file's import name.
+    pub file: String,
+    /// The region replaced; empty (end = start) for an insertion.
+    pub span: Span,
+    /// The text that takes its place.
+    pub replacement: String,
+}
+
+/// A machine-applicable fix: the edits that the finding's help describes.
+/// Applied together to the new files (they never overlap), the new schema
+/// compiles and the finding is gone at the level that reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// Applies the edits that concern the file `path` to its `text`; `None`
+    /// if an edit does not fit the text.
+    pub fn apply(&self, path: &str, text: &str) -> Option<String> {
+        let mut edits: Vec<&Edit> = self.edits.iter().filter(|e| e.path == path).collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.offset));
+        let mut out = text.to_owned();
+        for e in edits {
+            let (start, end) = (e.span.offset, e.span.offset + e.span.len);
+            if end > out.len() || !out.is_char_boundary(start) || !out.is_char_boundary(end) {
+                return None;
+            }
+            out.replace_range(start..end, &e.replacement);
+        }
+        Some(out)
+    }
+}
+
 /// One unsafe change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -85,8 +124,11 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    /// The concrete fix.
+    /// The concrete fix, in words.
     pub help: Option<String>,
+    /// The fix as edits of the new files, when one can be made mechanically
+    /// (the help is rendered from the same edits).
+    pub fix: Option<Fix>,
     pub affects: Vec<Audience>,
     pub element_kind: ElementKind,
     /// The element, e.g. `shop.Order.total` (the old name if it is gone).

@@ -6,11 +6,17 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::engine::{Gone, RawFinding};
+use crate::fix::{ProposedEdit, Suggestion, Target};
 use crate::schema::{Cardinality, Enum, Message, Schema};
 
 struct Hint {
     what: String,
-    fix: String,
+    fix: Suggestion,
+}
+
+/// A fix in words only.
+fn words(s: String) -> Suggestion {
+    Suggestion::new(&s, Vec::new(), "")
 }
 
 /// Adds "looks like …" to every finding about an element that reappears.
@@ -27,7 +33,8 @@ pub(crate) fn add(old: &Schema, new: &Schema, out: &mut [RawFinding]) {
         });
         if let Some(h) = hint {
             f.message = format!("{}; looks like {}", f.message, h.what);
-            f.help = Some(h.fix.clone());
+            f.help = Some(h.fix.help.clone());
+            f.edits = h.fix.edits.clone();
         }
     }
 }
@@ -119,10 +126,10 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     moved_or_renamed(name, &to.full_name),
                     to.full_name
                 ),
-                fix: format!(
+                fix: words(format!(
                     "keep \"{name}\": fields, RPCs and google.protobuf.Any type URLs refer to a message by its full name; declare \"{}\" alongside it if you need the new name, and deprecate the old one",
                     to.full_name
-                ),
+                )),
             })
         }
         Gone::Enum(name) => {
@@ -134,10 +141,10 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     moved_or_renamed(name, &to.full_name),
                     to.full_name
                 ),
-                fix: format!(
+                fix: words(format!(
                     "keep \"{name}\": fields refer to an enum by its full name; declare \"{}\" alongside it if you need the new name",
                     to.full_name
-                ),
+                )),
             })
         }
         Gone::Field { message, number } => {
@@ -153,10 +160,28 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     "field \"{}\" was renumbered from {number} to {}",
                     f.name, to.number
                 ),
-                fix: format!(
-                    "give \"{}\" back its number {number}: readers find values by number, so new readers lose what old writers wrote under {number}, and old readers drop what is written under {}",
-                    to.name, to.number
-                ),
+                fix: {
+                    let lead = format!("give \"{}\" back its number {number}", to.name);
+                    let tail = format!(
+                        ": readers find values by number, so new readers lose what old writers wrote under {number}, and old readers drop what is written under {}",
+                        to.number
+                    );
+                    let edit = (!nm.is_reserved_number(*number))
+                        .then(|| {
+                            let was = crate::fix::one_line(new.files.get(to.file)?, &to.path)?;
+                            let now = crate::rules::util::redeclare(new, to, *number, None)?;
+                            Some(ProposedEdit::replace(
+                                Target::new(to.file, &to.path),
+                                was,
+                                now,
+                            ))
+                        })
+                        .flatten();
+                    match edit {
+                        Some(e) => Suggestion::new(&lead, vec![e], &tail),
+                        None => words(format!("{lead}{tail}")),
+                    }
+                },
             })
         }
         Gone::EnumValue { enum_, number } => {
@@ -175,10 +200,37 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     "enum value \"{}\" was renumbered from {number} to {}",
                     to.name, to.number
                 ),
-                fix: format!(
-                    "give \"{}\" back its number {number}: enum values travel as numbers, so data written with {number} no longer means \"{}\"",
-                    to.name, to.name
-                ),
+                fix: {
+                    let lead = format!("give \"{}\" back its number {number}", to.name);
+                    let tail = format!(
+                        ": enum values travel as numbers, so data written with {number} no longer means \"{}\"",
+                        to.name
+                    );
+                    let edit = (!ne.is_reserved_number(*number))
+                        .then(|| {
+                            let file = new.files.get(ne.file)?;
+                            let was = crate::fix::one_line(file, &to.path)?;
+                            let decl = file.span(&to.path)?;
+                            let mut num_path = to.path.clone();
+                            num_path.push(2);
+                            let num = file.span(&num_path)?;
+                            let start = num.offset.checked_sub(decl.offset)?;
+                            let now = crate::fix::splice(
+                                &was,
+                                vec![(start, start + num.len, number.to_string())],
+                            )?;
+                            Some(ProposedEdit::replace(
+                                Target::new(ne.file, &to.path),
+                                was,
+                                now,
+                            ))
+                        })
+                        .flatten();
+                    match edit {
+                        Some(e) => Suggestion::new(&lead, vec![e], &tail),
+                        None => words(format!("{lead}{tail}")),
+                    }
+                },
             })
         }
         Gone::File(name) => {
@@ -202,9 +254,9 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
             })?;
             Some(Hint {
                 what: format!("file \"{name}\" was renamed to \"{}\"", to.name),
-                fix: format!(
+                fix: words(format!(
                     "keep \"{name}\": other .proto files import it by path and generated code is laid out per file; if only the path changed and that is fine for you, --level package accepts it"
-                ),
+                )),
             })
         }
         Gone::Service(name) => {
@@ -229,10 +281,10 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     moved_or_renamed(name, &to.full_name),
                     to.full_name
                 ),
-                fix: format!(
+                fix: words(format!(
                     "keep \"{name}\": clients call /{name}/Method; serve \"{}\" alongside it until every client has moved",
                     to.full_name
-                ),
+                )),
             })
         }
         Gone::Method { service, name } => {
@@ -254,10 +306,10 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
             })?;
             Some(Hint {
                 what: format!("RPC \"{name}\" was renamed to \"{}\"", to.name),
-                fix: format!(
+                fix: words(format!(
                     "keep \"{name}\": clients call /{service}/{name}; serve \"{}\" alongside it until every client has moved",
                     to.name
-                ),
+                )),
             })
         }
     }

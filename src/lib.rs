@@ -34,6 +34,7 @@ pub mod engine;
 pub mod error;
 pub mod features;
 pub mod finding;
+mod fix;
 pub mod git;
 mod hints;
 pub mod input;

@@ -77,8 +77,8 @@ fn reuse_text_tells_one_story_with_every_rule_id() {
         "int64 total_cents = 3;",
         "in the old schema: `float total = 3;`",
         "[fixtures/order/old/shop/order.proto:8:3]",
-        "`int64 total_cents = 4;`",
-        "`reserved 3; reserved \"total\";`",
+        "with `float total = 3;`, then add `int64 total_cents = 4;` after it;",
+        "this keeps every reader",
         "3 breaking changes at level file (1 file old, 1 file new)",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");

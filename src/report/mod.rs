@@ -117,8 +117,25 @@ struct JsonFinding<'a> {
     old_text: Option<&'a str>,
     source_info: bool,
     old_source_info: Option<bool>,
+    fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     roundtrip: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -149,6 +166,21 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             old_text: f.old_text.as_deref(),
             source_info: f.location.source_info,
             old_source_info: old.map(|o| o.source_info),
+            fix: f.fix.as_ref().map(|fix| JsonFix {
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        path: &e.path,
+                        file: &e.file,
+                        line: e.span.line,
+                        column: e.span.column,
+                        end_line: e.span.end_line,
+                        end_column: e.span.end_column,
+                        replacement: &e.replacement,
+                    })
+                    .collect(),
+            }),
             roundtrip: None,
         }
     }

@@ -112,7 +112,30 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -331,7 +354,42 @@ fn result<'a>(pair: &Pair<'a>, f: &'a Finding) -> SarifResult<'a> {
         .collect();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("protocheck/v1", fingerprint(pair.against, f));
+    let fixes = f
+        .fix
+        .iter()
+        .map(|fix| {
+            let mut changes: Vec<ArtifactChange> = Vec::new();
+            for e in &fix.edits {
+                let replacement = Replacement {
+                    deleted_region: Region {
+                        start_line: e.span.line,
+                        start_column: Some(e.span.column),
+                        end_line: Some(e.span.end_line),
+                        end_column: Some(e.span.end_column),
+                    },
+                    inserted_content: Text {
+                        text: e.replacement.clone(),
+                    },
+                };
+                let uri = path_uri(&e.path);
+                match changes.iter_mut().find(|c| c.artifact_location.uri == uri) {
+                    Some(c) => c.replacements.push(replacement),
+                    None => changes.push(ArtifactChange {
+                        artifact_location: ArtifactLocation { uri },
+                        replacements: vec![replacement],
+                    }),
+                }
+            }
+            SarifFix {
+                description: Text {
+                    text: f.help.clone().unwrap_or_default(),
+                },
+                artifact_changes: changes,
+            }
+        })
+        .collect();
     SarifResult {
+        fixes,
         rule_id: f.rule,
         rule_index,
         level: level(f.severity),

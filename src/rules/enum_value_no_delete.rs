@@ -35,6 +35,21 @@ rule! {
                 return;
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
+            // Names another value has now cannot be reserved.
+            let free: Vec<&str> = p
+                .old
+                .iter()
+                .map(|v| v.name.as_str())
+                .filter(|n| !p.new_enum.values.iter().any(|v| v.name == *n))
+                .collect();
+            let mut reserve = crate::fix::reserve_number(p.number);
+            if !free.is_empty() {
+                reserve.push(' ');
+                reserve.push_str(&crate::rules::util::reserve_names(
+                    &cx.new.files[p.new_enum.file],
+                    &free,
+                ));
+            }
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -45,9 +60,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "keep the value and mark it `[deprecated = true]`; if the deletion is intended, reserve it (`reserved {}; reserved {};`) and check at --level wire-json",
-                p.number,
-                names.join(", ")
+                "keep the value and mark it `[deprecated = true]`; if the deletion is intended, reserve it (`{reserve}`) and check at --level wire-json"
             ));
         }
     }

@@ -1,4 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -33,17 +34,30 @@ rule! {
             if p.old.is_empty() || !p.new.is_empty() {
                 return;
             }
-            let unreserved: Vec<String> = p
+            let unreserved_names: Vec<&str> = p
                 .old
                 .iter()
                 .filter(|v| !p.new_enum.reserved_names.contains(&v.name))
-                .map(|v| format!("\"{}\"", v.name))
+                .map(|v| v.name.as_str())
                 .collect();
+            let unreserved: Vec<String> =
+                unreserved_names.iter().map(|n| format!("\"{n}\"")).collect();
             if unreserved.is_empty() {
                 return;
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
             let plural = if unreserved.len() == 1 { "" } else { "s" };
+            let fix = util::reserve_in_enum(
+                p.new_enum,
+                &[],
+                &unreserved_names,
+                &util::reserve_names(&cx.new.files[p.new_enum.file], &unreserved_names),
+                &format!("reserve the name{plural}"),
+                &format!(
+                    " so JSON written under th{} name{plural} is never read as another value",
+                    if unreserved.len() == 1 { "at" } else { "ose" }
+                ),
+            );
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -54,12 +68,7 @@ rule! {
                     unreserved.join(", ")
                 ),
             )
-            .help(format!(
-                "add `reserved {};` to enum \"{}\" so JSON written under th{} name{plural} is never read as another value",
-                unreserved.join(", "),
-                p.new_enum.name,
-                if unreserved.len() == 1 { "at" } else { "ose" }
-            ));
+            .suggest(fix);
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -34,6 +35,14 @@ rule! {
                 return;
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
+            let fix = util::reserve_in_enum(
+                p.new_enum,
+                &[p.number],
+                &[],
+                &crate::fix::reserve_number(p.number),
+                "reserve the number",
+                " so it can never be reused with another meaning",
+            );
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -44,10 +53,7 @@ rule! {
                     p.number
                 ),
             )
-            .help(format!(
-                "add `reserved {};` to enum \"{}\" so the number can never be reused with another meaning",
-                p.number, p.new_enum.name
-            ));
+            .suggest(fix);
         }
     }
 }

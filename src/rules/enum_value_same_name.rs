@@ -1,4 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
+use crate::fix::{ProposedEdit, Suggestion, Target};
 
 /// `"A", "B"`.
 fn quoted(names: &[&str]) -> String {
@@ -81,13 +82,49 @@ rule! {
                 )
             };
             let keep: Vec<String> = lost.iter().map(|n| format!("{n} = {};", p.number)).collect();
-            cx.report(at, message).help(format!(
-                "keep {} as {} next to {}: `option allow_alias = true; {}`",
+            let aliased = p
+                .new_enum
+                .options
+                .as_ref()
+                .and_then(|o| o.allow_alias)
+                .unwrap_or(false);
+            let text = if aliased {
+                keep.join(" ")
+            } else {
+                format!("option allow_alias = true; {}", keep.join(" "))
+            };
+            let lead = format!(
+                "keep {} as {} next to {}",
                 quoted(&lost),
                 if lost.len() == 1 { "an alias" } else { "aliases" },
-                quoted(&now),
-                keep.join(" ")
-            ));
+                quoted(&now)
+            );
+            // A name another value has now cannot come back.
+            let taken = p
+                .new_enum
+                .values
+                .iter()
+                .any(|v| lost.contains(&v.name.as_str()));
+            let fix = if taken {
+                Suggestion::new(
+                    &format!(
+                        "{lead} (no automatic edit: another value of the enum has that name now): `{text}`"
+                    ),
+                    Vec::new(),
+                    "",
+                )
+            } else {
+                Suggestion::new(
+                    &lead,
+                    vec![ProposedEdit::append(
+                        Target::new(p.new_enum.file, &p.new_enum.path),
+                        format!("enum \"{}\"", p.new_enum.name),
+                        text,
+                    )],
+                    "",
+                )
+            };
+            cx.report(at, message).suggest(fix);
         }
     }
 }

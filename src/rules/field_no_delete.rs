@@ -1,4 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {
@@ -32,6 +33,33 @@ rule! {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
             // Deleting an extension is EXTENSION_NO_DELETE's business.
             let (Some(old), None, false) = (p.old, p.new, p.extension) else { return };
+            // A name another field has now cannot be reserved.
+            let file = &cx.new.files[p.new_message.file];
+            let (reserve, level) = if p.new_message.fields.iter().any(|f| f.name == old.name) {
+                (crate::fix::reserve_number(old.number), "wire")
+            } else {
+                (util::reserve_both(file, old), "wire-json")
+            };
+            let fix = match util::restore_field(cx, p) {
+                Some(edit) => Suggestion::new(
+                    "keep the field",
+                    vec![edit],
+                    &format!(
+                        " (mark it `[deprecated = true]` if nothing should use it): generated code loses its accessors; if the deletion is intended, reserve it instead (`{}`) and check at --level {}",
+                        reserve, level
+                    ),
+                ),
+                None => Suggestion::new(
+                    &format!(
+                        "keep the field and mark it `[deprecated = true]` (no automatic edit: `{}` cannot be written back as it was here): generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level {}",
+                        util::declaration(old, old.number),
+                        reserve,
+                        level
+                    ),
+                    Vec::new(),
+                    "",
+                ),
+            };
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -39,10 +67,7 @@ rule! {
                     p.number, old.name, p.new_message.full_name
                 ),
             )
-            .help(format!(
-                "keep the field and mark it `[deprecated = true]`: generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level wire-json",
-                util::reserve_both(old)
-            ));
+            .suggest(fix);
         }
     }
 }

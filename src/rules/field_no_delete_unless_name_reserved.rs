@@ -1,4 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -32,6 +33,14 @@ rule! {
             if p.new_message.is_reserved_name(&old.name) {
                 return;
             }
+            let fix = util::reserve_in_message(
+                p.new_message,
+                &[],
+                &[&old.name],
+                &crate::fix::reserve_name(&cx.new.files[p.new_message.file], &old.name),
+                "reserve the name",
+                " so JSON written under it is never read into another field",
+            );
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -39,10 +48,7 @@ rule! {
                     p.number, old.name, p.new_message.full_name, old.name
                 ),
             )
-            .help(format!(
-                "add `reserved \"{}\";` to message \"{}\" so JSON written under that name is never read into another field",
-                old.name, p.new_message.name
-            ));
+            .suggest(fix);
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -33,6 +34,14 @@ rule! {
             if p.new_message.is_reserved_number(p.number) {
                 return;
             }
+            let fix = util::reserve_in_message(
+                p.new_message,
+                &[p.number],
+                &[],
+                &crate::fix::reserve_number(p.number),
+                "reserve the number",
+                " so it can never be reused with another type",
+            );
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -40,10 +49,7 @@ rule! {
                     p.number, old.name, p.new_message.full_name, p.number
                 ),
             )
-            .help(format!(
-                "add `reserved {};` to message \"{}\" so the number can never be reused with another type",
-                p.number, p.new_message.name
-            ));
+            .suggest(fix);
         }
     }
 }

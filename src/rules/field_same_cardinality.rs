@@ -1,4 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
 use crate::rules::util;
 use crate::schema::{Cardinality, Field, Schema, Syntax};
 
@@ -28,8 +29,10 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the declaration as it was. If the field needs another shape, add a
-    /// new field under an unused number and reserve the old number and name.
+    /// Keep the declaration as it was. If the field needs another shape, keep
+    /// it and add a new field under a new name and number (at the wire
+    /// levels, moving it to a new number and reserving the old one also
+    /// passes).
     FieldSameCardinality {
         id: "FIELD_SAME_CARDINALITY",
         levels: [File, Package],
@@ -62,9 +65,9 @@ pub(super) fn check<G: PartialEq>(cx: &mut Cx, p: &FieldPair, group: fn(Cardinal
         p.describe(),
         consequence(oc, nc)
     );
-    let help = help(cx, p, old, new);
+    let fix = help(cx, p, old, new);
     cx.report(p.at(Part::Feature(&[1], &Part::Label)), msg)
-        .help(help);
+        .suggest(fix);
 }
 
 /// What a cardinality change does, in one clause.
@@ -111,27 +114,26 @@ fn declaration(schema: &Schema, f: &Field, number: u32) -> String {
     }
 }
 
-fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> String {
+fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> Suggestion {
     use Cardinality::*;
-    let keep = format!("keep `{}`", declaration(cx.old, old, p.number));
+    let decl = declaration(cx.old, old, p.number);
+    let words = |s: String| Suggestion::new(&s, Vec::new(), "");
     if p.extension {
-        return format!(
-            "{keep}; to give the extension another shape, declare a new extension under an unused number of the extendee's extension ranges"
-        );
+        return words(format!(
+            "keep `{decl}`; to give the extension another shape, declare a new extension under an unused number of the extendee's extension ranges"
+        ));
     }
-    let new_field = || {
-        format!(
-            "declare a new field under an unused number, e.g. `{}`, and reserve the old number and name so they are never reused: `{}`",
-            declaration(cx.new, new, p.new_message.next_free_number()),
-            util::reserve_both(old)
-        )
+    // Writes the old declaration back; `tail` says why.
+    let keep = |tail: &str| match util::revert_field(cx, p) {
+        Some(edit) => Suggestion::new("keep the declaration as it was", vec![edit], tail),
+        None => Suggestion::new(&format!("keep `{decl}`"), Vec::new(), tail),
     };
     match (old.cardinality, new.cardinality) {
-        (_, Required) => format!(
-            "{keep}: a field that old writers may leave out cannot become required; check for it in application code instead"
+        (_, Required) => keep(
+            ": a field that old writers may leave out cannot become required; check for it in application code instead",
         ),
-        (Required, _) => format!(
-            "{keep}; relax it only once every reader has been rebuilt from a schema where the field is not required"
+        (Required, _) => keep(
+            "; relax it only once every reader has been rebuilt from a schema where the field is not required",
         ),
         (OptionalImplicit, OptionalExplicit) | (OptionalExplicit, OptionalImplicit) => {
             let (old_file, new_file) = (&cx.old.files[old.file], &cx.new.files[new.file]);
@@ -140,26 +142,23 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> String {
                     Some(o) => format!("in oneof \"{}\"", o.name),
                     None => "outside any oneof".to_owned(),
                 };
-                format!("{keep} {place}: oneof members always track presence")
+                words(format!("keep `{decl}` {place}: oneof members always track presence"))
             } else if new_file.edition.is_editions() {
                 let presence = if old.cardinality == OptionalExplicit { "EXPLICIT" } else { "IMPLICIT" };
-                format!(
+                words(format!(
                     "set `[features.field_presence = {presence}]` on the field: a singular field's presence follows the `field_presence` feature of the field, else of its file"
-                )
+                ))
             } else if old_file.syntax != new_file.syntax {
-                format!(
-                    "{keep} in a {} file: presence of plain singular fields follows the file's syntax",
+                words(format!(
+                    "keep `{decl}` in a {} file: presence of plain singular fields follows the file's syntax",
                     old_file.syntax
-                )
+                ))
             } else if new.proto3_optional {
-                format!(
-                    "{keep} (without `optional`); if presence tracking is needed, {}",
-                    new_field()
-                )
+                keep("; if presence tracking is needed, keep this field and add an `optional` one under a new name and number")
             } else {
-                format!("{keep}: code that calls its has_… accessor stops compiling without `optional`")
+                keep(": code that calls its has_… accessor stops compiling without `optional`")
             }
         }
-        _ => format!("{keep}; if the new shape is needed, {}", new_field()),
+        _ => util::reused_number_fix(cx, p).unwrap_or_else(|| keep("")),
     }
 }

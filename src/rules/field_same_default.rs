@@ -1,4 +1,6 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
+use crate::rules::util;
 use crate::schema::{Cardinality, Field, Kind, Schema};
 
 rule! {
@@ -24,8 +26,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Restore the old default. If the meaning must change, add a new field
-    /// under an unused number and reserve the old one.
+    /// Restore the old default. If the meaning must change, keep the field and
+    /// add a new one under a new name and number.
     FieldSameDefault {
         id: "FIELD_SAME_DEFAULT",
         levels: [File, Package, WireJson, Wire],
@@ -42,9 +44,14 @@ rule! {
             if (a.is_zero() && b.is_zero()) || a.same_as(&b) {
                 return;
             }
-            let fix = match &old.default_value {
+            let lead = match &old.default_value {
                 Some(_) => format!("restore `[default = {}]`", a.declared),
                 None => "remove the `default` option".to_owned(),
+            };
+            let tail = "; if the field's meaning changed, keep it and add a new field under a new name and number";
+            let fix = match util::revert_field(cx, p) {
+                Some(edit) => Suggestion::new(&lead, vec![edit], tail),
+                None => Suggestion::new(&lead, Vec::new(), tail),
             };
             cx.report(
                 p.at(Part::Default),
@@ -57,9 +64,7 @@ rule! {
                     a.shown
                 ),
             )
-            .help(format!(
-                "{fix}; if the field's meaning changed, add a new field under an unused number and reserve this one"
-            ));
+            .suggest(fix);
         }
     }
 }

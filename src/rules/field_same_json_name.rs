@@ -1,4 +1,6 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -19,7 +21,7 @@ rule! {
     ///
     /// # Fix
     /// Keep the old JSON name, e.g. `float total_cents = 3 [json_name = "total"];`,
-    /// or add a new field and reserve the old number and name.
+    /// or keep the old field and add a new one under a new name and number.
     FieldSameJsonName {
         id: "FIELD_SAME_JSON_NAME",
         levels: [File, Package, WireJson],
@@ -33,6 +35,20 @@ rule! {
             if old.json_name == new.json_name {
                 return;
             }
+            let lead = format!("JSON clients still use \"{}\": keep it", old.json_name);
+            let tail = format!(
+                " (or set it explicitly: `[json_name = \"{}\"]`)",
+                old.json_name
+            );
+            let fix = if util::reused(p) {
+                util::reused_number_fix(cx, p)
+            } else {
+                None
+            }
+            .unwrap_or_else(|| match util::revert_field(cx, p) {
+                Some(edit) => Suggestion::new(&lead, vec![edit], &tail),
+                None => Suggestion::new(&lead, Vec::new(), &tail),
+            });
             cx.report(
                 p.at(Part::JsonName),
                 format!(
@@ -40,10 +56,7 @@ rule! {
                     p.number, p.new_message.full_name, old.json_name, new.json_name
                 ),
             )
-            .help(format!(
-                "JSON clients still use \"{}\": keep it with `[json_name = \"{}\"]`, or move the field to a new number and `reserved {}; reserved \"{}\";`",
-                old.json_name, old.json_name, p.number, old.name
-            ));
+            .suggest(fix);
         }
     }
 }

@@ -1,4 +1,6 @@
 use crate::engine::{Cx, FieldPair, Part};
+use crate::fix::Suggestion;
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -18,8 +20,9 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old name. If the field now means something else, give it a new
-    /// number and reserve the old number and name.
+    /// Keep the old name. If the field now means something else, keep the old
+    /// field and declare the new one beside it under a new name and number
+    /// (deleting the old one, even reserved, fails FIELD_NO_DELETE here).
     FieldSameName {
         id: "FIELD_SAME_NAME",
         levels: [File, Package, WireJson],
@@ -38,14 +41,22 @@ rule! {
             if o == n {
                 return;
             }
+            let lead = format!("keep the name \"{}\" for number {}", old.name, p.number);
+            let tail = "; if the field's meaning changed, keep it and declare the new field under a new name and number";
+            let fix = if util::reused(p) {
+                util::reused_number_fix(cx, p)
+            } else {
+                None
+            }
+            .unwrap_or_else(|| match util::rename_back(cx, p) {
+                Some(edit) => Suggestion::new(&lead, vec![edit], tail),
+                None => Suggestion::new(&lead, Vec::new(), tail),
+            });
             cx.report(
                 p.at(Part::Name),
                 format!("{} changed name from \"{o}\" to \"{n}\"", p.describe()),
             )
-            .help(format!(
-                "keep the name \"{}\" for number {}; if the field's meaning changed, declare it under a new number and `reserved {}; reserved \"{}\";`",
-                old.name, p.number, p.number, old.name
-            ));
+            .suggest(fix);
         }
     }
 }

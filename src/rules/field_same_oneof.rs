@@ -26,8 +26,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the field where it was. If it must join a oneof, add a new field
-    /// under an unused number inside the oneof and reserve the old one.
+    /// Keep the field where it was. If it must join a oneof, keep it and add a
+    /// new field under a new name and number inside the oneof.
     FieldSameOneof {
         id: "FIELD_SAME_ONEOF",
         levels: [File, Package, WireJson, Wire],
@@ -77,7 +77,7 @@ rule! {
                         }
                     ),
                     format!(
-                        "keep \"{}\" in oneof \"{a}\"; if it must stand alone, add a new field under an unused number (e.g. {}) and reserve this one",
+                        "keep \"{}\" in oneof \"{a}\"; if it must stand alone, keep it there and add a new field under a new name and an unused number (e.g. {})",
                         old.name,
                         p.new_message.next_free_number()
                     ),

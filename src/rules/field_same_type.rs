@@ -24,9 +24,16 @@ rule! {
     /// A float is written as 32 fixed bits; an int64 reader expects a varint.
     ///
     /// # Fix
-    /// Give the new field a new number and reserve the old one:
-    /// `int64 total_cents = 4; reserved 3; reserved "total";`.
-    /// At `--level wire` the looser FIELD_WIRE_COMPATIBLE_TYPE applies instead.
+    /// Keep the old field as it was and add the new one under a new number
+    /// (and a new name if it kept the old one): `float total = 3;
+    /// int64 total_cents = 4;`. Every reader keeps working as long as writers
+    /// fill both. Moving the field to a new number and reserving the old one
+    /// (`int64 total_cents = 4; reserved 3; reserved "total";`) deletes field
+    /// 3, which this level reports (FIELD_NO_DELETE); it passes only
+    /// `--level wire-json` and `wire`. A name cannot be reserved while a field
+    /// uses it: for `int32 nanos = 3` → `int64 nanos = 3`, reserve only the
+    /// number (`int64 nanos = 4; reserved 3;`, passes `--level wire`) or give
+    /// the new field a new name too.
     FieldSameType {
         id: "FIELD_SAME_TYPE",
         levels: [File, Package],
@@ -49,10 +56,10 @@ rule! {
                 util::type_words(new),
                 util::type_change_consequence(old, new)
             );
-            let help = util::new_number_help(p);
+            let fix = util::reused_number_fix(cx, p);
             let f = cx.report(p.at(Part::Type), msg);
-            if let Some(h) = help {
-                f.help(h);
+            if let Some(s) = fix {
+                f.suggest(s);
             }
         }
     }

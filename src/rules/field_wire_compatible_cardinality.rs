@@ -24,8 +24,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old cardinality, or add a field under a new number and
-    /// reserve the old number and name.
+    /// Keep the old cardinality, or move the field to a new number and reserve
+    /// the old number (and the old name, if no field uses it any more).
     FieldWireCompatibleCardinality {
         id: "FIELD_WIRE_COMPATIBLE_CARDINALITY",
         levels: [Wire],

@@ -26,8 +26,9 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old type, or add a field with a new number and reserve the old
-    /// one: `reserved 3; reserved "total";`.
+    /// Keep the old type, or move the field to a new number and reserve the old
+    /// one: `int64 nanos = 4; reserved 3;` (reserve the old name too only if
+    /// no field uses it any more: `reserved "total";`).
     FieldWireCompatibleType {
         id: "FIELD_WIRE_COMPATIBLE_TYPE",
         levels: [Wire],

@@ -23,8 +23,8 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old cardinality, or add a field under a new number and
-    /// reserve the old number and name.
+    /// Keep the old cardinality, or move the field to a new name and number
+    /// and reserve the old number and name.
     FieldWireJsonCompatibleCardinality {
         id: "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
         levels: [WireJson],

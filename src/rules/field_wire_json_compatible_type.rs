@@ -22,8 +22,10 @@ rule! {
     /// ```
     ///
     /// # Fix
-    /// Keep the old type, or add a field with a new number and reserve the old
-    /// number and name.
+    /// Keep the old field and add the new one beside it under a new name and
+    /// number, or move it to a new name and number and reserve the old ones:
+    /// `int64 nanos_v2 = 4; reserved 3; reserved "nanos";` (a name in use
+    /// cannot be reserved).
     FieldWireJsonCompatibleType {
         id: "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
         levels: [WireJson],

@@ -72,14 +72,38 @@ rule! {
             let lost = util::uncovered(&reserved(old), &reserved(new));
             if !lost.is_empty() {
                 let words = words(&lost);
+                let in_use: Vec<i32> = new
+                    .values
+                    .iter()
+                    .map(|v| v.number)
+                    .filter(|&n| {
+                        lost.iter().any(|r| r.contains(&shift(n)))
+                    })
+                    .collect();
+                let fix = util::reserve_in_enum(
+                    new,
+                    &in_use,
+                    &[],
+                    &format!("reserved {words};"),
+                    "restore the reservation",
+                    ": reservations are never removed",
+                );
                 cx.report(
                     p.at(Part::Reserved),
                     format!("enum \"{}\" no longer reserves {words}", new.full_name),
                 )
-                .help(format!("restore `reserved {words};`: reservations are never removed"));
+                .suggest(fix);
             }
             for name in &old.reserved_names {
                 if !new.reserved_names.contains(name) {
+                    let fix = util::reserve_in_enum(
+                        new,
+                        &[],
+                        &[name],
+                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        "restore the reservation",
+                        ": reservations are never removed",
+                    );
                     cx.report(
                         p.at(Part::Reserved),
                         format!(
@@ -87,7 +111,7 @@ rule! {
                             new.full_name
                         ),
                     )
-                    .help(format!("restore `reserved \"{name}\";`: reservations are never removed"));
+                    .suggest(fix);
                 }
             }
         }

@@ -32,6 +32,20 @@ rule! {
             let lost = util::uncovered(&util::message_reserved(old), &util::message_reserved(new));
             if !lost.is_empty() {
                 let words = util::ranges_words(&lost, 536_870_911);
+                let in_use: Vec<u32> = new
+                    .fields
+                    .iter()
+                    .map(|f| f.number)
+                    .filter(|&n| lost.iter().any(|r| r.contains(&u64::from(n))))
+                    .collect();
+                let fix = util::reserve_in_message(
+                    new,
+                    &in_use,
+                    &[],
+                    &format!("reserved {words};"),
+                    "restore the reservation",
+                    ": reservations are never removed",
+                );
                 cx.report(
                     p.at(Part::Reserved),
                     format!(
@@ -39,10 +53,18 @@ rule! {
                         new.full_name
                     ),
                 )
-                .help(format!("restore `reserved {words};`: reservations are never removed"));
+                .suggest(fix);
             }
             for name in &old.reserved_names {
                 if !new.is_reserved_name(name) {
+                    let fix = util::reserve_in_message(
+                        new,
+                        &[],
+                        &[name],
+                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        "restore the reservation",
+                        ": reservations are never removed",
+                    );
                     cx.report(
                         p.at(Part::Reserved),
                         format!(
@@ -50,7 +72,7 @@ rule! {
                             new.full_name
                         ),
                     )
-                    .help(format!("restore `reserved \"{name}\";`: reservations are never removed"));
+                    .suggest(fix);
                 }
             }
         }
