@@ -157,8 +157,12 @@ fn embed(bin: &Path, include: &Path) -> String {
     let mut code = String::from("/// Files of the bundled protoc, relative to its directory.\n");
     code.push_str("pub(crate) const FILES: &[(&str, &[u8])] = &[\n");
     for (name, path) in &files {
-        writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string())
-            .expect("write to a String");
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to a String");
     }
     code.push_str("];\n");
     writeln!(

@@ -133,7 +133,8 @@ pub fn bundled_in(cache: &Path) -> std::io::Result<PathBuf> {
 #[cfg(protocheck_vendored_protoc)]
 fn is_complete(dir: &Path) -> bool {
     vendored::FILES.iter().all(|(name, bytes)| {
-        std::fs::metadata(dir.join(name)).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        std::fs::metadata(dir.join(name))
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
     })
 }
 
@@ -148,7 +149,11 @@ pub fn bundled_in(_cache: &Path) -> std::io::Result<PathBuf> {
 
 /// The per-user cache directory for protocheck's files.
 fn cache_dir() -> std::io::Result<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = var("PROTOCHECK_CACHE_DIR") {
         return Ok(dir);
     }
@@ -522,6 +527,32 @@ mod tests {
         assert_eq!(edition_of("syntax = \"proto3\";"), None);
         assert_eq!(edition_of("editions = \"2023\";"), None);
         assert_eq!(edition_of("message edition {}"), None);
+    }
+
+    #[cfg(protocheck_vendored_protoc)]
+    #[test]
+    fn the_bundled_protoc_is_written_whole_once_even_by_concurrent_runs() {
+        let cache = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| bundled_in(cache.path()).unwrap()))
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert!(paths.windows(2).all(|w| w[0] == w[1]));
+        let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+        assert_eq!(entries.len(), 1, "no staging directory left behind");
+        let out = Command::new(&paths[0]).arg("--version").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "libprotoc 36.2"
+        );
+        // A copy damaged by hand is replaced.
+        std::fs::write(&paths[0], b"truncated").unwrap();
+        assert_eq!(bundled_in(cache.path()).unwrap(), paths[0]);
+        assert!(is_complete(paths[0].parent().unwrap().parent().unwrap()));
+        let out = Command::new(&paths[0]).arg("--version").output().unwrap();
+        assert!(out.status.success());
     }
 
     #[test]
