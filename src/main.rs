@@ -590,9 +590,20 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         full: cli.full,
         protoc: cli.protoc.clone(),
     };
+    // `git:REF` where there is nothing old yet (no commit, or NEW's path
+    // not at REF) is an empty old schema: `None` here.
     let olds = old_args
         .iter()
-        .map(|a| input(Side::Old, a, Some(&new_path)))
+        .map(|a| match input(Side::Old, a, Some(&new_path)) {
+            Ok(i) => Ok(Some(i)),
+            Err(e) => match nothing_old(a, &e) {
+                Some(note) => {
+                    eprintln!("note: {note}");
+                    Ok(None)
+                }
+                None => Err(e),
+            },
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // A spinner on stderr if the check takes more than a second, on a
     // terminal, for human output only.
@@ -612,12 +623,20 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             "note: --roundtrip evidence is shown in text and json output only; `protocheck roundtrip` prints it on its own"
         );
     }
-    let checked = if cli.roundtrip && olds.len() == 1 {
-        check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
-    } else if olds.len() == 1 {
-        protocheck::check(&olds[0], &new, &options).map(|r| (vec![r], None))
+    let checked = if olds.iter().any(Option::is_none) {
+        if cli.roundtrip {
+            eprintln!("note: no round trip: there is no old schema");
+        }
+        check_some_empty(&olds, &new, &options).map(|r| (r, None))
     } else {
-        protocheck::check_each(&olds, &new, &options).map(|r| (r, None))
+        let olds: Vec<Input> = olds.into_iter().flatten().collect();
+        if cli.roundtrip && olds.len() == 1 {
+            check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
+        } else if olds.len() == 1 {
+            protocheck::check(&olds[0], &new, &options).map(|r| (vec![r], None))
+        } else {
+            protocheck::check_each(&olds, &new, &options).map(|r| (r, None))
+        }
     };
     progress.finish();
     let (reports, evidence) = checked?;
@@ -760,6 +779,52 @@ fn snapshot(
         if inputs == 1 { "" } else { "s" },
         if imports == 1 { "" } else { "s" },
     )))
+}
+
+/// Why `git:REF` (NEW's path at REF) has nothing old, when that is so: the
+/// repository has no commits yet, or the path did not exist at REF. The
+/// check then runs against an empty old schema. `git:REF:PATH`, which names
+/// its path, keeps its error.
+fn nothing_old(arg: &std::path::Path, e: &protocheck::Error) -> Option<String> {
+    use protocheck::git::GitError;
+    let spec = arg.to_str()?;
+    if spec.strip_prefix("git:")?.contains(':') {
+        return None;
+    }
+    let protocheck::Error::Git(g) = e else {
+        return None;
+    };
+    match &**g {
+        GitError::UnknownRevision { rev, .. } if rev == "HEAD" => Some(format!(
+            "\"{spec}\": the repository has no commits yet, so nothing old can break: checked against an empty old schema"
+        )),
+        GitError::NoSuchPath { rev, path, .. } => Some(format!(
+            "\"{spec}\": \"{path}\" does not exist at git revision \"{rev}\", so nothing old can break: checked against an empty old schema"
+        )),
+        _ => None,
+    }
+}
+
+/// The check when some OLD is empty (`None`): NEW against each.
+fn check_some_empty(
+    olds: &[Option<Input>],
+    new: &Input,
+    options: &Options,
+) -> Result<Vec<protocheck::Report>, protocheck::Error> {
+    options.selection()?;
+    let new_schema = protocheck::input::compile_with(
+        Side::New,
+        new,
+        &options.includes,
+        options.protoc.as_deref(),
+    )?;
+    let empty = protocheck::Schema::empty(Side::Old);
+    olds.iter()
+        .map(|old| match old {
+            Some(old) => protocheck::check(old, new, options),
+            None => protocheck::check_schemas(&empty, &new_schema, options),
+        })
+        .collect()
 }
 
 /// The check with round-trip evidence: both sides compiled whole.

@@ -246,7 +246,7 @@ fn the_pre_commit_hook_is_well_formed_and_runs() {
     for key in ["id", "name", "entry", "language"] {
         assert!(hook[key].is_string(), "pre-commit requires `{key}`");
     }
-    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["language"], "python");
     assert_eq!(hook["pass_filenames"], false);
     let files = hook["files"].as_str().unwrap();
     assert_eq!(files, "\\.proto$");
@@ -263,4 +263,47 @@ fn the_pre_commit_hook_is_well_formed_and_runs() {
     git(&work, &["commit", "-q", "-am", "reuse"]);
     let (code, out) = sh(&work, &line, &[]);
     assert_eq!(code, 0, "committed: nothing left to check: {out}");
+
+    // A schema directory that is new: nothing old to break.
+    std::fs::create_dir_all(work.join("proto2/shop")).unwrap();
+    std::fs::copy(
+        "fixtures/order/new_reuse/shop/order.proto",
+        work.join("proto2/shop/order.proto"),
+    )
+    .unwrap();
+    git(&work, &["add", "-A"]);
+    let new_dir = format!("{} proto2", hook["entry"].as_str().unwrap());
+    let (code, out) = sh(&work, &new_dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note: \"git:HEAD\": \"proto2\" does not exist at git revision \"HEAD\", so nothing old can break: checked against an empty old schema"),
+        "{out}"
+    );
+    assert!(out.contains("(0 files old, 1 file new)"), "{out}");
+
+    // The first commit of a repository: no HEAD yet.
+    let fresh = tmp.path().join("fresh");
+    std::fs::create_dir_all(fresh.join("proto/shop")).unwrap();
+    git(&fresh, &["init", "-q", "-b", "main"]);
+    std::fs::copy(
+        "fixtures/order/old/shop/order.proto",
+        fresh.join("proto/shop/order.proto"),
+    )
+    .unwrap();
+    git(&fresh, &["add", "-A"]);
+    let (code, out) = sh(&fresh, &line, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("the repository has no commits yet"), "{out}");
+    // Something else still fails: a schema that does not compile.
+    std::fs::write(
+        fresh.join("proto/shop/order.proto"),
+        "syntax = \"proto3\";\nmessage {\n",
+    )
+    .unwrap();
+    let (code, out) = sh(&fresh, &line, &[]);
+    assert_eq!(code, 2, "{out}");
+    // git:REF:PATH names its path: a missing one stays an error.
+    let (code, out) = sh(&work, "protocheck proto2 --against git:HEAD:proto2", &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("does not exist at git revision"), "{out}");
 }
