@@ -76,7 +76,14 @@ fn commit() {
     );
 }
 
+/// Without the feature, none.
+#[cfg(not(feature = "vendored-protoc"))]
+fn vendored() -> Option<(PathBuf, PathBuf)> {
+    None
+}
+
 /// The target's protoc and include directory.
+#[cfg(feature = "vendored-protoc")]
 fn vendored() -> Option<(PathBuf, PathBuf)> {
     let (bin, include) = match (target("OS").as_str(), target("ARCH").as_str()) {
         ("linux", "x86_64") => (
