@@ -10,7 +10,6 @@ import path from "node:path";
 
 const [pkg, ...files] = process.argv.slice(2);
 const { createLinter } = await import(pathToFileURL(path.join(pkg, "node.mjs")).href);
-const lint = await createLinter();
 
 // The workflow an action's composite steps make, as text: the steps are
 // copied verbatim (indented under a job), the inputs become workflow_call
@@ -52,6 +51,8 @@ for (const file of files) {
   if (path.basename(file) === "action.yml" || path.basename(file) === "action.yaml") {
     ({ text: input, offset } = actionAsWorkflow(text, file));
   }
+  // A linter per file: one instance fails on its second or third file.
+  const lint = await createLinter();
   for (const r of lint(input, file)) {
     problems++;
     console.log(`${file}:${r.line + offset}:${r.column}: ${r.message} [${r.kind}]`);

@@ -508,5 +508,8 @@ fn the_action_checks_against_the_base_and_writes_its_reports() {
     git(&work, &["commit", "-q", "-am", "reuse"]);
     let (code, _, log) = run_action(&work, "", &[("input", "proto"), ("summary", "false")]);
     assert_eq!(code, 1, "against HEAD~1, the base: {log}");
-    assert!(log.contains("at HEAD~1:proto/shop/order.proto:8:3"), "{log}");
+    assert!(
+        log.contains("at HEAD~1:proto/shop/order.proto:8:3"),
+        "{log}"
+    );
 }
