@@ -63,7 +63,9 @@ pub fn locate(explicit: Option<&Path>) -> Option<(PathBuf, &'static str)> {
 
 /// Whether this build carries its own protoc (the `vendored-protoc`
 /// feature, on a platform protoc-bin-vendored has a protoc for).
-pub const HAS_BUNDLED: bool = cfg!(protocheck_vendored_protoc);
+pub fn has_bundled() -> bool {
+    cfg!(protocheck_vendored_protoc)
+}
 
 /// The protoc bundled with this build: protoc-bin-vendored's (protoc 36.2)
 /// with its well-known types, written on first use to
