@@ -513,3 +513,53 @@ fn the_action_checks_against_the_base_and_writes_its_reports() {
         "{log}"
     );
 }
+
+#[test]
+fn the_action_workflow_and_the_release_workflow_are_valid() {
+    let schema = "tests/data/github-workflow-schema.json";
+    let wf = yaml("docs/ci/github-action.yml");
+    validate(schema, &wf, "docs/ci/github-action.yml", |w| {
+        w["jobs"]["breaking"]["runs-on"] = Value::from(42)
+    });
+    // It uses this action, at the version this build is, with its inputs.
+    let action = yaml("action.yml");
+    let step = wf["jobs"]["breaking"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("protocheck/protocheck@"))
+        })
+        .expect("a step that uses the action");
+    assert_eq!(
+        step["uses"],
+        format!("protocheck/protocheck@v{}", env!("CARGO_PKG_VERSION"))
+    );
+    for key in step["with"].as_object().unwrap().keys() {
+        assert!(action["inputs"].get(key).is_some(), "no input {key}");
+    }
+    let release = yaml(".github/workflows/release.yml");
+    validate(schema, &release, ".github/workflows/release.yml", |w| {
+        w["on"] = Value::from(42)
+    });
+    // Every platform the issue names, for the wheels and the binaries.
+    for job in ["wheels", "binaries"] {
+        let targets: Vec<&str> = release["jobs"][job]["strategy"]["matrix"]["include"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["target"].as_str().unwrap())
+            .collect();
+        for t in [
+            "x86_64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu",
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "x86_64-pc-windows-msvc",
+        ] {
+            assert!(targets.contains(&t), "{job}: {t}");
+        }
+    }
+}
