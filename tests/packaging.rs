@@ -69,3 +69,45 @@ fn the_python_package_is_the_cargo_package() {
     assert_eq!(cargo["lib"]["name"].as_str(), Some("protocheck"));
     assert_eq!(cargo["bin"][0]["name"].as_str(), Some("protocheck"));
 }
+
+#[test]
+fn the_npm_packages_are_the_cargo_package() {
+    let cargo: toml::Table = std::fs::read_to_string("Cargo.toml")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let npm: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("npm/protocheck-cli/package.json").unwrap())
+            .unwrap();
+    let package = &cargo["package"];
+    assert_eq!(npm["name"], package["name"].as_str().unwrap());
+    assert_eq!(npm["version"], package["version"].as_str().unwrap());
+    assert_eq!(npm["description"], package["description"].as_str().unwrap());
+    assert_eq!(npm["bin"]["protocheck"], "bin/protocheck.js");
+    // One optional dependency per platform the release builds, at this
+    // version, named as the launcher looks them up.
+    let release: serde_json::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(".github/workflows/release.yml").unwrap())
+            .unwrap();
+    let mut built: Vec<String> = release["jobs"]["binaries"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "protocheck-cli-{}",
+                m["npm"].as_str().unwrap().replace(' ', "-")
+            )
+        })
+        .collect();
+    built.sort();
+    let deps = npm["optionalDependencies"].as_object().unwrap();
+    let mut names: Vec<String> = deps.keys().cloned().collect();
+    names.sort();
+    assert_eq!(names, built);
+    for v in deps.values() {
+        assert_eq!(v, package["version"].as_str().unwrap());
+    }
+    let launcher = std::fs::read_to_string("npm/protocheck-cli/bin/protocheck.js").unwrap();
+    assert!(launcher.contains("`protocheck-cli-${process.platform}-${process.arch}`"));
+}
