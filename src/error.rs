@@ -72,7 +72,7 @@ pub enum Error {
     #[error("{side} file \"{}\" uses edition {edition}, which protocheck compiles with protoc, and no protoc was found", path.display())]
     #[diagnostic(
         code(protocheck::input::no_protoc),
-        help("install an editions-capable protoc and put it on PATH, set PROTOC to it, or pass --protoc PATH; `pip install grpcio-tools` ships one, run as `python3 -m grpc_tools.protoc` (a two-line wrapper script can put it on PATH as `protoc`); or pass a descriptor set built with `protoc -o` or `buf build -o` instead")
+        help("install an editions-capable protoc and put it on PATH, set PROTOC to it, or pass --protoc PATH; `pip install grpcio-tools` ships one, run as `python3 -m grpc_tools.protoc` (a two-line wrapper script can put it on PATH as `protoc`); or pass a descriptor set built with `protoc -o` or `buf build -o` instead. (protocheck's own protoc is bundled only in builds for Linux, macOS and Windows, and is written on first use to a cache directory: HOME, XDG_CACHE_HOME or PROTOCHECK_CACHE_DIR must name a writable one)")
     )]
     NoProtoc {
         side: Side,

@@ -20,18 +20,23 @@ use protocheck::{Config, Input, Options, Report, Side};
 #[command(
     name = "protocheck",
     version,
+    disable_version_flag = true,
     about,
     long_about = None,
     override_usage = "protocheck [OPTIONS] <OLD> <NEW>\n       \
                       protocheck [OPTIONS] [NEW] --against <OLD>...\n       \
                       protocheck snapshot [OPTIONS] <INPUT> -o <FILE>\n       \
-                      protocheck rules|explain ...",
+                      protocheck rules|explain|roundtrip|completions|man ...",
+    after_help = EXIT_CODES,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Print the version, the commit it was built from and the protoc in use.
+    #[arg(short = 'V', long, action = clap::ArgAction::SetTrue)]
+    version: bool,
     /// The old schema: a .proto file, a directory of them (import names are relative to it),
     /// a binary descriptor set (protoc -o, buf build -o, protocheck snapshot), or
     /// `git:REF:PATH` to read PATH at a git revision (`git:REF` alone takes NEW's path).
@@ -48,7 +53,7 @@ struct Cli {
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
     /// The protoc that compiles files written with `edition = "…"` (default: $PROTOC,
-    /// else protoc on PATH).
+    /// else protoc on PATH, else the protoc bundled with protocheck).
     #[arg(long, value_name = "PATH")]
     protoc: Option<PathBuf>,
     /// Which rule set to apply, strictest first: file (default), package, wire-json, wire.
@@ -84,6 +89,11 @@ struct Cli {
     #[arg(long)]
     roundtrip: bool,
 }
+
+const EXIT_CODES: &str = "Exit codes:\n  \
+    0  no breaking change at the chosen level\n  \
+    1  breaking changes found (roundtrip: a value is lost or changed)\n  \
+    2  could not check: bad arguments, an unreadable input, a schema that does not compile";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -135,7 +145,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RoundtripFormat::Text)]
         format: RoundtripFormat,
     },
+    /// Prints a shell completion script: `protocheck completions bash > …` (see the README
+    /// for where each shell looks).
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Prints the manual page (roff): `protocheck man > protocheck.1`.
+    Man,
 }
+
+/// The subcommands' names, for "did you mean".
+const SUBCOMMANDS: &[&str] = &[
+    "rules",
+    "explain",
+    "snapshot",
+    "roundtrip",
+    "completions",
+    "man",
+    "help",
+];
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum RoundtripFormat {
@@ -187,7 +216,28 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
+    if cli.version {
+        return emit(&long_version(cli.protoc.as_deref()));
+    }
+    if cli.command.is_none() {
+        if let Some(code) = misspelt_subcommand(cli.old.as_deref()) {
+            return code;
+        }
+    }
     let result = match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "protocheck", &mut buf);
+            return emit(&String::from_utf8_lossy(&buf));
+        }
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                eprintln!("cannot render the manual page: {e}");
+                return ExitCode::from(2);
+            }
+            return emit(&String::from_utf8_lossy(&buf));
+        }
         Some(Command::Rules { level }) => return list_rules(*level),
         Some(Command::Explain { rule }) => return explain(rule),
         Some(Command::Snapshot {
@@ -239,6 +289,88 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `protocheck --version`: the version, the commit, and the protoc that
+/// editions files would be compiled with.
+fn long_version(explicit: Option<&std::path::Path>) -> String {
+    let commit = env!("PROTOCHECK_COMMIT");
+    let mut s = format!("protocheck {}", env!("CARGO_PKG_VERSION"));
+    if !commit.is_empty() {
+        s.push_str(&format!(" (commit {commit})"));
+    }
+    s.push('\n');
+    match protocheck::protoc::locate(explicit) {
+        Some((path, origin)) => {
+            let version = std::process::Command::new(&path)
+                .arg("--version")
+                .output()
+                .map_err(|e| e.to_string())
+                .and_then(|o| {
+                    if o.status.success() {
+                        Ok(String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                    } else {
+                        Err(format!("`--version` exited with {}", o.status))
+                    }
+                });
+            match version {
+                Ok(v) if origin == "bundled" => {
+                    s.push_str(&format!("protoc: {v}, bundled ({})\n", path.display()));
+                }
+                Ok(v) => s.push_str(&format!(
+                    "protoc: {v}, from {origin} ({})\n",
+                    path.display()
+                )),
+                Err(e) => s.push_str(&format!(
+                    "protoc: \"{}\" (from {origin}) does not run: {e}\n",
+                    path.display()
+                )),
+            }
+        }
+        None => s.push_str(
+            "protoc: none found (editions files need one: --protoc, PROTOC or protoc on PATH)\n",
+        ),
+    }
+    s
+}
+
+/// `protocheck explian X`: a first argument that is no file but looks like a
+/// subcommand is reported before it is tried as a path.
+fn misspelt_subcommand(first: Option<&std::path::Path>) -> Option<ExitCode> {
+    let arg = first?.to_str()?;
+    if arg.starts_with("git:")
+        || arg.contains(['/', '\\', '.'])
+        || std::fs::symlink_metadata(arg).is_ok()
+    {
+        return None;
+    }
+    let lower = arg.to_lowercase();
+    let (best, score) = SUBCOMMANDS
+        .iter()
+        .map(|c| (*c, strsim::jaro_winkler(&lower, c)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    if score < 0.8 && strsim::damerau_levenshtein(&lower, best) > 2 {
+        return None;
+    }
+    eprintln!(
+        "error: \"{arg}\" is neither a subcommand nor a file or directory; did you mean `protocheck {best}`?\n\nSee `protocheck --help`."
+    );
+    Some(ExitCode::from(2))
+}
+
+/// The width of text output: `COLUMNS`, else the terminal's, else 100.
+fn text_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w > 0)
+        .unwrap_or(100)
 }
 
 fn shown(p: Option<&std::path::Path>) -> String {
@@ -458,9 +590,20 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         full: cli.full,
         protoc: cli.protoc.clone(),
     };
+    // `git:REF` where there is nothing old yet (no commit, or NEW's path
+    // not at REF) is an empty old schema: `None` here.
     let olds = old_args
         .iter()
-        .map(|a| input(Side::Old, a, Some(&new_path)))
+        .map(|a| match input(Side::Old, a, Some(&new_path)) {
+            Ok(i) => Ok(Some(i)),
+            Err(e) => match nothing_old(a, &e) {
+                Some(note) => {
+                    eprintln!("note: {note}");
+                    Ok(None)
+                }
+                None => Err(e),
+            },
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // A spinner on stderr if the check takes more than a second, on a
     // terminal, for human output only.
@@ -480,12 +623,20 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             "note: --roundtrip evidence is shown in text and json output only; `protocheck roundtrip` prints it on its own"
         );
     }
-    let checked = if cli.roundtrip && olds.len() == 1 {
-        check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
-    } else if olds.len() == 1 {
-        protocheck::check(&olds[0], &new, &options).map(|r| (vec![r], None))
+    let checked = if olds.iter().any(Option::is_none) {
+        if cli.roundtrip {
+            eprintln!("note: no round trip: there is no old schema");
+        }
+        check_some_empty(&olds, &new, &options).map(|r| (r, None))
     } else {
-        protocheck::check_each(&olds, &new, &options).map(|r| (r, None))
+        let olds: Vec<Input> = olds.into_iter().flatten().collect();
+        if cli.roundtrip && olds.len() == 1 {
+            check_with_roundtrip(&olds[0], &new, &options).map(|(r, rt)| (vec![r], rt))
+        } else if olds.len() == 1 {
+            protocheck::check(&olds[0], &new, &options).map(|r| (vec![r], None))
+        } else {
+            protocheck::check_each(&olds, &new, &options).map(|r| (r, None))
+        }
     };
     progress.finish();
     let (reports, evidence) = checked?;
@@ -534,7 +685,7 @@ fn render_pairs(
         Format::Text => {
             let options = TextOptions {
                 color: use_color(cli.color, std::io::stdout().is_terminal()),
-                width: 100,
+                width: text_width(),
             };
             for pair in pairs {
                 if let Some(a) = pair.against {
@@ -630,6 +781,52 @@ fn snapshot(
     )))
 }
 
+/// Why `git:REF` (NEW's path at REF) has nothing old, when that is so: the
+/// repository has no commits yet, or the path did not exist at REF. The
+/// check then runs against an empty old schema. `git:REF:PATH`, which names
+/// its path, keeps its error.
+fn nothing_old(arg: &std::path::Path, e: &protocheck::Error) -> Option<String> {
+    use protocheck::git::GitError;
+    let spec = arg.to_str()?;
+    if spec.strip_prefix("git:")?.contains(':') {
+        return None;
+    }
+    let protocheck::Error::Git(g) = e else {
+        return None;
+    };
+    match &**g {
+        GitError::UnknownRevision { rev, .. } if rev == "HEAD" => Some(format!(
+            "\"{spec}\": the repository has no commits yet, so nothing old can break: checked against an empty old schema"
+        )),
+        GitError::NoSuchPath { rev, path, .. } => Some(format!(
+            "\"{spec}\": \"{path}\" does not exist at git revision \"{rev}\", so nothing old can break: checked against an empty old schema"
+        )),
+        _ => None,
+    }
+}
+
+/// The check when some OLD is empty (`None`): NEW against each.
+fn check_some_empty(
+    olds: &[Option<Input>],
+    new: &Input,
+    options: &Options,
+) -> Result<Vec<protocheck::Report>, protocheck::Error> {
+    options.selection()?;
+    let new_schema = protocheck::input::compile_with(
+        Side::New,
+        new,
+        &options.includes,
+        options.protoc.as_deref(),
+    )?;
+    let empty = protocheck::Schema::empty(Side::Old);
+    olds.iter()
+        .map(|old| match old {
+            Some(old) => protocheck::check(old, new, options),
+            None => protocheck::check_schemas(&empty, &new_schema, options),
+        })
+        .collect()
+}
+
 /// The check with round-trip evidence: both sides compiled whole.
 fn check_with_roundtrip(
     old: &Input,
@@ -686,7 +883,7 @@ fn roundtrip(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match format {
-        RoundtripFormat::Text => render::write_text(&rt, &mut out, 100),
+        RoundtripFormat::Text => render::write_text(&rt, &mut out, text_width()),
         RoundtripFormat::Json => render::write_json(&rt, &mut out),
     }
     .and_then(|()| out.flush());

@@ -39,7 +39,9 @@ pub fn edition_of(text: &str) -> Option<String> {
 }
 
 /// Where protoc is: `--protoc`, else `PROTOC` (as prost-build reads it), else
-/// `protoc` on `PATH`. Returns the path and where it came from.
+/// `protoc` on `PATH`, else the protoc bundled with this build (written once
+/// to a per-user cache directory; see [`bundled`]). Returns the path and where
+/// it came from.
 pub fn locate(explicit: Option<&Path>) -> Option<(PathBuf, &'static str)> {
     if let Some(p) = explicit {
         return Some((p.to_path_buf(), "--protoc"));
@@ -47,12 +49,129 @@ pub fn locate(explicit: Option<&Path>) -> Option<(PathBuf, &'static str)> {
     if let Some(p) = std::env::var_os("PROTOC").filter(|p| !p.is_empty()) {
         return Some((PathBuf::from(p), "PROTOC"));
     }
-    let path = std::env::var_os("PATH")?;
     let exe = format!("protoc{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(&exe))
-        .find(|p| is_executable(p))
-        .map(|p| (p, "PATH"))
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(&exe))
+            .find(|p| is_executable(p))
+    });
+    if let Some(p) = on_path {
+        return Some((p, "PATH"));
+    }
+    bundled().ok().map(|p| (p, "bundled"))
+}
+
+/// Whether this build carries its own protoc (the `vendored-protoc`
+/// feature, on a platform protoc-bin-vendored has a protoc for).
+pub fn has_bundled() -> bool {
+    cfg!(protocheck_vendored_protoc)
+}
+
+/// The protoc bundled with this build: protoc-bin-vendored's (protoc 36.2)
+/// with its well-known types, written on first use to
+/// `<cache>/protocheck/protoc-<key>/` (the cache is `$XDG_CACHE_HOME`, else
+/// `~/.cache`; `~/Library/Caches` on macOS; `%LOCALAPPDATA%` on Windows;
+/// `PROTOCHECK_CACHE_DIR` overrides it), atomically: the files go to a
+/// temporary directory beside it that is then renamed into place, so a
+/// concurrent run sees all of it or none.
+pub fn bundled() -> std::io::Result<PathBuf> {
+    bundled_in(&cache_dir()?)
+}
+
+#[cfg(protocheck_vendored_protoc)]
+mod vendored {
+    include!(concat!(env!("OUT_DIR"), "/vendored_protoc.rs"));
+}
+
+/// [`bundled`] under `cache` (which is created if needed).
+#[cfg(protocheck_vendored_protoc)]
+pub fn bundled_in(cache: &Path) -> std::io::Result<PathBuf> {
+    let dir = cache.join(format!("protoc-{}", vendored::KEY));
+    let exe = dir.join(vendored::EXE);
+    if is_complete(&dir) {
+        return Ok(exe);
+    }
+    std::fs::create_dir_all(cache)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".protoc-")
+        .tempdir_in(cache)?;
+    for (name, bytes) in vendored::FILES {
+        let path = tmp.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            tmp.path().join(vendored::EXE),
+            std::fs::Permissions::from_mode(0o755),
+        )?;
+    }
+    let staged = tmp.keep();
+    match std::fs::rename(&staged, &dir) {
+        Ok(()) => Ok(exe),
+        // Another run put it there first, or a broken copy is in the way.
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staged);
+            if is_complete(&dir) {
+                return Ok(exe);
+            }
+            if dir.exists() {
+                // Incomplete (changed by hand): replace it.
+                let aside = cache.join(format!(".protoc-old-{}", std::process::id()));
+                std::fs::rename(&dir, &aside)?;
+                let _ = std::fs::remove_dir_all(&aside);
+                return bundled_in(cache);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Whether every bundled file is in `dir` with its size.
+#[cfg(protocheck_vendored_protoc)]
+fn is_complete(dir: &Path) -> bool {
+    vendored::FILES.iter().all(|(name, bytes)| {
+        std::fs::metadata(dir.join(name))
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    })
+}
+
+/// [`bundled`] under `cache`: this build has no bundled protoc.
+#[cfg(not(protocheck_vendored_protoc))]
+pub fn bundled_in(_cache: &Path) -> std::io::Result<PathBuf> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        "this build of protocheck has no bundled protoc",
+    ))
+}
+
+/// The per-user cache directory for protocheck's files.
+fn cache_dir() -> std::io::Result<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = var("PROTOCHECK_CACHE_DIR") {
+        return Ok(dir);
+    }
+    let base = if cfg!(windows) {
+        var("LOCALAPPDATA")
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|h| h.join("Library").join("Caches"))
+    } else {
+        var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|h| h.join(".cache")))
+    };
+    base.map(|b| b.join("protocheck")).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no cache directory: set HOME, XDG_CACHE_HOME or PROTOCHECK_CACHE_DIR",
+        )
+    })
 }
 
 #[cfg(unix)]
@@ -410,6 +529,32 @@ mod tests {
         assert_eq!(edition_of("syntax = \"proto3\";"), None);
         assert_eq!(edition_of("editions = \"2023\";"), None);
         assert_eq!(edition_of("message edition {}"), None);
+    }
+
+    #[cfg(protocheck_vendored_protoc)]
+    #[test]
+    fn the_bundled_protoc_is_written_whole_once_even_by_concurrent_runs() {
+        let cache = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| bundled_in(cache.path()).unwrap()))
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert!(paths.windows(2).all(|w| w[0] == w[1]));
+        let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+        assert_eq!(entries.len(), 1, "no staging directory left behind");
+        let out = Command::new(&paths[0]).arg("--version").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "libprotoc 36.2"
+        );
+        // A copy damaged by hand is replaced.
+        std::fs::write(&paths[0], b"truncated").unwrap();
+        assert_eq!(bundled_in(cache.path()).unwrap(), paths[0]);
+        assert!(is_complete(paths[0].parent().unwrap().parent().unwrap()));
+        let out = Command::new(&paths[0]).arg("--version").output().unwrap();
+        assert!(out.status.success());
     }
 
     #[test]

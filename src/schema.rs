@@ -579,6 +579,12 @@ impl Schema {
         schema
     }
 
+    /// A schema with no files: the old side of a schema that is all new (a
+    /// repository without commits, a directory that did not exist yet).
+    pub fn empty(side: Side) -> Schema {
+        Schema::from_files(side, Vec::new(), &HashSet::new(), &HashMap::new())
+    }
+
     /// [`Schema::from_files`], and with `keep_pool` a descriptor pool for
     /// the round trip (editions files lowered, see `crate::lower`).
     pub(crate) fn from_files_with_pool(

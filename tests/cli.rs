@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn protocheck() -> Command {
     let mut c = Command::cargo_bin("protocheck").unwrap();
-    c.env_remove("NO_COLOR");
+    c.env_remove("NO_COLOR").env_remove("COLUMNS");
     c
 }
 
@@ -75,7 +75,7 @@ fn reuse_text_tells_one_story_with_every_rule_id() {
         "FIELD_SAME_NAME: field 3 of message \"shop.Order\" changed name from \"total\" to \"total_cents\"",
         "[fixtures/order/new_reuse/shop/order.proto:8:3]",
         "int64 total_cents = 3;",
-        "in the old schema: `float total = 3;`",
+        "\n  was: `float total = 3;`\n",
         "[fixtures/order/old/shop/order.proto:8:3]",
         "with `float total = 3;`, then add `int64 total_cents = 4;` after it;",
         "this keeps every reader",
@@ -89,6 +89,151 @@ fn reuse_text_tells_one_story_with_every_rule_id() {
         1
     );
     assert!(!out.contains('\u{1b}'), "no colour when not on a terminal");
+    assert!(!out.contains("Advice"), "{out}");
+}
+
+#[test]
+fn text_width_follows_columns_else_100() {
+    let longest = |out: &str| out.lines().map(|l| l.chars().count()).max().unwrap();
+    let (_, wide, _) = run(&[OLD, &order("reuse")]);
+    assert!(longest(&wide) <= 100 && longest(&wide) > 90, "{wide}");
+    let out = protocheck()
+        .args([OLD, &order("reuse")])
+        .env("COLUMNS", "60")
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(out.stdout).unwrap();
+    assert!(longest(&narrow) <= 60, "{narrow}");
+    assert!(narrow.contains("FIELD_SAME_TYPE"), "{narrow}");
+    let out = protocheck()
+        .args(["roundtrip", OLD, &order("reuse")])
+        .env("COLUMNS", "70")
+        .output()
+        .unwrap();
+    let rt = String::from_utf8(out.stdout).unwrap();
+    // Every line but the closing summary.
+    let body: String = rt
+        .lines()
+        .filter(|l| !l.starts_with("round trip of"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(longest(&body) <= 70, "{rt}");
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    for (shell, needle) in [
+        ("bash", "complete -F _protocheck"),
+        ("zsh", "#compdef protocheck"),
+        ("fish", "complete -c protocheck"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[protocheck]"),
+    ] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(needle), "{shell}: {out}");
+        assert!(out.contains("against"), "{shell}");
+        assert!(out.contains("roundtrip"), "{shell}");
+    }
+    let (code, _, err) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value 'tcsh'"), "{err}");
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH protocheck 1"), "{man}");
+    assert!(man.contains("\\-\\-against"), "{man}");
+    assert!(man.contains("Exit codes"), "{man}");
+    // The bash script is valid bash.
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, bash, _) = run(&["completions", "bash"]);
+    std::fs::write(tmp.path().join("c.bash"), bash).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(tmp.path().join("c.bash"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_misspelt_subcommand_is_not_taken_as_a_path() {
+    for (typo, meant) in [
+        ("explian", "explain"),
+        ("rule", "rules"),
+        ("snapshto", "snapshot"),
+        ("completion", "completions"),
+        ("roundtip", "roundtrip"),
+    ] {
+        let (code, out, err) = run(&[typo, "FIELD_SAME_TYPE"]);
+        assert_eq!(code, 2, "{typo}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!(
+                "\"{typo}\" is neither a subcommand nor a file or directory; did you mean `protocheck {meant}`?"
+            )),
+            "{typo}: {err}"
+        );
+        assert!(!err.contains("does not exist"), "{err}");
+    }
+    // A file or directory of that name is a path, as always.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("rule/shop")).unwrap();
+    std::fs::copy(
+        "fixtures/order/old/shop/order.proto",
+        tmp.path().join("rule/shop/order.proto"),
+    )
+    .unwrap();
+    let out = protocheck()
+        .current_dir(tmp.path())
+        .args(["rule", "rule"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // A path that is far from every subcommand keeps its own error.
+    let (code, _, err) = run(&["schemas", &order("add")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("\"schemas\" does not exist"), "{err}");
+}
+
+#[test]
+fn version_names_the_commit_and_the_protoc_in_use() {
+    let (code, out, err) = run(&["--version"]);
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("protocheck {}", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    if std::path::Path::new(".git").exists() {
+        assert!(first.contains("(commit "), "{out}");
+    }
+    let protoc = out.lines().nth(1).unwrap();
+    assert!(protoc.starts_with("protoc: libprotoc "), "{out}");
+    let (_, short, _) = run(&["-V"]);
+    assert_eq!(short, out);
+    let out = protocheck()
+        .args(["--version", "--protoc", "/nonexistent/protoc"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("protoc: \"/nonexistent/protoc\" (from --protoc) does not run:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_lists_the_exit_codes() {
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for line in [
+        "Exit codes:",
+        "0  no breaking change at the chosen level",
+        "1  breaking changes found",
+        "2  could not check",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
 }
 
 #[test]

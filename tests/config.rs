@@ -289,3 +289,20 @@ fn an_unknown_buf_yaml_version_names_the_file_and_line() {
     );
     assert!(err.contains("new/buf.yaml:1:1"), "{err}");
 }
+
+#[test]
+fn the_summary_reads_under_the_rules_of_a_configuration() {
+    let p = project();
+    let t = p.path();
+    write(
+        t,
+        "buf.yaml",
+        "version: v2\nbreaking:\n  use:\n    - FIELD_SAME_NAME\n    - FIELD_SAME_TYPE\n",
+    );
+    let (code, out, err) = run(t, &["old", "new"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.ends_with("2 breaking changes under the rules of buf.yaml (2 files old, 1 file new)\n"),
+        "{out}"
+    );
+}

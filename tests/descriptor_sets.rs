@@ -8,7 +8,7 @@
 //! info at the same lines and columns, without it naming the element.
 //!
 //! These tests need an editions-capable protoc, found as protocheck finds it
-//! (`PROTOC`, else `protoc` on `PATH`); `.ci/run` installs one.
+//! (`PROTOC`, else `protoc` on `PATH`, else the bundled protoc).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ use protocheck::{check_paths, check_schemas, Finding, Input, Options, Schema, Si
 fn protoc() -> PathBuf {
     protocheck::protoc::locate(None)
         .map(|(p, _)| p)
-        .expect("these tests need an editions-capable protoc: set PROTOC or put protoc on PATH (.ci/run installs one from PyPI's grpcio-tools)")
+        .expect("no protoc: this build has no bundled protoc and none is in PROTOC or on PATH")
 }
 
 fn cases() -> Vec<PathBuf> {

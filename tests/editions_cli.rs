@@ -1,8 +1,8 @@
 //! Editions and descriptor sets on the command line: inputs, protoc, bad sets,
 //! and what findings say without source info.
 //!
-//! These tests need an editions-capable protoc (`PROTOC`, else `protoc` on
-//! `PATH`); `.ci/run` installs one.
+//! protoc is found as protocheck finds it (`PROTOC`, else `protoc` on
+//! `PATH`, else the protoc bundled with the build).
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use serde_json::Value;
 fn protoc() -> PathBuf {
     protocheck::protoc::locate(None)
         .map(|(p, _)| p)
-        .expect("these tests need an editions-capable protoc: set PROTOC or put protoc on PATH (.ci/run installs one from PyPI's grpcio-tools)")
+        .expect("no protoc: this build has no bundled protoc and none is in PROTOC or on PATH")
 }
 
 fn protocheck() -> Command {
@@ -179,8 +179,64 @@ fn bad_descriptor_sets_exit_2_and_say_what_is_wrong() {
 }
 
 #[test]
+fn without_protoc_the_bundled_one_is_written_once_and_used() {
+    assert!(
+        protocheck::protoc::has_bundled(),
+        "the tests build for a platform protoc-bin-vendored has a protoc for"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let run_bundled = || {
+        output(
+            protocheck()
+                .args([
+                    "fixtures/editions_enum_type/old",
+                    "fixtures/editions_enum_type/new",
+                    "--format",
+                    "short",
+                ])
+                .env_remove("PROTOC")
+                .env("PATH", empty.path())
+                .env("PROTOCHECK_CACHE_DIR", cache.path()),
+        )
+    };
+    let (code, first, err) = run_bundled();
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(first.matches("ENUM_SAME_TYPE").count(), 2, "{first}");
+    let dirs: Vec<PathBuf> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "one directory, no leftovers: {dirs:?}");
+    let exe = dirs[0]
+        .join("bin")
+        .join(format!("protoc{}", std::env::consts::EXE_SUFFIX));
+    let version = std::process::Command::new(&exe)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        "libprotoc 36.2"
+    );
+    assert!(dirs[0]
+        .join("include/google/protobuf/descriptor.proto")
+        .is_file());
+    let written = std::fs::metadata(&exe).unwrap().modified().unwrap();
+    let (code, second, _) = run_bundled();
+    assert_eq!((code, &second), (1, &first));
+    assert_eq!(
+        std::fs::metadata(&exe).unwrap().modified().unwrap(),
+        written,
+        "written once"
+    );
+}
+
+#[test]
 fn editions_sources_without_protoc_exit_2_saying_what_to_do() {
     let empty = tempfile::tempdir().unwrap();
+    // The bundled protoc cannot be written: its cache is under a file.
+    let blocker = write(empty.path(), "not-a-directory", "");
     let (code, out, err) = output(
         protocheck()
             .args([
@@ -188,7 +244,8 @@ fn editions_sources_without_protoc_exit_2_saying_what_to_do() {
                 "fixtures/editions_enum_type/new",
             ])
             .env_remove("PROTOC")
-            .env("PATH", empty.path()),
+            .env("PATH", empty.path())
+            .env("PROTOCHECK_CACHE_DIR", blocker.join("cache")),
     );
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
@@ -196,7 +253,14 @@ fn editions_sources_without_protoc_exit_2_saying_what_to_do() {
         err.contains("old file \"fixtures/editions_enum_type/old/paint/v1/color.proto\" uses edition 2023, which protocheck compiles with protoc, and no protoc was found"),
         "{err}"
     );
-    for hint in ["--protoc", "PROTOC", "PATH", "grpcio-tools", "buf build -o"] {
+    for hint in [
+        "--protoc",
+        "PROTOC",
+        "PATH",
+        "grpcio-tools",
+        "buf build -o",
+        "PROTOCHECK_CACHE_DIR",
+    ] {
         assert!(err.contains(hint), "{hint}: {err}");
     }
 
@@ -237,7 +301,14 @@ fn editions_sources_without_protoc_exit_2_saying_what_to_do() {
 #[test]
 fn protoc_is_found_on_path_and_with_the_flag() {
     let bin = tempfile::tempdir().unwrap();
-    let script = format!("#!/bin/sh\nexec \"{}\" \"$@\"\n", protoc().display());
+    // The wrapper leaves a mark, so it is known to be the protoc that ran
+    // (and not the bundled one).
+    let mark = bin.path().join("ran");
+    let script = format!(
+        "#!/bin/sh\n: > \"{}\"\nexec \"{}\" \"$@\"\n",
+        mark.display(),
+        protoc().display()
+    );
     let wrapper = write(bin.path(), "protoc", script);
     #[cfg(unix)]
     {
@@ -258,6 +329,8 @@ fn protoc_is_found_on_path_and_with_the_flag() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(on_path.contains("ENUM_SAME_TYPE"), "{on_path}");
+    assert!(mark.exists(), "protoc on PATH wins over the bundled one");
+    std::fs::remove_file(&mark).unwrap();
     let (code, flagged, err) = output(
         protocheck()
             .args(args)
@@ -266,6 +339,16 @@ fn protoc_is_found_on_path_and_with_the_flag() {
     );
     assert_eq!(code, 1, "{err}");
     assert_eq!(flagged, on_path);
+    assert!(mark.exists(), "--protoc wins");
+    std::fs::remove_file(&mark).unwrap();
+    let (code, _, err) = output(
+        protocheck()
+            .args(args)
+            .env("PROTOC", &wrapper)
+            .env("PATH", "/nonexistent"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(mark.exists(), "PROTOC wins over the bundled protoc");
     // A relative --protoc is taken from where protocheck runs.
     let here = std::env::current_dir().unwrap();
     let (old, new) = (

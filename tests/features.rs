@@ -40,6 +40,13 @@ fn no_default_features_means_no_cli_and_no_terminal_renderer() {
         );
     }
     assert!(has(&lean, "protox") && has(&lean, "miette"));
+    // Nor the bundled protoc (build dependencies, one crate per platform).
+    let lean_build = tree(&["--no-default-features", "-e", "build"]);
+    assert!(
+        !lean_build.contains("protoc-bin-vendored"),
+        "protoc-bin-vendored without default features:\n{lean_build}"
+    );
+    assert!(tree(&["-e", "build"]).contains("protoc-bin-vendored-linux-x86_64"));
     // The default build has them, so the check above can fail.
     let full = tree(&[]);
     for krate in CLI_STACK {

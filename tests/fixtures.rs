@@ -5,7 +5,7 @@
 //!
 //! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expectations;
 //! review the diff before committing it. The `editions_*` cases are compiled
-//! with protoc (`PROTOC`, else `protoc` on `PATH`; `.ci/run` installs one).
+//! with protoc (`PROTOC`, else `protoc` on `PATH`, else the bundled protoc).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

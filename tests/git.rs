@@ -594,10 +594,10 @@ fn two_revisions_compare_with_each_other() {
 fn editions_files_at_a_revision_compile_with_protoc() {
     // protox cannot parse editions: the revision's files are written out for
     // protoc, and findings and errors still name them as REV:path. Needs an
-    // editions-capable protoc (PROTOC or PATH; .ci/run installs one).
+    // editions-capable protoc: PROTOC, PATH, else the bundled one.
     assert!(
         protocheck::protoc::locate(None).is_some(),
-        "this test needs an editions-capable protoc: set PROTOC or put protoc on PATH"
+        "no protoc: this build has no bundled protoc and none is in PROTOC or on PATH"
     );
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

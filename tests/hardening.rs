@@ -536,7 +536,7 @@ fn a_named_pipe_imported_by_an_editions_file_is_refused_before_protoc_runs() {
     // reads the imports first, as protoc will find them.
     assert!(
         protocheck::protoc::locate(None).is_some(),
-        "this test needs an editions-capable protoc: set PROTOC or put protoc on PATH"
+        "no protoc: this build has no bundled protoc and none is in PROTOC or on PATH"
     );
     let t = tempfile::tempdir().unwrap();
     let ed = b"edition = \"2023\";\npackage p;\nimport \"dep/pipe.proto\";\nmessage M {\n  int32 a = 1;\n}\n";

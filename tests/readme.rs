@@ -45,3 +45,24 @@ fn readme_rule_table_matches_the_registry() {
         }
     }
 }
+
+/// The README's example of text output is the real output.
+#[test]
+fn readme_text_example_is_the_real_output() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("What `new_reuse` prints")
+        .expect("the example's heading");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let out = assert_cmd::Command::cargo_bin("protocheck")
+        .unwrap()
+        .args(["fixtures/order/old", "fixtures/order/new_reuse"])
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(block, String::from_utf8(out.stdout).unwrap());
+}

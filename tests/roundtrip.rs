@@ -10,7 +10,7 @@ use serde_json::Value;
 
 fn protocheck() -> Command {
     let mut c = Command::cargo_bin("protocheck").unwrap();
-    c.env_remove("NO_COLOR");
+    c.env_remove("NO_COLOR").env_remove("COLUMNS");
     c
 }
 

@@ -303,23 +303,26 @@ pub fn summary_line(report: &Report) -> String {
             format!("{n} {many}")
         }
     };
+    // "at level file", "under the rules of buf.yaml".
+    let rules = if report.rule_set.starts_with("level ") {
+        format!("at {}", report.rule_set)
+    } else {
+        format!("under {}", report.rule_set)
+    };
     match (e, w) {
-        (0, 0) => format!("no breaking changes at {} ({compared})", report.rule_set),
+        (0, 0) => format!("no breaking changes {rules} ({compared})"),
         (0, w) => format!(
-            "no breaking changes at {}, {} ({compared})",
-            report.rule_set,
+            "no breaking changes {rules}, {} ({compared})",
             plural(w, "warning", "warnings")
         ),
         (e, 0) => format!(
-            "{} at {} ({compared})",
+            "{} {rules} ({compared})",
             plural(e, "breaking change", "breaking changes"),
-            report.rule_set
         ),
         (e, w) => format!(
-            "{}, {} at {} ({compared})",
+            "{}, {} {rules} ({compared})",
             plural(e, "breaking change", "breaking changes"),
             plural(w, "warning", "warnings"),
-            report.rule_set
         ),
     }
 }

@@ -248,8 +248,8 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
     if let Some(loc) = &old.old_location {
         if let (Some(span), Some(text)) = (loc.span, report.sources.get(Side::Old, &loc.path)) {
             let what = match &old.old_text {
-                Some(t) => format!("in the old schema: `{t}`"),
-                None => "in the old schema".to_owned(),
+                Some(t) => format!("`{t}`"),
+                None => "here in the old schema".to_owned(),
             };
             related.push(Diag {
                 code: String::new(),
@@ -260,7 +260,7 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
                         .with_language("protobuf"),
                 ),
                 labels: vec![LabeledSpan::new(
-                    Some("was".to_owned()),
+                    Some("old".to_owned()),
                     span.offset,
                     span.len,
                 )],
@@ -314,16 +314,29 @@ pub fn write_text_with(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // The old place is shown under its own plain "was:" line.
+    let mut was_theme = theme.clone();
+    was_theme.characters.advice = "was:".to_owned();
     let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_context_lines(1);
+    let was_handler = GraphicalReportHandler::new_themed(was_theme)
         .with_width(options.width)
         .with_context_lines(1);
     let mut texts = Texts::default();
     for group in groups(&report.findings) {
-        let diag = diagnostic(report, &group, &mut texts);
+        let mut diag = diagnostic(report, &group, &mut texts);
+        let related = std::mem::take(&mut diag.related);
         let mut s = String::new();
         handler
             .render_report(&mut s, &diag)
             .map_err(io::Error::other)?;
+        for old in &related {
+            s.push('\n');
+            was_handler
+                .render_report(&mut s, old)
+                .map_err(io::Error::other)?;
+        }
         writeln!(out, "{s}")?;
         if let Some(e) = extra(&group) {
             writeln!(out, "{e}")?;
