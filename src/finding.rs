@@ -76,6 +76,10 @@ pub struct Location {
     /// Whether the file came with source info (a descriptor set may not): without
     /// it there are no lines and columns, only the element's name.
     pub source_info: bool,
+    /// For a file read at a git revision (`--against git:main`), the
+    /// revision; `path` is then the file's path in the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
 }
 
 /// One unsafe change.

@@ -36,6 +36,19 @@ pub struct GitInput {
     pub path: String,
     /// Whether `path` is a directory at that revision.
     pub is_dir: bool,
+    /// When `path` is a buf workspace: its modules (paths relative to it).
+    pub modules: Vec<GitModule>,
+}
+
+/// A module of a buf workspace read at a git revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitModule {
+    /// Relative to the workspace, `/`-separated; `.` for the workspace itself.
+    pub path: String,
+    /// Workspace-relative directories the module is limited to.
+    pub includes: Vec<String>,
+    /// Workspace-relative directories left out.
+    pub excludes: Vec<String>,
 }
 
 /// Why a git input could not be read.
@@ -451,6 +464,7 @@ impl GitInput {
             commit,
             path: rel,
             is_dir,
+            modules: Vec::new(),
         })
     }
 
@@ -569,7 +583,7 @@ impl Drop for CatFile {
 }
 
 /// Where import names are looked up, in order.
-enum Root {
+pub(crate) enum Root {
     /// A directory at the revision: import name → (repo path, object id).
     Tree(HashMap<String, (String, String)>),
     /// A directory on disk (an include root outside the repository, or one
@@ -631,6 +645,9 @@ impl GitResolver {
         input::lock(&self.seen).insert(
             name.to_owned(),
             FileSource {
+                revision: display
+                    .starts_with(&format!("{}:", self.input.rev))
+                    .then(|| self.input.rev.clone()),
                 display_path: display,
                 text: Some(SourceText::new(text.as_str())),
                 source_info: None,
@@ -777,6 +794,48 @@ pub(crate) fn compile_with_protoc(
     crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)
 }
 
+/// A workspace at the revision: its files, one root per module, and the
+/// module of each file.
+pub(crate) fn plan_modules(
+    side: Side,
+    g: &GitInput,
+) -> Result<(Vec<String>, Vec<Root>, HashMap<String, usize>), Error> {
+    let files = g.list(side, &g.path)?;
+    let mut names = Vec::new();
+    let mut roots = Vec::new();
+    let mut module_of = HashMap::new();
+    for (i, m) in g.modules.iter().enumerate() {
+        let prefix = match (g.path.as_str(), m.path.as_str()) {
+            (p, ".") => p.to_owned(),
+            ("", m) => m.to_owned(),
+            (p, m) => format!("{p}/{m}"),
+        };
+        for (p, _) in &files {
+            if !p.ends_with(".proto") {
+                continue;
+            }
+            let Some(name) = under(&prefix, p) else {
+                continue;
+            };
+            if crate::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
+                && !module_of.contains_key(&name)
+            {
+                module_of.insert(name.clone(), i);
+                names.push(name);
+            }
+        }
+        roots.push(tree_root(&files, &prefix));
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(Error::NoProtoFiles {
+            side,
+            path: PathBuf::from(g.display(&g.path)),
+        });
+    }
+    Ok((names, roots, module_of))
+}
+
 /// The input files and the roots to find them and their imports in.
 fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, Vec<Root>), Error> {
     for inc in includes {
@@ -800,7 +859,10 @@ fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, 
         };
         include_roots.push((inc, root));
     }
-    let (names, mut roots) = if g.is_dir {
+    let (names, mut roots) = if g.is_dir && !g.modules.is_empty() {
+        let (names, roots, _) = plan_modules(side, g)?;
+        (names, roots)
+    } else if g.is_dir {
         let files = g.list(side, &g.path)?;
         let mut names: Vec<String> = files
             .iter()

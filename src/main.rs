@@ -69,6 +69,10 @@ struct Cli {
     /// only parsed: they cannot change the result unless they have a semantic error).
     #[arg(long)]
     full: bool,
+    /// Compare only the input files, not the files they import (buf's flag of the same name).
+    /// By default imported files (deps, well-known types) are compared too, as buf does.
+    #[arg(long)]
+    exclude_imports: bool,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -438,29 +442,68 @@ fn link_base(cli: &Cli) -> Option<String> {
 
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     let (old_args, new_arg) = inputs(cli);
-    let new = input(Side::New, &new_arg, None)?;
+    // A buf workspace: NEW is a directory holding a buf.yaml or
+    // buf.work.yaml, or no NEW was given and the current directory is in one.
+    let is_git = new_arg.to_str().is_some_and(|s| s.starts_with("git:"));
+    let workspace_file = if is_git {
+        None
+    } else if cli.new.is_none() && cli.old.is_none() {
+        protocheck::workspace::find_upwards(&new_arg)
+    } else if new_arg.is_dir() {
+        protocheck::workspace::file_in(&new_arg)
+    } else {
+        None
+    };
+    let workspace = match &workspace_file {
+        Some(f) => Some(std::sync::Arc::new(protocheck::workspace::Workspace::load(
+            f,
+            &cli.include,
+        )?)),
+        None => None,
+    };
+    let new = match &workspace {
+        Some(ws) => Input::Workspace(ws.clone()),
+        None => input(Side::New, &new_arg, None)?,
+    };
     // Where NEW is in the working tree: configuration is looked for from
     // there, and `git:REF` alone takes this path.
     let new_path = match &new {
         Input::Git(g) => g.repo.join(&g.path),
+        Input::Workspace(ws) => ws.root.clone(),
         _ => new_arg.clone(),
     };
     let config = match (&cli.config, cli.no_config) {
+        (_, true) if workspace.is_some() => Some(Config::default()),
         (_, true) => None,
         (Some(path), _) => Some(Config::load(path)?),
+        // Each module of a workspace has its own configuration.
+        (None, false) if workspace.is_some() => None,
         (None, false) => Config::discover(&new_path)?,
     };
+    // The files of deps found in buf's cache are import roots of both sides.
+    let mut includes = cli.include.clone();
+    if let Some(ws) = &workspace {
+        includes.extend(ws.dep_roots.iter().cloned());
+    }
     let options = Options {
         level: cli.level,
         config,
-        includes: cli.include.clone(),
+        includes,
         deny_warnings: cli.deny_warnings,
         full: cli.full,
         protoc: cli.protoc.clone(),
+        exclude_imports: cli.exclude_imports,
+        workspace: workspace.clone(),
     };
     let olds = old_args
         .iter()
-        .map(|a| input(Side::Old, a, Some(&new_path)))
+        .map(|a| {
+            let old = input(Side::Old, a, Some(&new_path))?;
+            match &workspace {
+                Some(ws) => protocheck::workspace::old_side(old, ws, &cli.include),
+                None => Ok(old),
+            }
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // A spinner on stderr if the check takes more than a second, on a
     // terminal, for human output only.
@@ -502,6 +545,9 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     for rep in &reports {
         for note in &rep.notes {
             eprintln!("note: {note}");
+        }
+        for warning in &rep.warnings {
+            eprintln!("warning: {warning}");
         }
     }
     let stdout = std::io::stdout();
