@@ -127,8 +127,18 @@ impl Sources {
     fn add(&mut self, schema: &Schema, file: &str) {
         if let Some(f) = schema.file(file) {
             if let Some(src) = &f.source {
+                // Keyed as findings show the path: a file at a git revision
+                // by its path in the repository.
+                let shown = match &f.revision {
+                    Some(r) => f
+                        .display_path
+                        .strip_prefix(&format!("{r}:"))
+                        .unwrap_or(&f.display_path)
+                        .to_owned(),
+                    None => f.display_path.clone(),
+                };
                 self.0
-                    .entry((schema.side, f.display_path.clone()))
+                    .entry((schema.side, shown))
                     .or_insert_with(|| src.text().clone());
             }
         }

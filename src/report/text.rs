@@ -249,7 +249,7 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
                 code: String::new(),
                 message: what,
                 severity: miette::Severity::Advice,
-                source: Some(NamedSource::new(&loc.path, text.clone()).with_language("protobuf")),
+                source: Some(NamedSource::new(format!("{}{}", loc.path, loc.at_revision()), text.clone()).with_language("protobuf")),
                 labels: vec![LabeledSpan::new(
                     Some("was".to_owned()),
                     span.offset,
@@ -275,14 +275,23 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
 /// source info; `None` for a place with no position of its own.
 fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<String> {
     match l.span {
-        Some(s) => Some(format!("{}:{}:{}", l.path, s.line, s.column)),
-        None if !l.source_info && element != l.file => Some(format!(
-            "{element} in {} (the {side} schema has no source info)",
-            l.path
+        Some(s) => Some(format!(
+            "{}:{}:{}{}",
+            l.path,
+            s.line,
+            s.column,
+            l.at_revision()
         )),
-        None if !l.source_info => {
-            Some(format!("{} (the {side} schema has no source info)", l.path))
-        }
+        None if !l.source_info && element != l.file => Some(format!(
+            "{element} in {}{} (the {side} schema has no source info)",
+            l.path,
+            l.at_revision()
+        )),
+        None if !l.source_info => Some(format!(
+            "{}{} (the {side} schema has no source info)",
+            l.path,
+            l.at_revision()
+        )),
         None => None,
     }
 }
