@@ -182,9 +182,25 @@ struct BufYaml {
 
 /// The keys each section of a buf.yaml may hold (for did-you-mean).
 const BUF_YAML_KEYS: &[&str] = &[
-    "version", "name", "deps", "build", "lint", "breaking", "modules", "plugins", "policies",
-    "use", "except", "ignore", "ignore_only", "ignore_unstable_packages", "disable_builtin",
-    "path", "includes", "excludes", "roots",
+    "version",
+    "name",
+    "deps",
+    "build",
+    "lint",
+    "breaking",
+    "modules",
+    "plugins",
+    "policies",
+    "use",
+    "except",
+    "ignore",
+    "ignore_only",
+    "ignore_unstable_packages",
+    "disable_builtin",
+    "path",
+    "includes",
+    "excludes",
+    "roots",
 ];
 
 /// One module of a buf workspace, as its buf.yaml describes it.
@@ -371,7 +387,10 @@ impl Selection {
 impl Config {
     /// The ignore paths that match none of `files` (import names), with the
     /// place they are written, for a warning.
-    pub fn unmatched_ignores<'a>(&self, files: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+    pub fn unmatched_ignores<'a>(
+        &self,
+        files: impl Iterator<Item = &'a str> + Clone,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let text = self.text.as_deref().unwrap_or_default();
         let mut paths: Vec<&String> = self.ignore.iter().collect();
@@ -388,7 +407,10 @@ impl Config {
                     let (line, col) = line_col(text, s.start);
                     format!(
                         "{}:{line}:{col}",
-                        self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+                        self.path
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
                     )
                 }
                 None => self.name(),
@@ -720,7 +742,11 @@ impl Config {
                     let rel = |p: &String| module_relative(root, p).unwrap_or_else(|| p.clone());
                     config.ignore = top.ignore.iter().map(rel).collect();
                     for (e, paths) in &mut config.ignore_only {
-                        *paths = top.ignore_only.get(&e.value).map(|v| v.iter().map(rel).collect()).unwrap_or_default();
+                        *paths = top
+                            .ignore_only
+                            .get(&e.value)
+                            .map(|v| v.iter().map(rel).collect())
+                            .unwrap_or_default();
                     }
                     let excludes = build
                         .excludes
@@ -741,11 +767,21 @@ impl Config {
         }
         // Without a workspace, the configuration of the top level wins,
         // else that of the first module that has a section.
-        let mut config = match (&raw.breaking, modules.iter().find(|m| {
-            raw.modules.iter().any(|r| r.breaking.is_some() && normalize_rel(r.path.as_deref().unwrap_or(".")) == m.path)
-        })) {
+        let mut config = match (
+            &raw.breaking,
+            modules.iter().find(|m| {
+                raw.modules.iter().any(|r| {
+                    r.breaking.is_some()
+                        && normalize_rel(r.path.as_deref().unwrap_or(".")) == m.path
+                })
+            }),
+        ) {
             (None, Some(m)) => m.config.clone(),
-            _ => make(&top, modules.first().map_or(".", |m| m.path.as_str()), false)?,
+            _ => make(
+                &top,
+                modules.first().map_or(".", |m| m.path.as_str()),
+                false,
+            )?,
         };
         config.layout = Some(Box::new(BufLayout {
             modules,
@@ -848,7 +884,7 @@ impl Config {
         Err(self.unknown(e, &candidates))
     }
 
-    fn is_yaml(&self) -> bool {
+    pub fn is_yaml(&self) -> bool {
         self.path
             .as_ref()
             .and_then(|p| p.extension())
@@ -906,7 +942,9 @@ impl Config {
             None
         };
         let describe = match single_level {
-            _ if chosen.is_empty() => format!("no rules ({} disables the built-in ones)", self.name()),
+            _ if chosen.is_empty() => {
+                format!("no rules ({} disables the built-in ones)", self.name())
+            }
             Some(l) if level.is_some() || self.path.is_none() => format!("level {l}"),
             Some(l) => format!("level {l} ({})", self.name()),
             None => format!("the rules of {}", self.name()),
@@ -929,7 +967,10 @@ impl Config {
 
 /// `a/b` from `./a/b/`; `.` for the directory itself.
 pub(crate) fn normalize_rel(p: &str) -> String {
-    let parts: Vec<&str> = p.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let parts: Vec<&str> = p
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
     if parts.is_empty() {
         ".".to_owned()
     } else {
@@ -994,7 +1035,9 @@ fn yaml_error(path: &Path, text: &str, e: &serde_yaml_ng::Error) -> Error {
         let span = loc
             .as_ref()
             .map(|l| l.index()..l.index() + field.len().max(1));
-        let wher = section.map(|s| format!(" under \"{s}\"")).unwrap_or_default();
+        let wher = section
+            .map(|s| format!(" under \"{s}\""))
+            .unwrap_or_default();
         return Config::error_at(
             path,
             text,
@@ -1005,8 +1048,14 @@ fn yaml_error(path: &Path, text: &str, e: &serde_yaml_ng::Error) -> Error {
             span,
             "unknown key",
             Some(match best {
-                Some(b) => format!("did you mean \"{b}\"? buf refuses unknown keys too; the keys here are {}", candidates.join(", ")),
-                None => format!("buf refuses unknown keys too; the keys here are {}", candidates.join(", ")),
+                Some(b) => format!(
+                    "did you mean \"{b}\"? buf refuses unknown keys too; the keys here are {}",
+                    candidates.join(", ")
+                ),
+                None => format!(
+                    "buf refuses unknown keys too; the keys here are {}",
+                    candidates.join(", ")
+                ),
             }),
         );
     }

@@ -411,7 +411,10 @@ pub(crate) fn plan_workspace(
                     path: Some(ws.file.display().to_string()),
                     source_code: None,
                     labels: Vec::new(),
-                    help: Some("an import path must name one file: exclude one of them, or move it".to_owned()),
+                    help: Some(
+                        "an import path must name one file: exclude one of them, or move it"
+                            .to_owned(),
+                    ),
                 }));
             }
             module_of.insert(name.clone(), i);

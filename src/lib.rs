@@ -423,8 +423,7 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
                     .filter(|&i| {
                         seen_new[i].contains(&f.location.file)
                             || seen_old[i].contains(&f.location.file)
-                            || f
-                                .old_location
+                            || f.old_location
                                 .as_ref()
                                 .is_some_and(|o| seen_old[i].contains(&o.file))
                     })
@@ -432,13 +431,16 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
                 if modules.is_empty() {
                     modules = (0..ws.modules.len()).collect();
                 }
-                modules.iter().any(|&i| {
-                    selections[i].runs(f.rule) && !selections[i].ignores(f, old, new)
-                })
+                modules
+                    .iter()
+                    .any(|&i| selections[i].runs(f.rule) && !selections[i].ignores(f, old, new))
             });
             findings = all;
             for (i, m) in ws.modules.iter().enumerate() {
-                let files = seen_old[i].iter().chain(seen_new[i].iter()).map(String::as_str);
+                let files = seen_old[i]
+                    .iter()
+                    .chain(seen_new[i].iter())
+                    .map(String::as_str);
                 for w in m.config.unmatched_ignores(files) {
                     let w = format!("{w} (module \"{}\")", m.path);
                     if !warnings.contains(&w) {

@@ -476,8 +476,11 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         (_, true) if workspace.is_some() => Some(Config::default()),
         (_, true) => None,
         (Some(path), _) => Some(Config::load(path)?),
-        // Each module of a workspace has its own configuration.
-        (None, false) if workspace.is_some() => None,
+        // Each module of a workspace has its own configuration, unless a
+        // protocheck.toml applies (it takes precedence over buf.yaml).
+        (None, false) if workspace.is_some() => {
+            Config::discover(&new_path)?.filter(|c| !c.is_yaml())
+        }
         (None, false) => Config::discover(&new_path)?,
     };
     // The files of deps found in buf's cache are import roots of both sides.

@@ -173,7 +173,11 @@ impl Workspace {
         let mut dep_sources: Vec<(PathBuf, Vec<String>, PathBuf)> = Vec::new();
         if file.file_name().is_some_and(|n| n == "buf.work.yaml") {
             let text = std::fs::read_to_string(file).map_err(|e| {
-                config_error(file, format!("cannot read \"{}\": {e}", file.display()), None)
+                config_error(
+                    file,
+                    format!("cannot read \"{}\": {e}", file.display()),
+                    None,
+                )
             })?;
             let work: BufWork = serde_yaml_ng::from_str(&text).map_err(|e| {
                 let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
@@ -357,7 +361,11 @@ fn missing_dep(yaml: &Path, dep: &str) -> Error {
 /// buf's cache directory: `$BUF_CACHE_DIR`, else `$XDG_CACHE_HOME/buf`,
 /// else `~/.cache/buf` (`~/Library/Caches/buf` on macOS, `%LocalAppData%\buf` on Windows).
 pub fn cache_dir() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(d) = var("BUF_CACHE_DIR") {
         return Some(d);
     }

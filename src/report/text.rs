@@ -249,7 +249,10 @@ fn diagnostic(report: &Report, group: &[&Finding]) -> Diag {
                 code: String::new(),
                 message: what,
                 severity: miette::Severity::Advice,
-                source: Some(NamedSource::new(format!("{}{}", loc.path, loc.at_revision()), text.clone()).with_language("protobuf")),
+                source: Some(
+                    NamedSource::new(format!("{}{}", loc.path, loc.at_revision()), text.clone())
+                        .with_language("protobuf"),
+                ),
                 labels: vec![LabeledSpan::new(
                     Some("was".to_owned()),
                     span.offset,
