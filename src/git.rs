@@ -114,6 +114,23 @@ pub enum GitError {
         path: String,
     },
 
+    #[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
+    #[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
+    MissingRoot {
+        side: Side,
+        spec: String,
+        rev: String,
+        /// `REV:path:line:col: ` of the importing file.
+        location: String,
+        import: String,
+        roots: String,
+        help: String,
+        #[source_code]
+        source_code: Option<miette::NamedSource<Arc<str>>>,
+        #[label(collection)]
+        labels: Vec<miette::LabeledSpan>,
+    },
+
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
     #[diagnostic(code(protocheck::git::failed))]
     Failed {
@@ -133,6 +150,7 @@ impl GitError {
             | GitError::NoSuchPath { side, .. }
             | GitError::OutsideRepository { side, .. }
             | GitError::NotProto { side, .. }
+            | GitError::MissingRoot { side, .. }
             | GitError::Failed { side, .. } => *side,
         }
     }
@@ -688,6 +706,55 @@ impl FileResolver for GitResolver {
     }
 }
 
+/// A compile error of the schema at the revision that is an import not
+/// found: the schema is not at fault, a root is missing. Says which roots
+/// were read and how to add the missing one.
+pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf]) -> Error {
+    let Error::Compile(c) = e else {
+        return e;
+    };
+    let import = c
+        .message
+        .strip_prefix("import '")
+        .and_then(|m| m.strip_suffix("' not found"))
+        .map(str::to_owned);
+    let Some(import) = import else {
+        return Error::Compile(c);
+    };
+    let join = |p: &str| match (g.path.as_str(), p) {
+        ("", p) => p.to_owned(),
+        (base, ".") => base.to_owned(),
+        (base, p) => format!("{base}/{p}"),
+    };
+    let mut roots: Vec<String> = if g.modules.is_empty() {
+        vec![format!("\"{}\"", if g.path.is_empty() { "." } else { &g.path })]
+    } else {
+        g.modules
+            .iter()
+            .map(|m| format!("\"{}\"", join(&m.path)))
+            .collect()
+    };
+    roots.extend(includes.iter().map(|i| format!("-I \"{}\"", i.display())));
+    let c = *c;
+    Error::Git(Box::new(GitError::MissingRoot {
+        side: c.side,
+        spec: g.spec.clone(),
+        rev: g.rev.clone(),
+        location: c.location,
+        import: import.clone(),
+        roots: roots.join(", "),
+        help: format!(
+            "the schema at \"{}\" is not at fault: the directory \"{import}\" is relative to is not a root. \
+             If it is in the repository, pass that directory with -I DIR (it is read at the revision too); \
+             if it belongs to another module of a buf workspace, run protocheck in the workspace (where buf.yaml is), \
+             which reads every module; if it is a buf dep, pass its files with -I DIR or fill buf's cache",
+            g.rev
+        ),
+        source_code: c.source_code,
+        labels: c.labels,
+    }))
+}
+
 /// Import name of `repo_path` under the directory `prefix` (empty: the root).
 fn under(prefix: &str, repo_path: &str) -> Option<String> {
     if prefix.is_empty() {
@@ -791,7 +858,15 @@ pub(crate) fn compile_with_protoc(
             }
         }
     }
-    crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)
+    let mut schema =
+        crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)?;
+    let prefix = format!("{}:", g.rev);
+    for f in &mut schema.files {
+        if f.display_path.starts_with(&prefix) {
+            f.revision = Some(g.rev.clone());
+        }
+    }
+    Ok(schema)
 }
 
 /// A workspace at the revision: its files, one root per module, and the

@@ -213,7 +213,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
-    let mut old_schema = old_schema?;
+    let mut old_schema = old_schema.map_err(|e| explain(e, old, &options.includes))?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {
         prune::check_duplicates(&old_schema, p)?;
@@ -243,6 +243,14 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
         }
     }
     check_schemas(&old_schema, &new_schema, options)
+}
+
+/// An import not found at a git revision: a missing root, not a broken schema.
+fn explain(e: Error, input: &Input, includes: &[PathBuf]) -> Error {
+    match input {
+        Input::Git(g) => git::explain_missing_import(e, g, includes),
+        _ => e,
+    }
 }
 
 /// Records the module of each input file of a workspace.
@@ -311,13 +319,14 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
         let o = s.spawn(|| {
             olds.iter()
                 .map(|old| {
-                    input::compile_with(
+                    (old, input::compile_with(
                         Side::Old,
                         old,
                         &options.includes,
                         options.protoc.as_deref(),
-                    )
+                    ))
                 })
+                .map(|(old, r)| r.map_err(|e| explain(e, old, &options.includes)))
                 .collect::<Result<Vec<_>, _>>()
         });
         let n = input::compile_with(Side::New, new, &options.includes, options.protoc.as_deref());

@@ -386,3 +386,21 @@ fn buf_work_yaml_and_v1beta1_roots_name_files_by_import_path() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(findings(&out, "new/"), want, "{err}");
 }
+
+#[test]
+fn an_import_the_old_side_cannot_find_names_the_missing_root_not_the_schema() {
+    let t = repo();
+    let d = t.path();
+    let empty = d.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, err) = protocheck(d, &["--against", "git:main", "-I", "empty"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("does not compile"), "{err}");
+    assert!(
+        err.contains(
+            "imports \"acme/common/v1/money.proto\", which is under none of the import roots read at git revision \"main\" (\"proto\", \"vendor/partner\", -I \"empty\")"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("pass its files with -I DIR"), "{err}");
+}
