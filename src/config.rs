@@ -632,12 +632,24 @@ impl Config {
                 ));
             }
         };
-        let make = |b: &BufBreaking, module: &str, strict: bool| -> Result<Config, Error> {
+        // What becomes of an ignore path outside the module: an error (a
+        // module's own section, as buf), dropped (the top-level section
+        // applied to another module), or kept as written (the configuration
+        // of a directory that is not read as a workspace: it then matches
+        // nothing, and says so).
+        #[derive(Clone, Copy, PartialEq)]
+        enum Outside {
+            Error,
+            Drop,
+            Keep,
+        }
+        let make = |b: &BufBreaking, module: &str, outside: Outside| -> Result<Config, Error> {
             let mut ignore = Vec::new();
             let strip = |p: &String| -> Result<Option<String>, Error> {
                 match module_relative(module, p) {
                     Some(rel) => Ok(Some(rel)),
-                    None if strict => {
+                    None if outside == Outside::Keep => Ok(Some(p.clone())),
+                    None if outside == Outside::Error => {
                         let span = find(text, p);
                         let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
                         Err(Config::error_at(
@@ -706,14 +718,14 @@ impl Config {
                         path: ".".to_owned(),
                         includes: Vec::new(),
                         excludes: Vec::new(),
-                        config: make(&top, ".", false)?,
+                        config: make(&top, ".", Outside::Drop)?,
                     });
                 }
                 for m in &raw.modules {
                     let mpath = normalize_rel(m.path.as_deref().unwrap_or("."));
                     let config = match &m.breaking {
-                        Some(b) => make(b, &mpath, true)?,
-                        None => make(&top, &mpath, false)?,
+                        Some(b) => make(b, &mpath, Outside::Error)?,
+                        None => make(&top, &mpath, Outside::Drop)?,
                     };
                     modules.push(ModuleLayout {
                         path: mpath,
@@ -727,7 +739,7 @@ impl Config {
                 path: ".".to_owned(),
                 includes: Vec::new(),
                 excludes: build.excludes.iter().map(|p| normalize_rel(p)).collect(),
-                config: make(&top, ".", false)?,
+                config: make(&top, ".", Outside::Drop)?,
             }),
             RuleSetVersion::V1Beta1 => {
                 let roots: Vec<String> = if build.roots.is_empty() {
@@ -738,7 +750,7 @@ impl Config {
                 for root in &roots {
                     // v1beta1 paths are relative to a root; written with
                     // the root in front, they are taken as well.
-                    let mut config = make(&top, root, false)?;
+                    let mut config = make(&top, root, Outside::Drop)?;
                     let rel = |p: &String| module_relative(root, p).unwrap_or_else(|| p.clone());
                     config.ignore = top.ignore.iter().map(rel).collect();
                     for (e, paths) in &mut config.ignore_only {
@@ -780,7 +792,7 @@ impl Config {
             _ => make(
                 &top,
                 modules.first().map_or(".", |m| m.path.as_str()),
-                false,
+                Outside::Keep,
             )?,
         };
         config.layout = Some(Box::new(BufLayout {

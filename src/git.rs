@@ -727,7 +727,10 @@ pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf
         (base, p) => format!("{base}/{p}"),
     };
     let mut roots: Vec<String> = if g.modules.is_empty() {
-        vec![format!("\"{}\"", if g.path.is_empty() { "." } else { &g.path })]
+        vec![format!(
+            "\"{}\"",
+            if g.path.is_empty() { "." } else { &g.path }
+        )]
     } else {
         g.modules
             .iter()

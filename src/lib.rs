@@ -228,8 +228,21 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     assign_modules(old, &mut old_schema, &options.includes)?;
     assign_modules(new, &mut new_schema, &options.includes)?;
     if !options.exclude_imports {
-        let mut o = old_schema.promote_imports();
-        let mut n = new_schema.promote_imports();
+        // Input files skipped as unchanged and compiled only as imports of
+        // changed ones stay imports: they are the same on both sides.
+        let inputs: std::collections::HashSet<String> = pruned
+            .as_ref()
+            .map(|p| {
+                p.unchanged
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .chain(p.old_compile.iter().cloned())
+                    .chain(p.new_compile.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut o = old_schema.promote_imports_except(&inputs);
+        let mut n = new_schema.promote_imports_except(&inputs);
         o.sort();
         n.sort();
         // An import compiled on one side only may be imported by a file
@@ -319,12 +332,15 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
         let o = s.spawn(|| {
             olds.iter()
                 .map(|old| {
-                    (old, input::compile_with(
-                        Side::Old,
+                    (
                         old,
-                        &options.includes,
-                        options.protoc.as_deref(),
-                    ))
+                        input::compile_with(
+                            Side::Old,
+                            old,
+                            &options.includes,
+                            options.protoc.as_deref(),
+                        ),
+                    )
                 })
                 .map(|(old, r)| r.map_err(|e| explain(e, old, &options.includes)))
                 .collect::<Result<Vec<_>, _>>()

@@ -717,9 +717,16 @@ impl Schema {
     /// Makes every imported file a target, so that it is compared too (as
     /// buf does unless `--exclude-imports`). Returns their names.
     pub fn promote_imports(&mut self) -> Vec<String> {
+        self.promote_imports_except(&HashSet::new())
+    }
+
+    /// [`Schema::promote_imports`], leaving out the files in `inputs` (input
+    /// files of either side that were compiled only as imports: they are
+    /// unchanged, so comparing them could only find nothing).
+    pub fn promote_imports_except(&mut self, inputs: &HashSet<String>) -> Vec<String> {
         let mut names = Vec::new();
         for f in &mut self.files {
-            if !f.is_target {
+            if !f.is_target && !inputs.contains(&f.name) {
                 f.is_target = true;
                 names.push(f.name.clone());
             }

@@ -419,8 +419,7 @@ fn several_against_values_report_each_pair() {
     assert_eq!(doc["runs"].as_array().unwrap().len(), 2);
     let physical = &doc["runs"][1]["results"][0]["locations"][0]["physicalLocation"];
     assert_eq!(
-        physical["artifactLocation"]["uri"],
-        "proto/shop/legacy.proto",
+        physical["artifactLocation"]["uri"], "proto/shop/legacy.proto",
         "{physical}"
     );
     assert_eq!(physical["properties"]["revision"], "v1.1.0", "{physical}");

@@ -52,19 +52,26 @@ rule! {
                 return;
             }
             let now: Vec<&str> = p.new.iter().map(|v| v.name.as_str()).collect();
-            // Point at a new name the old side did not have, and at a lost old value.
-            let mut new = p.new.clone();
-            new.sort_by_key(|v| p.old.iter().any(|w| w.name == v.name));
+            // As buf: one finding per value the number now has (each alias
+            // declaration is a place a reader looks), each pointing at its
+            // name and at a lost old value.
             let mut old = p.old.clone();
             old.sort_by_key(|v| !lost.contains(&v.name.as_str()));
-            let at = EnumValuePair {
-                number: p.number,
-                old_enum: p.old_enum,
-                new_enum: p.new_enum,
-                old,
-                new,
-            }
-            .at(Part::Name);
+            let places: Vec<_> = (0..p.new.len())
+                .map(|i| {
+                    let mut new = p.new.clone();
+                    let v = new.remove(i);
+                    new.insert(0, v);
+                    EnumValuePair {
+                        number: p.number,
+                        old_enum: p.old_enum,
+                        new_enum: p.new_enum,
+                        old: old.clone(),
+                        new,
+                    }
+                    .at(Part::Name)
+                })
+                .collect();
             let message = if p.old.len() == 1 && now.len() == 1 {
                 format!(
                     "enum value {} of enum \"{}\" changed name from \"{}\" to \"{}\"",
@@ -81,13 +88,16 @@ rule! {
                 )
             };
             let keep: Vec<String> = lost.iter().map(|n| format!("{n} = {};", p.number)).collect();
-            cx.report(at, message).help(format!(
+            let help = format!(
                 "keep {} as {} next to {}: `option allow_alias = true; {}`",
                 quoted(&lost),
                 if lost.len() == 1 { "an alias" } else { "aliases" },
                 quoted(&now),
                 keep.join(" ")
-            ));
+            );
+            for at in places {
+                cx.report(at, message.clone()).help(help.clone());
+            }
         }
     }
 }
