@@ -686,7 +686,11 @@ fn check_with_roundtrip(
     options: &Options,
 ) -> Result<(protocheck::Report, Option<roundtrip::RoundTrip>), protocheck::Error> {
     options.selection()?;
-    let (o, n) = protocheck::compile_pair(old, new, &options.includes)?;
+    let (mut o, mut n) = protocheck::compile_pair(old, new, &options.includes)?;
+    if !options.exclude_imports {
+        o.promote_imports();
+        n.promote_imports();
+    }
     let rep = protocheck::check_schemas(&o, &n, options)?;
     // Without descriptors (a schema from a source that has none) the check
     // still runs, without the evidence.
