@@ -114,22 +114,9 @@ pub enum GitError {
         path: String,
     },
 
-    #[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
-    #[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
-    MissingRoot {
-        side: Side,
-        spec: String,
-        rev: String,
-        /// `REV:path:line:col: ` of the importing file.
-        location: String,
-        import: String,
-        roots: String,
-        help: String,
-        #[source_code]
-        source_code: Option<miette::NamedSource<Arc<str>>>,
-        #[label(collection)]
-        labels: Vec<miette::LabeledSpan>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MissingRoot(Box<MissingRoot>),
 
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
     #[diagnostic(code(protocheck::git::failed))]
@@ -150,8 +137,8 @@ impl GitError {
             | GitError::NoSuchPath { side, .. }
             | GitError::OutsideRepository { side, .. }
             | GitError::NotProto { side, .. }
-            | GitError::MissingRoot { side, .. }
             | GitError::Failed { side, .. } => *side,
+            GitError::MissingRoot(m) => m.side,
         }
     }
 }
@@ -160,6 +147,25 @@ impl From<GitError> for Error {
     fn from(e: GitError) -> Self {
         Error::Git(Box::new(e))
     }
+}
+
+/// An import the schema at a revision cannot find: a root is missing.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
+#[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
+pub struct MissingRoot {
+    pub side: Side,
+    pub spec: String,
+    pub rev: String,
+    /// `REV:path:line:col: ` of the importing file.
+    pub location: String,
+    pub import: String,
+    pub roots: String,
+    pub help: String,
+    #[source_code]
+    pub source_code: Option<miette::NamedSource<Arc<str>>>,
+    #[label(collection)]
+    pub labels: Vec<miette::LabeledSpan>,
 }
 
 /// Runs git commands for one input, turning failures into [`GitError`]s.
@@ -739,7 +745,7 @@ pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf
     };
     roots.extend(includes.iter().map(|i| format!("-I \"{}\"", i.display())));
     let c = *c;
-    Error::Git(Box::new(GitError::MissingRoot {
+    Error::Git(Box::new(GitError::MissingRoot(Box::new(MissingRoot {
         side: c.side,
         spec: g.spec.clone(),
         rev: g.rev.clone(),
@@ -755,7 +761,7 @@ pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf
         ),
         source_code: c.source_code,
         labels: c.labels,
-    }))
+    }))))
 }
 
 /// Import name of `repo_path` under the directory `prefix` (empty: the root).
@@ -872,12 +878,12 @@ pub(crate) fn compile_with_protoc(
     Ok(schema)
 }
 
+/// A workspace's files, its roots, and the module of each file.
+pub(crate) type ModulePlan = (Vec<String>, Vec<Root>, HashMap<String, usize>);
+
 /// A workspace at the revision: its files, one root per module, and the
 /// module of each file.
-pub(crate) fn plan_modules(
-    side: Side,
-    g: &GitInput,
-) -> Result<(Vec<String>, Vec<Root>, HashMap<String, usize>), Error> {
+pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error> {
     let files = g.list(side, &g.path)?;
     let mut names = Vec::new();
     let mut roots = Vec::new();

@@ -385,13 +385,16 @@ pub(crate) fn plan(
     }
 }
 
+/// A workspace's roots, its files, and the module of each file.
+pub(crate) type WorkspacePlan = (Vec<PathBuf>, Vec<String>, HashMap<String, usize>);
+
 /// A workspace's roots (its modules, then its deps, then `includes`), its
 /// files, and the module of each.
 pub(crate) fn plan_workspace(
     side: Side,
     ws: &crate::workspace::Workspace,
     includes: &[PathBuf],
-) -> Result<(Vec<PathBuf>, Vec<String>, HashMap<String, usize>), Error> {
+) -> Result<WorkspacePlan, Error> {
     let mut module_of: HashMap<String, usize> = HashMap::new();
     let mut names = Vec::new();
     for (i, m) in ws.modules.iter().enumerate() {
