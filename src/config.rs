@@ -223,6 +223,8 @@ pub struct BufLayout {
     pub modules: Vec<ModuleLayout>,
     /// `deps:` entries, e.g. `buf.build/googleapis/googleapis`.
     pub deps: Vec<String>,
+    /// Top-level ignore paths that lie in no module (they match nothing).
+    pub unplaced: Vec<String>,
 }
 
 /// The deprecated buf IDs and what they stand for now.
@@ -795,8 +797,23 @@ impl Config {
                 Outside::Keep,
             )?,
         };
+        let unplaced = if version == RuleSetVersion::V2 {
+            top.ignore
+                .iter()
+                .chain(top.ignore_only.values().flatten())
+                .filter(|p| {
+                    !modules
+                        .iter()
+                        .any(|m| module_relative(&m.path, p).is_some())
+                })
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         config.layout = Some(Box::new(BufLayout {
             modules,
+            unplaced,
             deps: raw.deps,
         }));
         Ok(config)

@@ -461,6 +461,12 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
                     .any(|&i| selections[i].runs(f.rule) && !selections[i].ignores(f, old, new))
             });
             findings = all;
+            for p in &ws.unplaced_ignores {
+                warnings.push(format!(
+                    "ignore path \"{p}\" ({}) is in no module and matches no file",
+                    ws.file.display()
+                ));
+            }
             for (i, m) in ws.modules.iter().enumerate() {
                 let files = seen_old[i]
                     .iter()

@@ -69,6 +69,8 @@ pub struct Workspace {
     pub modules: Vec<Module>,
     /// Directories that hold the files of `deps:` (from buf's cache).
     pub dep_roots: Vec<PathBuf>,
+    /// Top-level ignore paths of the buf.yaml that lie in no module.
+    pub unplaced_ignores: Vec<String>,
 }
 
 impl PartialEq for Workspace {
@@ -169,6 +171,7 @@ impl Workspace {
             root
         };
         let mut modules = Vec::new();
+        let mut unplaced_ignores = Vec::new();
         // (the buf.yaml, its deps, its directory relative to the workspace)
         let mut dep_sources: Vec<(PathBuf, Vec<String>, PathBuf)> = Vec::new();
         if file.file_name().is_some_and(|n| n == "buf.work.yaml") {
@@ -244,6 +247,7 @@ impl Workspace {
         } else {
             let config = Config::load(file)?;
             let layout = config.layout.clone().unwrap_or_default();
+            unplaced_ignores = layout.unplaced.clone();
             dep_sources.push((file.to_path_buf(), layout.deps.clone(), root.clone()));
             for m in layout.modules {
                 modules.push(Module {
@@ -284,6 +288,7 @@ impl Workspace {
             file: clean(file),
             modules,
             dep_roots,
+            unplaced_ignores,
         })
     }
 

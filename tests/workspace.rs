@@ -304,6 +304,15 @@ fn buf_yaml_keys_are_all_handled() {
         "{err}"
     );
     assert!(err.contains("matches no file"), "{err}");
+    write_yaml(
+        d,
+        &base.replace("    - proto/acme/legacy", "    - protos/acme/legacy"),
+    );
+    let (_, _, err) = protocheck(d, &["--against", "git:main", "-I", dep]);
+    assert!(
+        err.contains("warning: ignore path \"protos/acme/legacy\" (buf.yaml) is in no module"),
+        "{err}"
+    );
 
     // A module-level ignore path outside the module: buf refuses it too.
     write_yaml(
