@@ -320,12 +320,28 @@ pub fn old_side(
                 ..new.clone()
             }))),
         },
-        Input::Git(mut g) if g.is_dir => {
+        // The workspace's own directory at the revision (`git:REF`, or
+        // `git:REF:PATH` naming it): read with its modules.
+        Input::Git(mut g) if g.is_dir && is_repo_path(&new.root, &g.repo, &g.path) => {
             g.modules = new.modules.iter().map(Module::dirs).collect();
             Ok(Input::Git(g))
         }
         other => Ok(other),
     }
+}
+
+/// Whether `dir` on disk is the directory `path` of the repository at `repo`.
+fn is_repo_path(dir: &Path, repo: &Path, path: &str) -> bool {
+    let (Ok(dir), Ok(repo)) = (std::fs::canonicalize(dir), std::fs::canonicalize(repo)) else {
+        return false;
+    };
+    dir.strip_prefix(&repo).is_ok_and(|rel| {
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        rel.join("/") == path
+    })
 }
 
 /// The error for a dep that buf's cache does not hold and no `-I` supplies.
