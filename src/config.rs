@@ -70,6 +70,10 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub ignore_only: Vec<(Entry, Vec<String>)>,
     pub ignore_unstable_packages: bool,
+    /// `disable_builtin: true`: none of the built-in rules run.
+    pub disable_builtin: bool,
+    /// For a buf.yaml: its modules and deps.
+    pub layout: Option<Box<BufLayout>>,
 }
 
 impl Default for Config {
@@ -84,6 +88,8 @@ impl Default for Config {
             ignore: Vec::new(),
             ignore_only: Vec::new(),
             ignore_unstable_packages: false,
+            disable_builtin: false,
+            layout: None,
         }
     }
 }
@@ -104,7 +110,8 @@ struct TomlConfig {
     ignore_unstable_packages: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
 struct BufBreaking {
     #[serde(rename = "use", default)]
     use_: Vec<String>,
@@ -116,23 +123,108 @@ struct BufBreaking {
     ignore_only: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     ignore_unstable_packages: bool,
+    #[serde(default)]
+    disable_builtin: bool,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BufModule {
     #[serde(default)]
     path: Option<String>,
     #[serde(default)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[serde(default)]
+    includes: Vec<String>,
+    #[serde(default)]
+    excludes: Vec<String>,
+    /// Lint settings: not protocheck's business, but checked to be a mapping.
+    #[serde(default)]
+    #[allow(dead_code)]
+    lint: Option<BTreeMap<String, serde_yaml_ng::Value>>,
+    #[serde(default)]
     breaking: Option<BufBreaking>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BufBuild {
+    #[serde(default)]
+    roots: Vec<String>,
+    #[serde(default)]
+    excludes: Vec<String>,
+}
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BufYaml {
     version: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[serde(default)]
+    deps: Vec<String>,
+    #[serde(default)]
+    build: Option<BufBuild>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    lint: Option<BTreeMap<String, serde_yaml_ng::Value>>,
     #[serde(default)]
     breaking: Option<BufBreaking>,
     #[serde(default)]
     modules: Vec<BufModule>,
+    #[serde(default)]
+    plugins: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    policies: Option<serde_yaml_ng::Value>,
+}
+
+/// The keys each section of a buf.yaml may hold (for did-you-mean).
+const BUF_YAML_KEYS: &[&str] = &[
+    "version",
+    "name",
+    "deps",
+    "build",
+    "lint",
+    "breaking",
+    "modules",
+    "plugins",
+    "policies",
+    "use",
+    "except",
+    "ignore",
+    "ignore_only",
+    "ignore_unstable_packages",
+    "disable_builtin",
+    "path",
+    "includes",
+    "excludes",
+    "roots",
+];
+
+/// One module of a buf workspace, as its buf.yaml describes it.
+#[derive(Debug, Clone)]
+pub struct ModuleLayout {
+    /// The module root, `/`-separated, relative to the directory holding the
+    /// buf.yaml (or buf.work.yaml); `.` for that directory itself.
+    pub path: String,
+    /// Only files under these directories (relative to the workspace) belong to the module.
+    pub includes: Vec<String>,
+    /// Files under these directories (relative to the workspace) are left out.
+    pub excludes: Vec<String>,
+    /// The module's breaking configuration, paths relative to the module root.
+    pub config: Config,
+}
+
+/// What a buf.yaml says about where the files are: its modules and deps.
+#[derive(Debug, Clone, Default)]
+pub struct BufLayout {
+    pub modules: Vec<ModuleLayout>,
+    /// `deps:` entries, e.g. `buf.build/googleapis/googleapis`.
+    pub deps: Vec<String>,
+    /// Top-level ignore paths that lie in no module (they match nothing).
+    pub unplaced: Vec<String>,
 }
 
 /// The deprecated buf IDs and what they stand for now.
@@ -266,23 +358,68 @@ impl Selection {
         if self.ignore.is_empty() && self.ignore_only.is_empty() && !self.ignore_unstable_packages {
             return;
         }
-        findings.retain(|f| {
-            let mut files = vec![(new, f.location.file.as_str())];
-            if let Some(o) = &f.old_location {
-                files.push((old, o.file.as_str()));
+        findings.retain(|f| !self.ignores(f, old, new));
+    }
+
+    /// Whether the configuration ignores this finding (at its new or its old location).
+    pub fn ignores(&self, f: &Finding, old: &Schema, new: &Schema) -> bool {
+        let mut files = vec![(new, f.location.file.as_str())];
+        if let Some(o) = &f.old_location {
+            files.push((old, o.file.as_str()));
+        }
+        files.iter().any(|&(schema, file)| {
+            under_any(file, &self.ignore)
+                || self
+                    .ignore_only
+                    .get(f.rule)
+                    .is_some_and(|paths| under_any(file, paths))
+                || (self.ignore_unstable_packages
+                    && schema
+                        .file(file)
+                        .is_some_and(|fd| is_unstable_package(&fd.package)))
+        })
+    }
+
+    /// Whether the rule runs.
+    pub fn runs(&self, rule: &str) -> bool {
+        self.rules.iter().any(|r| r.meta().id == rule)
+    }
+}
+
+impl Config {
+    /// The ignore paths that match none of `files` (import names), with the
+    /// place they are written, for a warning.
+    pub fn unmatched_ignores<'a>(
+        &self,
+        files: impl Iterator<Item = &'a str> + Clone,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let text = self.text.as_deref().unwrap_or_default();
+        let mut paths: Vec<&String> = self.ignore.iter().collect();
+        for (_, v) in &self.ignore_only {
+            paths.extend(v.iter());
+        }
+        for p in paths {
+            let list = std::slice::from_ref(p);
+            if files.clone().any(|f| under_any(f, list)) {
+                continue;
             }
-            !files.iter().any(|&(schema, file)| {
-                under_any(file, &self.ignore)
-                    || self
-                        .ignore_only
-                        .get(f.rule)
-                        .is_some_and(|paths| under_any(file, paths))
-                    || (self.ignore_unstable_packages
-                        && schema
-                            .file(file)
-                            .is_some_and(|fd| is_unstable_package(&fd.package)))
-            })
-        });
+            let place = match find(text, p.as_str()) {
+                Some(s) => {
+                    let (line, col) = line_col(text, s.start);
+                    format!(
+                        "{}:{line}:{col}",
+                        self.path
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    )
+                }
+                None => self.name(),
+            };
+            out.push(format!("ignore path \"{p}\" ({place}) matches no file"));
+        }
+        out
     }
 }
 
@@ -449,25 +586,32 @@ impl Config {
                 .map(|(k, v)| (entry(k), v))
                 .collect(),
             ignore_unstable_packages: raw.ignore_unstable_packages,
+            disable_builtin: false,
+            layout: None,
         })
     }
 
     pub fn from_buf_yaml(path: &Path, text: &str) -> Result<Config, Error> {
-        let raw: BufYaml = serde_yaml_ng::from_str(text).map_err(|e| {
-            let loc = e.location();
-            let (line, col) = loc
-                .as_ref()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            Config::error_at(
-                path,
-                text,
-                format!("invalid buf.yaml {}:{line}:{col}: {e}", path.display()),
-                loc.map(|l| l.index()..l.index() + 1),
-                "here",
-                None,
-            )
-        })?;
+        let raw: BufYaml = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, text, &e))?;
+        for (key, value) in [("plugins", &raw.plugins), ("policies", &raw.policies)] {
+            if value.is_some() {
+                let span = find_key(text, key);
+                let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
+                return Err(Config::error_at(
+                    path,
+                    text,
+                    format!(
+                        "\"{key}\" in {}:{line}:{col} is not supported: protocheck runs only the built-in rules",
+                        path.display()
+                    ),
+                    span,
+                    "not supported",
+                    Some(format!(
+                        "remove \"{key}\" to check with the built-in rules alone, or run `buf breaking` for the {key}"
+                    )),
+                ));
+            }
+        }
         let version = match raw.version.as_deref() {
             Some("v1beta1") => RuleSetVersion::V1Beta1,
             Some("v1") | None => RuleSetVersion::V1,
@@ -490,42 +634,189 @@ impl Config {
                 ));
             }
         };
-        // v2 workspaces may configure breaking per module; the top level wins,
-        // else the first module that has a section.
-        let (breaking, module_root) = match raw.breaking {
-            Some(b) => (b, None),
-            None => raw
-                .modules
-                .into_iter()
-                .find_map(|m| m.breaking.map(|b| (b, m.path)))
-                .unwrap_or_default(),
+        // What becomes of an ignore path outside the module: an error (a
+        // module's own section, as buf), dropped (the top-level section
+        // applied to another module), or kept as written (the configuration
+        // of a directory that is not read as a workspace: it then matches
+        // nothing, and says so).
+        #[derive(Clone, Copy, PartialEq)]
+        enum Outside {
+            Error,
+            Drop,
+            Keep,
+        }
+        let make = |b: &BufBreaking, module: &str, outside: Outside| -> Result<Config, Error> {
+            let mut ignore = Vec::new();
+            let strip = |p: &String| -> Result<Option<String>, Error> {
+                match module_relative(module, p) {
+                    Some(rel) => Ok(Some(rel)),
+                    None if outside == Outside::Keep => Ok(Some(p.clone())),
+                    None if outside == Outside::Error => {
+                        let span = find(text, p);
+                        let (line, col) = span.clone().map_or((1, 1), |s| line_col(text, s.start));
+                        Err(Config::error_at(
+                            path,
+                            text,
+                            format!(
+                                "ignore path \"{p}\" in {}:{line}:{col} is not in the module \"{module}\"",
+                                path.display()
+                            ),
+                            span,
+                            "outside the module",
+                            Some(format!(
+                                "paths in buf.yaml are relative to its directory: write \"{module}/{p}\" for a path inside the module"
+                            )),
+                        ))
+                    }
+                    None => Ok(None),
+                }
+            };
+            for p in &b.ignore {
+                if let Some(rel) = strip(p)? {
+                    ignore.push(rel);
+                }
+            }
+            let mut ignore_only = Vec::new();
+            for (k, v) in &b.ignore_only {
+                let mut paths = Vec::new();
+                for p in v {
+                    if let Some(rel) = strip(p)? {
+                        paths.push(rel);
+                    }
+                }
+                ignore_only.push((
+                    Entry {
+                        span: find(text, k),
+                        value: k.clone(),
+                    },
+                    paths,
+                ));
+            }
+            let entry = |v: &String| Entry {
+                span: find(text, v),
+                value: v.clone(),
+            };
+            Ok(Config {
+                path: Some(path.to_path_buf()),
+                text: Some(Arc::from(text)),
+                version,
+                level: None,
+                use_: b.use_.iter().map(entry).collect(),
+                except: b.except.iter().map(entry).collect(),
+                ignore,
+                ignore_only,
+                ignore_unstable_packages: b.ignore_unstable_packages,
+                disable_builtin: b.disable_builtin,
+                layout: None,
+            })
         };
-        let strip = |p: String| match &module_root {
-            Some(root) => p
-                .strip_prefix(&format!("{}/", root.trim_end_matches('/')))
-                .map(str::to_owned)
-                .unwrap_or(p),
-            None => p,
+        let top = raw.breaking.clone().unwrap_or_default();
+        let build = raw.build.unwrap_or_default();
+        let mut modules = Vec::new();
+        match version {
+            RuleSetVersion::V2 => {
+                if raw.modules.is_empty() {
+                    modules.push(ModuleLayout {
+                        path: ".".to_owned(),
+                        includes: Vec::new(),
+                        excludes: Vec::new(),
+                        config: make(&top, ".", Outside::Drop)?,
+                    });
+                }
+                for m in &raw.modules {
+                    let mpath = normalize_rel(m.path.as_deref().unwrap_or("."));
+                    let config = match &m.breaking {
+                        Some(b) => make(b, &mpath, Outside::Error)?,
+                        None => make(&top, &mpath, Outside::Drop)?,
+                    };
+                    modules.push(ModuleLayout {
+                        path: mpath,
+                        includes: m.includes.iter().map(|p| normalize_rel(p)).collect(),
+                        excludes: m.excludes.iter().map(|p| normalize_rel(p)).collect(),
+                        config,
+                    });
+                }
+            }
+            RuleSetVersion::V1 => modules.push(ModuleLayout {
+                path: ".".to_owned(),
+                includes: Vec::new(),
+                excludes: build.excludes.iter().map(|p| normalize_rel(p)).collect(),
+                config: make(&top, ".", Outside::Drop)?,
+            }),
+            RuleSetVersion::V1Beta1 => {
+                let roots: Vec<String> = if build.roots.is_empty() {
+                    vec![".".to_owned()]
+                } else {
+                    build.roots.iter().map(|r| normalize_rel(r)).collect()
+                };
+                for root in &roots {
+                    // v1beta1 paths are relative to a root; written with
+                    // the root in front, they are taken as well.
+                    let mut config = make(&top, root, Outside::Drop)?;
+                    let rel = |p: &String| module_relative(root, p).unwrap_or_else(|| p.clone());
+                    config.ignore = top.ignore.iter().map(rel).collect();
+                    for (e, paths) in &mut config.ignore_only {
+                        *paths = top
+                            .ignore_only
+                            .get(&e.value)
+                            .map(|v| v.iter().map(rel).collect())
+                            .unwrap_or_default();
+                    }
+                    let excludes = build
+                        .excludes
+                        .iter()
+                        .map(|p| match module_relative(root, p) {
+                            Some(_) => normalize_rel(p),
+                            None => join_rel(root, p),
+                        })
+                        .collect();
+                    modules.push(ModuleLayout {
+                        path: root.clone(),
+                        includes: Vec::new(),
+                        excludes,
+                        config,
+                    });
+                }
+            }
+        }
+        // Without a workspace, the configuration of the top level wins,
+        // else that of the first module that has a section.
+        let mut config = match (
+            &raw.breaking,
+            modules.iter().find(|m| {
+                raw.modules.iter().any(|r| {
+                    r.breaking.is_some()
+                        && normalize_rel(r.path.as_deref().unwrap_or(".")) == m.path
+                })
+            }),
+        ) {
+            (None, Some(m)) => m.config.clone(),
+            _ => make(
+                &top,
+                modules.first().map_or(".", |m| m.path.as_str()),
+                Outside::Keep,
+            )?,
         };
-        let entry = |v: String| Entry {
-            span: find(text, &v),
-            value: v,
+        let unplaced = if version == RuleSetVersion::V2 {
+            top.ignore
+                .iter()
+                .chain(top.ignore_only.values().flatten())
+                .filter(|p| {
+                    !modules
+                        .iter()
+                        .any(|m| module_relative(&m.path, p).is_some())
+                })
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
         };
-        Ok(Config {
-            path: Some(path.to_path_buf()),
-            text: Some(Arc::from(text)),
-            version,
-            level: None,
-            use_: breaking.use_.into_iter().map(entry).collect(),
-            except: breaking.except.into_iter().map(entry).collect(),
-            ignore: breaking.ignore.into_iter().map(strip).collect(),
-            ignore_only: breaking
-                .ignore_only
-                .into_iter()
-                .map(|(k, v)| (entry(k), v.into_iter().map(strip).collect()))
-                .collect(),
-            ignore_unstable_packages: breaking.ignore_unstable_packages,
-        })
+        config.layout = Some(Box::new(BufLayout {
+            modules,
+            unplaced,
+            deps: raw.deps,
+        }));
+        Ok(config)
     }
 
     fn name(&self) -> String {
@@ -622,7 +913,7 @@ impl Config {
         Err(self.unknown(e, &candidates))
     }
 
-    fn is_yaml(&self) -> bool {
+    pub fn is_yaml(&self) -> bool {
         self.path
             .as_ref()
             .and_then(|p| p.extension())
@@ -646,6 +937,17 @@ impl Config {
             }],
         };
         let mut ids: BTreeSet<&'static str> = BTreeSet::new();
+        if self.disable_builtin && level.is_none() {
+            notes.push(format!(
+                "{} sets disable_builtin: none of the built-in rules runs, so nothing is checked",
+                self.name()
+            ));
+        }
+        let chosen = if self.disable_builtin && level.is_none() {
+            Vec::new()
+        } else {
+            chosen
+        };
         for e in &chosen {
             ids.extend(self.expand(e, &mut notes)?);
         }
@@ -669,6 +971,9 @@ impl Config {
             None
         };
         let describe = match single_level {
+            _ if chosen.is_empty() => {
+                format!("no rules ({} disables the built-in ones)", self.name())
+            }
             Some(l) if level.is_some() || self.path.is_none() => format!("level {l}"),
             Some(l) => format!("level {l} ({})", self.name()),
             None => format!("the rules of {}", self.name()),
@@ -687,6 +992,124 @@ impl Config {
             notes,
         })
     }
+}
+
+/// `a/b` from `./a/b/`; `.` for the directory itself.
+pub(crate) fn normalize_rel(p: &str) -> String {
+    let parts: Vec<&str> = p
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn join_rel(root: &str, p: &str) -> String {
+    if root == "." {
+        normalize_rel(p)
+    } else {
+        normalize_rel(&format!("{root}/{p}"))
+    }
+}
+
+/// `p` (relative to the workspace) relative to the module at `module`, if it is inside it.
+pub(crate) fn module_relative(module: &str, p: &str) -> Option<String> {
+    let p = normalize_rel(p);
+    if module == "." {
+        return Some(p);
+    }
+    if p == module {
+        return Some(".".to_owned());
+    }
+    p.strip_prefix(&format!("{module}/")).map(str::to_owned)
+}
+
+/// A buf.yaml that serde refused: an unknown key gets a did-you-mean.
+fn yaml_error(path: &Path, text: &str, e: &serde_yaml_ng::Error) -> Error {
+    let loc = e.location();
+    let (line, col) = loc
+        .as_ref()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    let msg = e.to_string();
+    let unknown = msg
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(field, rest)| (field.to_owned(), rest.to_owned()));
+    if let Some((field, rest)) = unknown {
+        let section = msg
+            .split_once(": unknown field")
+            .map(|(s, _)| s.trim().to_owned())
+            .filter(|s| !s.is_empty() && !s.contains(' '));
+        let expected: Vec<String> = rest
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        let candidates: Vec<&str> = if expected.is_empty() {
+            BUF_YAML_KEYS.to_vec()
+        } else {
+            expected.iter().map(String::as_str).collect()
+        };
+        let best = candidates
+            .iter()
+            .map(|c| (strsim::jaro_winkler(&field, c), *c))
+            .filter(|(score, _)| *score > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c);
+        let span = loc
+            .as_ref()
+            .map(|l| l.index()..l.index() + field.len().max(1));
+        let wher = section
+            .map(|s| format!(" under \"{s}\""))
+            .unwrap_or_default();
+        return Config::error_at(
+            path,
+            text,
+            format!(
+                "unknown key \"{field}\"{wher} in {}:{line}:{col}",
+                path.display()
+            ),
+            span,
+            "unknown key",
+            Some(match best {
+                Some(b) => format!(
+                    "did you mean \"{b}\"? buf refuses unknown keys too; the keys here are {}",
+                    candidates.join(", ")
+                ),
+                None => format!(
+                    "buf refuses unknown keys too; the keys here are {}",
+                    candidates.join(", ")
+                ),
+            }),
+        );
+    }
+    Config::error_at(
+        path,
+        text,
+        format!("invalid buf.yaml {}:{line}:{col}: {e}", path.display()),
+        loc.map(|l| l.index()..l.index() + 1),
+        "here",
+        None,
+    )
+}
+
+/// Where `key:` is written at the start of a line.
+fn find_key(text: &str, key: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(&format!("{key}:")) {
+            let start = offset + (line.len() - trimmed.len());
+            return Some(start..start + key.len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn find(text: &str, needle: &str) -> Option<Range<usize>> {

@@ -1185,11 +1185,28 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
             .map(|s| s.span_of(0, 0))
             .or_else(|| file.has_source_info().then(crate::span::Span::start));
     }
+    let (path, revision) = shown_path(file);
     Location {
-        path: file.display_path.clone(),
+        path,
         file: file.name.clone(),
         span,
         source_info: file.has_source_info(),
+        revision,
+    }
+}
+
+/// How a finding names a file: its display path; for a file read at a git
+/// revision, its path in the repository with the revision apart.
+fn shown_path(file: &crate::schema::File) -> (String, Option<String>) {
+    match &file.revision {
+        Some(rev) => (
+            file.display_path
+                .strip_prefix(&format!("{rev}:"))
+                .unwrap_or(&file.display_path)
+                .to_owned(),
+            Some(rev.clone()),
+        ),
+        None => (file.display_path.clone(), None),
     }
 }
 
@@ -1229,12 +1246,16 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
     let old_location = at.old.as_ref().map(|a| locate(old, a));
     let location = match (&at.new, at.old_file) {
         (Some(a), _) => locate(new, a),
-        (None, Some(f)) => Location {
-            path: old.files[f].display_path.clone(),
-            file: old.files[f].name.clone(),
-            span: None,
-            source_info: old.files[f].has_source_info(),
-        },
+        (None, Some(f)) => {
+            let (path, revision) = shown_path(&old.files[f]);
+            Location {
+                path,
+                file: old.files[f].name.clone(),
+                span: None,
+                source_info: old.files[f].has_source_info(),
+                revision,
+            }
+        }
         // Gone with its whole file: named by its old file, with no place in
         // the new schema.
         (None, None) => old_location
@@ -1248,6 +1269,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
                 file: String::new(),
                 span: None,
                 source_info: true,
+                revision: None,
             }),
     };
     Finding {

@@ -76,6 +76,10 @@ pub struct Location {
     /// Whether the file came with source info (a descriptor set may not): without
     /// it there are no lines and columns, only the element's name.
     pub source_info: bool,
+    /// For a file read at a git revision (`--against git:main`), the
+    /// revision; `path` is then the file's path in the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
 }
 
 /// One change to a file of the new schema.
@@ -147,6 +151,17 @@ pub struct Finding {
     pub new_text: Option<String>,
 }
 
+impl Location {
+    /// ` (at REV)` for a file read at a git revision, else nothing: what a
+    /// place shown to a person adds after the path.
+    pub fn at_revision(&self) -> String {
+        match &self.revision {
+            Some(r) => format!(" (at {r})"),
+            None => String::new(),
+        }
+    }
+}
+
 impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -155,7 +170,8 @@ impl Finding {
     /// `path:line:col` of the new location, or `path` alone; without source
     /// info, `path (element, no source info)`.
     pub fn position(&self) -> String {
-        match self.location.span {
+        let at = self.location.at_revision();
+        let p = match self.location.span {
             Some(s) => format!("{}:{}:{}", self.location.path, s.line, s.column),
             None if !self.location.source_info && self.element != self.location.file => {
                 format!("{} ({}, no source info)", self.location.path, self.element)
@@ -164,7 +180,8 @@ impl Finding {
                 format!("{} (no source info)", self.location.path)
             }
             None => self.location.path.clone(),
-        }
+        };
+        format!("{p}{at}")
     }
 
     pub(crate) fn sort_key(&self) -> impl Ord + '_ {

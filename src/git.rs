@@ -36,6 +36,19 @@ pub struct GitInput {
     pub path: String,
     /// Whether `path` is a directory at that revision.
     pub is_dir: bool,
+    /// When `path` is a buf workspace: its modules (paths relative to it).
+    pub modules: Vec<GitModule>,
+}
+
+/// A module of a buf workspace read at a git revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitModule {
+    /// Relative to the workspace, `/`-separated; `.` for the workspace itself.
+    pub path: String,
+    /// Workspace-relative directories the module is limited to.
+    pub includes: Vec<String>,
+    /// Workspace-relative directories left out.
+    pub excludes: Vec<String>,
 }
 
 /// Why a git input could not be read.
@@ -101,6 +114,10 @@ pub enum GitError {
         path: String,
     },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MissingRoot(Box<MissingRoot>),
+
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
     #[diagnostic(code(protocheck::git::failed))]
     Failed {
@@ -121,6 +138,7 @@ impl GitError {
             | GitError::OutsideRepository { side, .. }
             | GitError::NotProto { side, .. }
             | GitError::Failed { side, .. } => *side,
+            GitError::MissingRoot(m) => m.side,
         }
     }
 }
@@ -129,6 +147,25 @@ impl From<GitError> for Error {
     fn from(e: GitError) -> Self {
         Error::Git(Box::new(e))
     }
+}
+
+/// An import the schema at a revision cannot find: a root is missing.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
+#[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
+pub struct MissingRoot {
+    pub side: Side,
+    pub spec: String,
+    pub rev: String,
+    /// `REV:path:line:col: ` of the importing file.
+    pub location: String,
+    pub import: String,
+    pub roots: String,
+    pub help: String,
+    #[source_code]
+    pub source_code: Option<miette::NamedSource<Arc<str>>>,
+    #[label(collection)]
+    pub labels: Vec<miette::LabeledSpan>,
 }
 
 /// Runs git commands for one input, turning failures into [`GitError`]s.
@@ -451,6 +488,7 @@ impl GitInput {
             commit,
             path: rel,
             is_dir,
+            modules: Vec::new(),
         })
     }
 
@@ -569,7 +607,7 @@ impl Drop for CatFile {
 }
 
 /// Where import names are looked up, in order.
-enum Root {
+pub(crate) enum Root {
     /// A directory at the revision: import name → (repo path, object id).
     Tree(HashMap<String, (String, String)>),
     /// A directory on disk (an include root outside the repository, or one
@@ -631,6 +669,9 @@ impl GitResolver {
         input::lock(&self.seen).insert(
             name.to_owned(),
             FileSource {
+                revision: display
+                    .starts_with(&format!("{}:", self.input.rev))
+                    .then(|| self.input.rev.clone()),
                 display_path: display,
                 text: Some(SourceText::new(text.as_str())),
                 source_info: None,
@@ -669,6 +710,58 @@ impl FileResolver for GitResolver {
         }
         Err(protox::Error::file_not_found(name))
     }
+}
+
+/// A compile error of the schema at the revision that is an import not
+/// found: the schema is not at fault, a root is missing. Says which roots
+/// were read and how to add the missing one.
+pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf]) -> Error {
+    let Error::Compile(c) = e else {
+        return e;
+    };
+    let import = c
+        .message
+        .strip_prefix("import '")
+        .and_then(|m| m.strip_suffix("' not found"))
+        .map(str::to_owned);
+    let Some(import) = import else {
+        return Error::Compile(c);
+    };
+    let join = |p: &str| match (g.path.as_str(), p) {
+        ("", p) => p.to_owned(),
+        (base, ".") => base.to_owned(),
+        (base, p) => format!("{base}/{p}"),
+    };
+    let mut roots: Vec<String> = if g.modules.is_empty() {
+        vec![format!(
+            "\"{}\"",
+            if g.path.is_empty() { "." } else { &g.path }
+        )]
+    } else {
+        g.modules
+            .iter()
+            .map(|m| format!("\"{}\"", join(&m.path)))
+            .collect()
+    };
+    roots.extend(includes.iter().map(|i| format!("-I \"{}\"", i.display())));
+    let c = *c;
+    Error::Git(Box::new(GitError::MissingRoot(Box::new(MissingRoot {
+        side: c.side,
+        spec: g.spec.clone(),
+        rev: g.rev.clone(),
+        location: c.location,
+        import: import.clone(),
+        roots: roots.join(", "),
+        help: format!(
+            "the schema at \"{}\" is not at fault: the directory \"{import}\" is relative to is not a root. \
+             If it is in the repository, pass that directory with -I DIR (it is read at the revision too); \
+             if it belongs to another module of a buf workspace, run protocheck in the workspace (where buf.yaml is), \
+             which reads every module; if it is a buf dep, pass its files with -I DIR or fill buf's cache",
+            g.rev
+        ),
+        source_code: c.source_code,
+        labels: c.labels,
+    }))))
 }
 
 /// Import name of `repo_path` under the directory `prefix` (empty: the root).
@@ -774,7 +867,57 @@ pub(crate) fn compile_with_protoc(
             }
         }
     }
-    crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)
+    let mut schema =
+        crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)?;
+    let prefix = format!("{}:", g.rev);
+    for f in &mut schema.files {
+        if f.display_path.starts_with(&prefix) {
+            f.revision = Some(g.rev.clone());
+        }
+    }
+    Ok(schema)
+}
+
+/// A workspace's files, its roots, and the module of each file.
+pub(crate) type ModulePlan = (Vec<String>, Vec<Root>, HashMap<String, usize>);
+
+/// A workspace at the revision: its files, one root per module, and the
+/// module of each file.
+pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error> {
+    let files = g.list(side, &g.path)?;
+    let mut names = Vec::new();
+    let mut roots = Vec::new();
+    let mut module_of = HashMap::new();
+    for (i, m) in g.modules.iter().enumerate() {
+        let prefix = match (g.path.as_str(), m.path.as_str()) {
+            (p, ".") => p.to_owned(),
+            ("", m) => m.to_owned(),
+            (p, m) => format!("{p}/{m}"),
+        };
+        for (p, _) in &files {
+            if !p.ends_with(".proto") {
+                continue;
+            }
+            let Some(name) = under(&prefix, p) else {
+                continue;
+            };
+            if crate::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
+                && !module_of.contains_key(&name)
+            {
+                module_of.insert(name.clone(), i);
+                names.push(name);
+            }
+        }
+        roots.push(tree_root(&files, &prefix));
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(Error::NoProtoFiles {
+            side,
+            path: PathBuf::from(g.display(&g.path)),
+        });
+    }
+    Ok((names, roots, module_of))
 }
 
 /// The input files and the roots to find them and their imports in.
@@ -800,7 +943,10 @@ fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, 
         };
         include_roots.push((inc, root));
     }
-    let (names, mut roots) = if g.is_dir {
+    let (names, mut roots) = if g.is_dir && !g.modules.is_empty() {
+        let (names, roots, _) = plan_modules(side, g)?;
+        (names, roots)
+    } else if g.is_dir {
         let files = g.list(side, &g.path)?;
         let mut names: Vec<String> = files
             .iter()

@@ -24,6 +24,8 @@ pub enum Input {
     Git(crate::git::GitInput),
     /// A binary `FileDescriptorSet` (`protoc -o`, `buf build -o`).
     DescriptorSet(PathBuf),
+    /// A buf workspace: every module's files, named relative to their module root.
+    Workspace(Arc<crate::workspace::Workspace>),
 }
 
 /// File name extensions taken for descriptor sets without looking inside.
@@ -91,6 +93,7 @@ impl Input {
     pub fn path(&self) -> &Path {
         match self {
             Input::File(p) | Input::Dir(p) | Input::DescriptorSet(p) => p,
+            Input::Workspace(w) => &w.root,
             Input::Git(g) => Path::new(&g.path),
         }
     }
@@ -100,7 +103,7 @@ impl Input {
     pub fn is_single_file(&self) -> bool {
         match self {
             Input::File(_) => true,
-            Input::Dir(_) | Input::DescriptorSet(_) => false,
+            Input::Dir(_) | Input::DescriptorSet(_) | Input::Workspace(_) => false,
             Input::Git(g) => !g.is_dir,
         }
     }
@@ -282,6 +285,7 @@ impl FileResolver for RootsResolver {
             };
             let mut source = FileSource {
                 display_path: display(&path),
+                revision: None,
                 text: Some(SourceText::new(text.as_str())),
                 source_info: None,
             };
@@ -363,83 +367,145 @@ pub(crate) fn plan(
         }
         Input::Git(_) => unreachable!("git inputs are planned by crate::git"),
         Input::Dir(dir) => {
-            // One import name per file: a file reached again through a
-            // symbolic link (one to a parent directory, say) keeps its
-            // shortest name.
-            let mut by_file: HashMap<PathBuf, String> = HashMap::new();
-            for entry in walkdir::WalkDir::new(dir).follow_links(true) {
-                let entry = match entry {
-                    Ok(e) => e,
-                    // A symlink loop is skipped, never followed.
-                    Err(e) if e.loop_ancestor().is_some() => continue,
-                    // A symbolic link that leads nowhere (to nothing, or
-                    // round in a circle) is ignored like any other
-                    // non-.proto file; under a .proto name it is an error.
-                    Err(e)
-                        if e.path().is_some_and(|p| {
-                            p.extension().is_none_or(|x| x != "proto") && p.is_symlink()
-                        }) =>
-                    {
-                        continue
-                    }
-                    Err(e) => {
-                        let path = e.path().unwrap_or(dir).to_path_buf();
-                        let dangling = e
-                            .io_error()
-                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
-                        let source = match std::fs::read_link(&path) {
-                            Ok(target) if dangling => std::io::Error::new(
-                                std::io::ErrorKind::NotFound,
-                                format!(
-                                    "a symbolic link to \"{}\", which does not exist",
-                                    target.display()
-                                ),
-                            ),
-                            _ => e
-                                .into_io_error()
-                                .unwrap_or_else(|| std::io::Error::other("walk failed")),
-                        };
-                        return Err(Error::Read { side, path, source });
-                    }
-                };
-                let t = entry.file_type();
-                let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
-                if is_proto && !t.is_file() && !t.is_dir() {
-                    // Never opened: reading a named pipe blocks.
-                    return Err(Error::NotRegular {
-                        side,
-                        path: entry.into_path(),
-                        kind: kind_of(t),
-                    });
-                }
-                if t.is_file() && is_proto {
-                    if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
-                        let file = std::fs::canonicalize(entry.path())
-                            .unwrap_or_else(|_| entry.path().to_path_buf());
-                        let key = |n: &str| (n.matches('/').count(), n.to_owned());
-                        match by_file.get(&file) {
-                            Some(kept) if key(kept) <= key(&name) => {}
-                            _ => {
-                                by_file.insert(file, name);
-                            }
-                        }
-                    }
-                }
-            }
-            let mut names: Vec<String> = by_file.into_values().collect();
+            let names = proto_names(side, dir)?;
             if names.is_empty() {
                 return Err(Error::NoProtoFiles {
                     side,
                     path: dir.clone(),
                 });
             }
-            names.sort();
-            names.dedup();
             let mut roots = vec![dir.clone()];
             roots.extend(includes.iter().cloned());
             Ok((roots, names))
         }
+        Input::Workspace(ws) => {
+            let (roots, names, _) = plan_workspace(side, ws, includes)?;
+            Ok((roots, names))
+        }
     }
+}
+
+/// A workspace's roots, its files, and the module of each file.
+pub(crate) type WorkspacePlan = (Vec<PathBuf>, Vec<String>, HashMap<String, usize>);
+
+/// A workspace's roots (its modules, then its deps, then `includes`), its
+/// files, and the module of each.
+pub(crate) fn plan_workspace(
+    side: Side,
+    ws: &crate::workspace::Workspace,
+    includes: &[PathBuf],
+) -> Result<WorkspacePlan, Error> {
+    let mut module_of: HashMap<String, usize> = HashMap::new();
+    let mut names = Vec::new();
+    for (i, m) in ws.modules.iter().enumerate() {
+        let dir = ws.root.join(&m.path);
+        for name in proto_names(side, &dir)? {
+            if !m.keeps(&name) {
+                continue;
+            }
+            if let Some(&j) = module_of.get(&name) {
+                return Err(Error::from(crate::config::ConfigError {
+                    message: format!(
+                        "{side} file \"{name}\" is in two modules of {}: \"{}\" and \"{}\"",
+                        ws.file.display(),
+                        ws.modules[j].path,
+                        m.path
+                    ),
+                    path: Some(ws.file.display().to_string()),
+                    source_code: None,
+                    labels: Vec::new(),
+                    help: Some(
+                        "an import path must name one file: exclude one of them, or move it"
+                            .to_owned(),
+                    ),
+                }));
+            }
+            module_of.insert(name.clone(), i);
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        return Err(Error::NoProtoFiles {
+            side,
+            path: ws.root.clone(),
+        });
+    }
+    names.sort();
+    let mut roots: Vec<PathBuf> = ws.modules.iter().map(|m| ws.root.join(&m.path)).collect();
+    roots.extend(ws.dep_roots.iter().cloned());
+    roots.extend(includes.iter().cloned());
+    Ok((roots, names, module_of))
+}
+
+/// The `.proto` files beneath `dir`, by import name relative to it.
+fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
+    // One import name per file: a file reached again through a
+    // symbolic link (one to a parent directory, say) keeps its
+    // shortest name.
+    let mut by_file: HashMap<PathBuf, String> = HashMap::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+        let entry = match entry {
+            Ok(e) => e,
+            // A symlink loop is skipped, never followed.
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            // A symbolic link that leads nowhere (to nothing, or
+            // round in a circle) is ignored like any other
+            // non-.proto file; under a .proto name it is an error.
+            Err(e)
+                if e.path().is_some_and(|p| {
+                    p.extension().is_none_or(|x| x != "proto") && p.is_symlink()
+                }) =>
+            {
+                continue
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let dangling = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+                let source = match std::fs::read_link(&path) {
+                    Ok(target) if dangling => std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!(
+                            "a symbolic link to \"{}\", which does not exist",
+                            target.display()
+                        ),
+                    ),
+                    _ => e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("walk failed")),
+                };
+                return Err(Error::Read { side, path, source });
+            }
+        };
+        let t = entry.file_type();
+        let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
+        if is_proto && !t.is_file() && !t.is_dir() {
+            // Never opened: reading a named pipe blocks.
+            return Err(Error::NotRegular {
+                side,
+                path: entry.into_path(),
+                kind: kind_of(t),
+            });
+        }
+        if t.is_file() && is_proto {
+            if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
+                let file = std::fs::canonicalize(entry.path())
+                    .unwrap_or_else(|_| entry.path().to_path_buf());
+                let key = |n: &str| (n.matches('/').count(), n.to_owned());
+                match by_file.get(&file) {
+                    Some(kept) if key(kept) <= key(&name) => {}
+                    _ => {
+                        by_file.insert(file, name);
+                    }
+                }
+            }
+        }
+    }
+    let mut names: Vec<String> = by_file.into_values().collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// `a/b/c.proto` from a relative path, or `None` if it is not a plain relative path.
@@ -579,7 +645,7 @@ fn compile_descriptors_only(
                 path: path.clone(),
             })
         }
-        Input::File(_) | Input::Dir(_) => {}
+        Input::File(_) | Input::Dir(_) | Input::Workspace(_) => {}
     }
     let (roots, mut names) = plan(side, input, includes)?;
     if let Some(only) = only {

@@ -47,6 +47,7 @@ pub mod rules;
 pub mod schema;
 pub mod snapshot;
 pub mod span;
+pub mod workspace;
 
 pub use config::{Config, Selection};
 pub use error::Error;
@@ -74,6 +75,12 @@ pub struct Options {
     /// cannot); without it, the `PROTOC` environment variable, else `protoc`
     /// on `PATH`.
     pub protoc: Option<PathBuf>,
+    /// Compare only the input files, not the files they import (buf's
+    /// `--exclude-imports`). By default imports are compared too, as buf does.
+    pub exclude_imports: bool,
+    /// NEW is this buf workspace: each module is checked with its own
+    /// configuration (unless `config` is given).
+    pub workspace: Option<std::sync::Arc<workspace::Workspace>>,
 }
 
 impl Options {
@@ -99,6 +106,9 @@ pub struct Report {
     pub deny_warnings: bool,
     /// Notes about the configuration (deprecated rule IDs expanded).
     pub notes: Vec<String>,
+    /// Problems in the configuration that did not stop the check (an ignore
+    /// path that matches no file).
+    pub warnings: Vec<String>,
     /// How many input files each side had.
     pub old_files: usize,
     pub new_files: usize,
@@ -118,8 +128,18 @@ impl Sources {
     fn add(&mut self, schema: &Schema, file: &str) {
         if let Some(f) = schema.file(file) {
             if let Some(src) = &f.source {
+                // Keyed as findings show the path: a file at a git revision
+                // by its path in the repository.
+                let shown = match &f.revision {
+                    Some(r) => f
+                        .display_path
+                        .strip_prefix(&format!("{r}:"))
+                        .unwrap_or(&f.display_path)
+                        .to_owned(),
+                    None => f.display_path.clone(),
+                };
                 self.0
-                    .entry((schema.side, f.display_path.clone()))
+                    .entry((schema.side, shown))
                     .or_insert_with(|| src.text().clone());
             }
         }
@@ -194,7 +214,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
         let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
-    let mut old_schema = old_schema?;
+    let mut old_schema = old_schema.map_err(|e| explain(e, old, &options.includes))?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {
         prune::check_duplicates(&old_schema, p)?;
@@ -206,7 +226,60 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     }
     new_schema.demote_imports_of(&old_schema);
     pair_old(old, new, &mut old_schema, &new_schema);
+    assign_modules(old, &mut old_schema, &options.includes)?;
+    assign_modules(new, &mut new_schema, &options.includes)?;
+    if !options.exclude_imports {
+        // Input files skipped as unchanged and compiled only as imports of
+        // changed ones stay imports: they are the same on both sides.
+        let inputs: std::collections::HashSet<String> = pruned
+            .as_ref()
+            .map(|p| {
+                p.unchanged
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .chain(p.old_compile.iter().cloned())
+                    .chain(p.new_compile.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut o = old_schema.promote_imports_except(&inputs);
+        let mut n = new_schema.promote_imports_except(&inputs);
+        o.sort();
+        n.sort();
+        // An import compiled on one side only may be imported by a file
+        // that was not compiled: compare the whole schemas then.
+        if pruned.is_some() && o != n {
+            let full = Options {
+                full: true,
+                ..options.clone()
+            };
+            return check(old, new, &full);
+        }
+    }
     check_schemas(&old_schema, &new_schema, options)
+}
+
+/// An import not found at a git revision: a missing root, not a broken schema.
+fn explain(e: Error, input: &Input, includes: &[PathBuf]) -> Error {
+    match input {
+        Input::Git(g) => git::explain_missing_import(e, g, includes),
+        _ => e,
+    }
+}
+
+/// Records the module of each input file of a workspace.
+fn assign_modules(input: &Input, schema: &mut Schema, includes: &[PathBuf]) -> Result<(), Error> {
+    match input {
+        Input::Workspace(ws) => {
+            let side = schema.side;
+            schema.module_of = input::plan_workspace(side, ws, includes)?.2;
+        }
+        Input::Git(g) if !g.modules.is_empty() => {
+            schema.module_of = git::plan_modules(schema.side, g)?.2;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Makes the old side comparable with the new: a descriptor set does not say
@@ -247,6 +320,8 @@ pub fn compile_pair(
     let mut new_schema = new_schema?;
     new_schema.demote_imports_of(&old_schema);
     pair_old(old, new, &mut old_schema, &new_schema);
+    assign_modules(old, &mut old_schema, includes)?;
+    assign_modules(new, &mut new_schema, includes)?;
     Ok((old_schema, new_schema))
 }
 
@@ -258,13 +333,17 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
         let o = s.spawn(|| {
             olds.iter()
                 .map(|old| {
-                    input::compile_with(
-                        Side::Old,
+                    (
                         old,
-                        &options.includes,
-                        options.protoc.as_deref(),
+                        input::compile_with(
+                            Side::Old,
+                            old,
+                            &options.includes,
+                            options.protoc.as_deref(),
+                        ),
                     )
                 })
+                .map(|(old, r)| r.map_err(|e| explain(e, old, &options.includes)))
                 .collect::<Result<Vec<_>, _>>()
         });
         let n = input::compile_with(Side::New, new, &options.includes, options.protoc.as_deref());
@@ -272,11 +351,19 @@ pub fn check_each(olds: &[Input], new: &Input, options: &Options) -> Result<Vec<
         (o, n)
     });
     let old_schemas = old_schemas?;
-    let new_schema = new_schema?;
+    let mut new_schema = new_schema?;
+    assign_modules(new, &mut new_schema, &options.includes)?;
+    if !options.exclude_imports {
+        new_schema.promote_imports();
+    }
     olds.iter()
         .zip(old_schemas)
         .map(|(old, mut old_schema)| {
             pair_old(old, new, &mut old_schema, &new_schema);
+            assign_modules(old, &mut old_schema, &options.includes)?;
+            if !options.exclude_imports {
+                old_schema.promote_imports();
+            }
             check_schemas(&old_schema, &new_schema, options)
         })
         .collect()
@@ -296,8 +383,123 @@ pub fn check_paths(
 /// Checks two compiled schemas.
 pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Report, Error> {
     let selection = options.selection()?;
-    let mut findings = engine::run(old, new, &selection.rules);
-    selection.filter(&mut findings, old, new);
+    let mut warnings = Vec::new();
+    let mut notes = selection.notes.clone();
+    let mut describe = selection.describe.clone();
+    let mut level = selection.level;
+    let mut findings;
+    match options.workspace.as_deref() {
+        Some(ws) if options.config.is_none() && !ws.modules.is_empty() => {
+            // Each module with its own configuration; a finding stands if a
+            // module that sees its file (as one of its own, or one it
+            // imports, unless imports are excluded) runs the rule and does
+            // not ignore it.
+            let selections = ws
+                .modules
+                .iter()
+                .map(|m| m.config.select(options.level))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut rules: Vec<&'static dyn rules::Rule> = Vec::new();
+            for sel in &selections {
+                for n in &sel.notes {
+                    if !notes.contains(n) {
+                        notes.push(n.clone());
+                    }
+                }
+                for r in &sel.rules {
+                    if !rules.iter().any(|x| x.meta().id == r.meta().id) {
+                        rules.push(*r);
+                    }
+                }
+            }
+            rules.sort_by_key(|r| {
+                rules::ALL
+                    .iter()
+                    .position(|x| x.meta().id == r.meta().id)
+                    .unwrap_or(usize::MAX)
+            });
+            let first = &selections[0];
+            if selections.iter().all(|s| s.describe == first.describe) {
+                describe = first.describe.clone();
+                level = first.level;
+            } else {
+                describe = format!("the rules of each module of {}", ws.file.display());
+                level = None;
+            }
+            let seen = |schema: &Schema| -> Vec<std::collections::HashSet<String>> {
+                (0..ws.modules.len())
+                    .map(|i| {
+                        let own = schema
+                            .module_of
+                            .iter()
+                            .filter(|(_, &m)| m == i)
+                            .map(|(n, _)| n.clone());
+                        if options.exclude_imports {
+                            own.collect()
+                        } else {
+                            own.flat_map(|n| schema.import_closure(&n)).collect()
+                        }
+                    })
+                    .collect()
+            };
+            let (seen_old, seen_new) = (seen(old), seen(new));
+            let mut all = engine::run(old, new, &rules);
+            all.retain(|f| {
+                let mut modules: Vec<usize> = (0..ws.modules.len())
+                    .filter(|&i| {
+                        seen_new[i].contains(&f.location.file)
+                            || seen_old[i].contains(&f.location.file)
+                            || f.old_location
+                                .as_ref()
+                                .is_some_and(|o| seen_old[i].contains(&o.file))
+                    })
+                    .collect();
+                if modules.is_empty() {
+                    modules = (0..ws.modules.len()).collect();
+                }
+                modules
+                    .iter()
+                    .any(|&i| selections[i].runs(f.rule) && !selections[i].ignores(f, old, new))
+            });
+            findings = all;
+            for p in &ws.unplaced_ignores {
+                warnings.push(format!(
+                    "ignore path \"{p}\" ({}) is in no module and matches no file",
+                    ws.file.display()
+                ));
+            }
+            for (i, m) in ws.modules.iter().enumerate() {
+                let files = seen_old[i]
+                    .iter()
+                    .chain(seen_new[i].iter())
+                    .map(String::as_str);
+                for w in m.config.unmatched_ignores(files) {
+                    let w = format!("{w} (module \"{}\")", m.path);
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
+            }
+        }
+        _ => {
+            findings = engine::run(old, new, &selection.rules);
+            selection.filter(&mut findings, old, new);
+            if let Some(config) = &options.config {
+                let names: Vec<&str> = old
+                    .target_files()
+                    .chain(new.target_files())
+                    .map(|(_, f)| f.name.as_str())
+                    .collect();
+                warnings = config.unmatched_ignores(names.iter().copied());
+                // Files skipped as unchanged are not in the schemas: an
+                // ignore path is only known to match nothing when every
+                // file was compiled.
+                if old.unchanged_files > 0 {
+                    warnings.clear();
+                }
+            }
+        }
+    }
     let mut sources = Sources::default();
     for f in &findings {
         sources.add(new, &f.location.file);
@@ -307,10 +509,11 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
     }
     Ok(Report {
         findings,
-        level: selection.level,
-        rule_set: selection.describe,
+        level,
+        rule_set: describe,
         deny_warnings: options.deny_warnings,
-        notes: selection.notes,
+        notes,
+        warnings,
         old_files: old.input_files(),
         new_files: new.input_files(),
         sources,

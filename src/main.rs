@@ -74,6 +74,10 @@ struct Cli {
     /// only parsed: they cannot change the result unless they have a semantic error).
     #[arg(long)]
     full: bool,
+    /// Compare only the input files, not the files they import (buf's flag of the same name).
+    /// By default imported files (deps, well-known types) are compared too, as buf does.
+    #[arg(long)]
+    exclude_imports: bool,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -570,39 +574,81 @@ fn link_base(cli: &Cli) -> Option<String> {
 
 fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     let (old_args, new_arg) = inputs(cli);
-    let new = input(Side::New, &new_arg, None)?;
+    // A buf workspace: NEW is a directory holding a buf.yaml or
+    // buf.work.yaml, or no NEW was given and the current directory is in one.
+    let is_git = new_arg.to_str().is_some_and(|s| s.starts_with("git:"));
+    let workspace_file = if is_git {
+        None
+    } else if cli.new.is_none() && cli.old.is_none() {
+        protocheck::workspace::find_upwards(&new_arg)
+    } else if new_arg.is_dir() {
+        protocheck::workspace::file_in(&new_arg)
+    } else {
+        None
+    };
+    let workspace = match &workspace_file {
+        Some(f) => Some(std::sync::Arc::new(protocheck::workspace::Workspace::load(
+            f,
+            &cli.include,
+        )?)),
+        None => None,
+    };
+    let new = match &workspace {
+        Some(ws) => Input::Workspace(ws.clone()),
+        None => input(Side::New, &new_arg, None)?,
+    };
     // Where NEW is in the working tree: configuration is looked for from
     // there, and `git:REF` alone takes this path.
     let new_path = match &new {
         Input::Git(g) => g.repo.join(&g.path),
+        Input::Workspace(ws) => ws.root.clone(),
         _ => new_arg.clone(),
     };
     let config = match (&cli.config, cli.no_config) {
+        (_, true) if workspace.is_some() => Some(Config::default()),
         (_, true) => None,
         (Some(path), _) => Some(Config::load(path)?),
+        // Each module of a workspace has its own configuration, unless a
+        // protocheck.toml applies (it takes precedence over buf.yaml).
+        (None, false) if workspace.is_some() => {
+            Config::discover(&new_path)?.filter(|c| !c.is_yaml())
+        }
         (None, false) => Config::discover(&new_path)?,
     };
+    // The files of deps found in buf's cache are import roots of both sides.
+    let mut includes = cli.include.clone();
+    if let Some(ws) = &workspace {
+        includes.extend(ws.dep_roots.iter().cloned());
+    }
     let options = Options {
         level: cli.level,
         config,
-        includes: cli.include.clone(),
+        includes,
         deny_warnings: cli.deny_warnings,
         full: cli.full,
         protoc: cli.protoc.clone(),
+        exclude_imports: cli.exclude_imports,
+        workspace: workspace.clone(),
     };
     // `git:REF` where there is nothing old yet (no commit, or NEW's path
     // not at REF) is an empty old schema: `None` here.
     let olds = old_args
         .iter()
-        .map(|a| match input(Side::Old, a, Some(&new_path)) {
-            Ok(i) => Ok(Some(i)),
-            Err(e) => match nothing_old(a, &e) {
-                Some(note) => {
-                    eprintln!("note: {note}");
-                    Ok(None)
-                }
-                None => Err(e),
-            },
+        .map(|a| {
+            let old = match input(Side::Old, a, Some(&new_path)) {
+                Ok(i) => i,
+                Err(e) => match nothing_old(a, &e) {
+                    Some(note) => {
+                        eprintln!("note: {note}");
+                        return Ok(None);
+                    }
+                    None => return Err(e),
+                },
+            };
+            match &workspace {
+                Some(ws) => protocheck::workspace::old_side(old, ws, &cli.include).map(Some),
+                None => Ok(Some(old)),
+            }
         })
         .collect::<Result<Vec<_>, _>>()?;
     // A spinner on stderr if the check takes more than a second, on a
@@ -653,6 +699,9 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     for rep in &reports {
         for note in &rep.notes {
             eprintln!("note: {note}");
+        }
+        for warning in &rep.warnings {
+            eprintln!("warning: {warning}");
         }
     }
     let stdout = std::io::stdout();
@@ -834,7 +883,11 @@ fn check_with_roundtrip(
     options: &Options,
 ) -> Result<(protocheck::Report, Option<roundtrip::RoundTrip>), protocheck::Error> {
     options.selection()?;
-    let (o, n) = protocheck::compile_pair(old, new, &options.includes)?;
+    let (mut o, mut n) = protocheck::compile_pair(old, new, &options.includes)?;
+    if !options.exclude_imports {
+        o.promote_imports();
+        n.promote_imports();
+    }
     let rep = protocheck::check_schemas(&o, &n, options)?;
     // Without descriptors (a schema from a source that has none) the check
     // still runs, without the evidence.

@@ -396,6 +396,7 @@ impl Roots<'_> {
                     })
                     .cloned()
                     .unwrap_or_else(|| display(&path)),
+                revision: None,
                 text: Some(SourceText::with_tab_columns(text)),
                 source_info: None,
             })

@@ -213,6 +213,10 @@ pub struct File {
     pub features: Features,
     /// Whether the file is one of the inputs (not only imported).
     pub is_target: bool,
+    /// The files it imports.
+    pub imports: Vec<String>,
+    /// The git revision it was read at, if it was.
+    pub revision: Option<String>,
     pub messages: Vec<usize>,
     pub enums: Vec<usize>,
     pub services: Vec<usize>,
@@ -520,12 +524,21 @@ pub struct Schema {
     /// Which files are targets was guessed (a descriptor set without buf's
     /// import markers): every file but the well-known types.
     pub(crate) inferred_targets: bool,
+    /// In a buf workspace: the module (index into the workspace's modules)
+    /// of each input file.
+    pub module_of: HashMap<String, usize>,
+    /// Files compared although they were only imports (buf checks imports
+    /// unless `--exclude-imports`).
+    pub promoted_imports: usize,
 }
 
 /// What the compiler knows about one file besides its descriptor.
 #[derive(Debug, Clone)]
 pub struct FileSource {
     pub display_path: String,
+    /// The git revision the file was read at (`display_path` is then its
+    /// path in the repository).
+    pub revision: Option<String>,
     pub text: Option<SourceText>,
     /// Source info kept aside when the file was compiled without it.
     pub source_info: Option<SourceCodeInfo>,
@@ -571,6 +584,8 @@ impl Schema {
             unchanged_packages: HashSet::new(),
             unchanged_files: 0,
             inferred_targets: false,
+            module_of: HashMap::new(),
+            promoted_imports: 0,
         };
         for (fd, overlay) in files {
             schema.add_file(fd, overlay, targets, sources);
@@ -721,7 +736,43 @@ impl Schema {
 
     /// How many input files the side has, compiled or not.
     pub fn input_files(&self) -> usize {
-        self.target_files().count() + self.unchanged_files
+        self.target_files().count() + self.unchanged_files - self.promoted_imports
+    }
+
+    /// Makes every imported file a target, so that it is compared too (as
+    /// buf does unless `--exclude-imports`). Returns their names.
+    pub fn promote_imports(&mut self) -> Vec<String> {
+        self.promote_imports_except(&HashSet::new())
+    }
+
+    /// [`Schema::promote_imports`], leaving out the files in `inputs` (input
+    /// files of either side that were compiled only as imports: they are
+    /// unchanged, so comparing them could only find nothing).
+    pub fn promote_imports_except(&mut self, inputs: &HashSet<String>) -> Vec<String> {
+        let mut names = Vec::new();
+        for f in &mut self.files {
+            if !f.is_target && !inputs.contains(&f.name) {
+                f.is_target = true;
+                names.push(f.name.clone());
+            }
+        }
+        self.promoted_imports += names.len();
+        names
+    }
+
+    /// The files `name` imports, directly or not (and itself).
+    pub fn import_closure(&self, name: &str) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![name.to_owned()];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            if let Some(f) = self.file(&n) {
+                stack.extend(f.imports.iter().cloned());
+            }
+        }
+        seen
     }
 
     pub fn target_services(&self) -> impl Iterator<Item = (usize, &Service)> {
@@ -768,6 +819,8 @@ impl Schema {
                 .map(|s| s.display_path.clone())
                 .unwrap_or_else(|| name.clone()),
             is_target: targets.contains(&name),
+            imports: fd.dependency.clone(),
+            revision: source.and_then(|s| s.revision.clone()),
             name: name.clone(),
             package: package.clone(),
             syntax,

@@ -189,10 +189,12 @@ fn the_github_workflow_is_valid_and_its_steps_work() {
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), if breaking { 3 } else { 0 });
         if breaking {
+            let old = &results[0]["relatedLocations"][0]["physicalLocation"];
             assert_eq!(
-                results[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-                "origin/main:proto/shop/order.proto"
+                old["artifactLocation"]["uri"], "proto/shop/order.proto",
+                "{old}"
             );
+            assert_eq!(old["properties"]["revision"], "origin/main", "{old}");
         }
     }
 }

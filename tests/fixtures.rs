@@ -44,8 +44,10 @@ fn schema(tree: &Path, side: Side) -> Arc<Schema> {
         return s.clone();
     }
     let input = Input::from_path(side, tree).unwrap();
-    let schema = protocheck::input::compile(side, &input, &[])
+    let mut schema = protocheck::input::compile(side, &input, &[])
         .unwrap_or_else(|e| panic!("{}: {e}", tree.display()));
+    // Imported files are compared too, as the CLI and buf compare them.
+    schema.promote_imports();
     let schema = Arc::new(schema);
     CACHE.lock().unwrap().insert(key, schema.clone());
     schema

@@ -164,10 +164,8 @@ fn against_a_tag_reads_the_old_schema_and_its_includes_at_that_revision() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(rules(&doc), ["FIELD_WIRE_COMPATIBLE_TYPE"]);
     assert_eq!(doc["findings"][0]["severity"], "info");
-    assert_eq!(
-        doc["findings"][0]["old_path"],
-        "v1.0.0:proto/shop/order.proto"
-    );
+    assert_eq!(doc["findings"][0]["old_path"], "proto/shop/order.proto");
+    assert_eq!(doc["findings"][0]["old_revision"], "v1.0.0");
     assert_eq!(doc["findings"][0]["old_line"], 12);
     assert_eq!(
         state(&r.dir),
@@ -194,14 +192,17 @@ fn against_a_later_tag_finds_what_the_working_tree_broke() {
     );
     assert_eq!(code, 1, "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(rules(&doc), ["FIELD_NO_DELETE", "FILE_NO_DELETE"]);
-    // A deleted file is where it was, at the revision, with no line.
-    let deleted = &doc["findings"][1];
-    assert_eq!(deleted["path"], "v1.1.0:proto/shop/legacy.proto");
+    assert_eq!(rules(&doc), ["FILE_NO_DELETE", "FIELD_NO_DELETE"]);
+    // A deleted file is where it was in the repository, with the revision
+    // apart and no line.
+    let deleted = &doc["findings"][0];
+    assert_eq!(deleted["path"], "proto/shop/legacy.proto");
+    assert_eq!(deleted["revision"], "v1.1.0");
     assert_eq!(deleted["line"], Value::Null);
-    let field = &doc["findings"][0];
+    let field = &doc["findings"][1];
     assert_eq!(field["path"], "proto/shop/order.proto");
-    assert_eq!(field["old_path"], "v1.1.0:proto/shop/order.proto");
+    assert_eq!(field["old_path"], "proto/shop/order.proto");
+    assert_eq!(field["old_revision"], "v1.1.0");
     assert_eq!(field["old_text"], "string coupon_code = 6;");
     assert_eq!(field["old_line"], 13);
     // The text output shows the old declaration from the revision.
@@ -210,7 +211,7 @@ fn against_a_later_tag_finds_what_the_working_tree_broke() {
         &["proto", "-I", "third_party", "--against", "git:v1.1.0"],
     );
     assert!(
-        text.contains("[v1.1.0:proto/shop/order.proto:13:3]"),
+        text.contains("[proto/shop/order.proto (at v1.1.0):13:3]"),
         "{text}"
     );
     assert!(text.contains("string coupon_code = 6;"), "{text}");
@@ -303,7 +304,7 @@ fn paths_are_read_as_git_reads_them_from_a_subdirectory() {
     );
     assert_eq!(code, 1, "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(rules(&doc), ["FIELD_NO_DELETE", "FILE_NO_DELETE"]);
+    assert_eq!(rules(&doc), ["FILE_NO_DELETE", "FIELD_NO_DELETE"]);
     // `git:REF:./` is relative to the current directory, `git:REF:proto` to
     // the repository's root; both name the same tree.
     for spec in ["git:v1.1.0:./", "git:v1.1.0:proto"] {
@@ -398,7 +399,8 @@ fn several_against_values_report_each_pair() {
         "{md}"
     );
 
-    // Paths from a revision (`v1.1.0:proto/…`) are valid SARIF URIs.
+    // A file only at a revision is named by its repository path, with the
+    // revision as a property.
     let (_, sarif, _) = protocheck(
         &r.dir,
         &[
@@ -415,11 +417,12 @@ fn several_against_values_report_each_pair() {
     );
     let doc: Value = serde_json::from_str(&sarif).unwrap();
     assert_eq!(doc["runs"].as_array().unwrap().len(), 2);
-    let uri = doc["runs"][1]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]
-        ["uri"]
-        .as_str()
-        .unwrap();
-    assert_eq!(uri, "./v1.1.0:proto/shop/legacy.proto");
+    let physical = &doc["runs"][1]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        physical["artifactLocation"]["uri"], "proto/shop/legacy.proto",
+        "{physical}"
+    );
+    assert_eq!(physical["properties"]["revision"], "v1.1.0", "{physical}");
 }
 
 #[test]
@@ -569,12 +572,12 @@ fn two_revisions_compare_with_each_other() {
     );
     assert_eq!(code, 1, "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(rules(&doc), ["FIELD_SAME_TYPE"]);
-    assert_eq!(doc["findings"][0]["path"], "v1.1.0:proto/shop/order.proto");
-    assert_eq!(
-        doc["findings"][0]["old_path"],
-        "v1.0.0:proto/shop/order.proto"
-    );
+    // The imported vendor file is compared too, as buf does: `Tag` is gone.
+    assert_eq!(rules(&doc), ["FIELD_SAME_TYPE", "MESSAGE_NO_DELETE"]);
+    assert_eq!(doc["findings"][0]["path"], "proto/shop/order.proto");
+    assert_eq!(doc["findings"][0]["revision"], "v1.1.0");
+    assert_eq!(doc["findings"][0]["old_path"], "proto/shop/order.proto");
+    assert_eq!(doc["findings"][0]["old_revision"], "v1.0.0");
     let (code, _, err) = protocheck(
         &r.dir,
         &[
@@ -627,7 +630,8 @@ fn editions_files_at_a_revision_compile_with_protoc() {
     assert_eq!(rules(&doc), ["ENUM_SAME_TYPE"]);
     let f = &doc["findings"][0];
     assert_eq!(f["path"], "proto/paint/color.proto", "{f}");
-    assert_eq!(f["old_path"], "main:proto/paint/color.proto", "{f}");
+    assert_eq!(f["old_path"], "proto/paint/color.proto", "{f}");
+    assert_eq!(f["old_revision"], "main", "{f}");
     assert_eq!(f["old_line"], 4, "{f}");
     // The round trip works on it too.
     let (code, out, err) = protocheck(dir, &["roundtrip", "git:main:proto", "proto"]);

@@ -43,14 +43,17 @@ pub fn write(pairs: &[Pair], out: &mut dyn Write) -> io::Result<()> {
             };
             props.push(format!("title={}", escape_property(&title)));
             let mut message = f.message.clone();
+            if let Some(r) = &f.location.revision {
+                message.push_str(&format!(" (in {} at git revision {r})", f.location.path));
+            }
             if let Some(h) = &f.help {
                 message.push_str("\nfix: ");
                 message.push_str(h);
             }
             if let (Some(o), Some(t)) = (&f.old_location, &f.old_text) {
                 let at = match o.span {
-                    Some(s) => format!("{}:{}:{}", o.path, s.line, s.column),
-                    None => o.path.clone(),
+                    Some(s) => format!("{}:{}:{}{}", o.path, s.line, s.column, o.at_revision()),
+                    None => format!("{}{}", o.path, o.at_revision()),
                 };
                 message.push_str(&format!("\nwas: `{t}` at {at}"));
             }

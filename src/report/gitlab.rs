@@ -81,12 +81,15 @@ pub fn write(pairs: &[Pair], out: &mut dyn Write) -> io::Result<()> {
             if f.severity == Severity::Info {
                 description.push_str(" (accepted)");
             }
+            if let Some(r) = &f.location.revision {
+                description.push_str(&format!(" (at git revision {r})"));
+            }
             let mut body = String::new();
             if let Some(h) = &f.help {
                 body.push_str(&format!("Fix: {h}\n\n"));
             }
             if let (Some(o), Some(t)) = (&f.old_location, &f.old_text) {
-                body.push_str(&format!("Was `{t}` in {}.\n\n", o.path));
+                body.push_str(&format!("Was `{t}` in {}{}.\n\n", o.path, o.at_revision()));
             }
             let affects: Vec<&str> = f.affects.iter().map(|a| a.describe()).collect();
             body.push_str(&format!("Breaks: {}.", affects.join(", ")));

@@ -74,8 +74,8 @@ fn details(f: &Finding) -> String {
     }
     if let Some(o) = &f.old_location {
         let at = match o.span {
-            Some(sp) => format!("{}:{}:{}", o.path, sp.line, sp.column),
-            None => o.path.clone(),
+            Some(sp) => format!("{}:{}:{}{}", o.path, sp.line, sp.column, o.at_revision()),
+            None => format!("{}{}", o.path, o.at_revision()),
         };
         match &f.old_text {
             Some(t) => s.push_str(&format!("\nwas: `{t}` at {at}")),

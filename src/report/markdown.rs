@@ -67,7 +67,7 @@ fn row(options: &MarkdownOptions, deny_warnings: bool, f: &Finding) -> String {
     let line = f.location.span.map(|s| s.line);
     let text = match f.location.span {
         Some(s) => format!("{}:{}", f.location.path, s.line),
-        None => f.location.path.clone(),
+        None => format!("{}{}", f.location.path, f.location.at_revision()),
     };
     let place = format!(
         "[{}]({})",
@@ -81,8 +81,8 @@ fn row(options: &MarkdownOptions, deny_warnings: bool, f: &Finding) -> String {
     }
     if let (Some(o), Some(t)) = (&f.old_location, &f.old_text) {
         let at = match o.span {
-            Some(s) => format!("{}:{}", o.path, s.line),
-            None => o.path.clone(),
+            Some(s) => format!("{}:{}{}", o.path, s.line, o.at_revision()),
+            None => format!("{}{}", o.path, o.at_revision()),
         };
         change.push_str(&format!(
             "<br>**was:** `{}` in {}",

@@ -108,7 +108,11 @@ struct JsonFinding<'a> {
     column: Option<usize>,
     end_line: Option<usize>,
     end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<&'a str>,
     old_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old_revision: Option<&'a str>,
     old_file: Option<&'a str>,
     old_line: Option<usize>,
     old_column: Option<usize>,
@@ -157,7 +161,9 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             column: span.map(|s| s.column),
             end_line: span.map(|s| s.end_line),
             end_column: span.map(|s| s.end_column),
+            revision: f.location.revision.as_deref(),
             old_path: old.map(|o| o.path.as_str()),
+            old_revision: old.and_then(|o| o.revision.as_deref()),
             old_file: old.map(|o| o.file.as_str()),
             old_line: old_span.map(|s| s.line),
             old_column: old_span.map(|s| s.column),

@@ -164,6 +164,9 @@ struct PhysicalLocation {
     artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Region>,
+    /// `{"revision": "main"}` for a file read at a git revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -255,6 +258,10 @@ fn physical(loc: &Location) -> PhysicalLocation {
             uri: path_uri(&loc.path),
         },
         region: Some(region),
+        properties: loc
+            .revision
+            .as_ref()
+            .map(|r| serde_json::json!({ "revision": r })),
     }
 }
 

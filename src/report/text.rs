@@ -256,7 +256,10 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
                 message: what,
                 severity: miette::Severity::Advice,
                 source: Some(
-                    NamedSource::new(&loc.path, texts.get(Side::Old, &loc.path, text))
+                    NamedSource::new(
+                        format!("{}{}", loc.path, loc.at_revision()),
+                        texts.get(Side::Old, &loc.path, text),
+                    )
                         .with_language("protobuf"),
                 ),
                 labels: vec![LabeledSpan::new(
@@ -284,14 +287,23 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
 /// source info; `None` for a place with no position of its own.
 fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<String> {
     match l.span {
-        Some(s) => Some(format!("{}:{}:{}", l.path, s.line, s.column)),
-        None if !l.source_info && element != l.file => Some(format!(
-            "{element} in {} (the {side} schema has no source info)",
-            l.path
+        Some(s) => Some(format!(
+            "{}:{}:{}{}",
+            l.path,
+            s.line,
+            s.column,
+            l.at_revision()
         )),
-        None if !l.source_info => {
-            Some(format!("{} (the {side} schema has no source info)", l.path))
-        }
+        None if !l.source_info && element != l.file => Some(format!(
+            "{element} in {}{} (the {side} schema has no source info)",
+            l.path,
+            l.at_revision()
+        )),
+        None if !l.source_info => Some(format!(
+            "{}{} (the {side} schema has no source info)",
+            l.path,
+            l.at_revision()
+        )),
         None => None,
     }
 }

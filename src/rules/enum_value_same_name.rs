@@ -53,19 +53,26 @@ rule! {
                 return;
             }
             let now: Vec<&str> = p.new.iter().map(|v| v.name.as_str()).collect();
-            // Point at a new name the old side did not have, and at a lost old value.
-            let mut new = p.new.clone();
-            new.sort_by_key(|v| p.old.iter().any(|w| w.name == v.name));
+            // As buf: one finding per value the number now has (each alias
+            // declaration is a place a reader looks), each pointing at its
+            // name and at a lost old value.
             let mut old = p.old.clone();
             old.sort_by_key(|v| !lost.contains(&v.name.as_str()));
-            let at = EnumValuePair {
-                number: p.number,
-                old_enum: p.old_enum,
-                new_enum: p.new_enum,
-                old,
-                new,
-            }
-            .at(Part::Name);
+            let places: Vec<_> = (0..p.new.len())
+                .map(|i| {
+                    let mut new = p.new.clone();
+                    let v = new.remove(i);
+                    new.insert(0, v);
+                    EnumValuePair {
+                        number: p.number,
+                        old_enum: p.old_enum,
+                        new_enum: p.new_enum,
+                        old: old.clone(),
+                        new,
+                    }
+                    .at(Part::Name)
+                })
+                .collect();
             let message = if p.old.len() == 1 && now.len() == 1 {
                 format!(
                     "enum value {} of enum \"{}\" changed name from \"{}\" to \"{}\"",
@@ -124,7 +131,9 @@ rule! {
                     "",
                 )
             };
-            cx.report(at, message).suggest(fix);
+            for at in places {
+                cx.report(at, message.clone()).suggest(fix.clone());
+            }
         }
     }
 }
