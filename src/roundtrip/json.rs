@@ -7,6 +7,7 @@ use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor, Seria
 use serde::Serialize;
 use serde_json::Value;
 
+use super::wire::Semantics;
 use super::{Direction, Outcome};
 
 /// The JSON leg of one sample in one direction.
@@ -39,15 +40,23 @@ pub struct JsonField {
     /// The reader's JSON name for the same field number, when the key is not
     /// one it accepts (a rename or a `json_name` change).
     pub reader_name: Option<String>,
+    /// Whether the reader accepts the key (it may still drop the value: an
+    /// enum name it does not know).
+    pub reader_has_key: bool,
+    /// Why a strict parser rejects this key and its value (an unknown key,
+    /// an enum name the reader does not know); lenient parsers, which ignore
+    /// unknown fields, drop what it names.
+    pub strict_error: Option<String>,
     pub explanation: String,
 }
 
 impl JsonField {
     /// Whether a JSON client loses or misreads the value: a changed value, a
-    /// rejected value, or a field the reader has under another name.
+    /// rejected value, a value the reader drops (an enum name it does not
+    /// know), or a field the reader has under another name.
     pub fn is_loss(&self) -> bool {
         match self.outcome {
-            Outcome::Dropped => self.reader_name.is_some(),
+            Outcome::Dropped => self.reader_name.is_some() || self.reader_has_key,
             o => o.is_loss(),
         }
     }
@@ -58,6 +67,7 @@ pub fn run(
     d: Direction,
     writer: &MessageDescriptor,
     reader: &MessageDescriptor,
+    reader_sem: &Semantics,
     bytes: &[u8],
     sample: usize,
 ) -> JsonRun {
@@ -114,17 +124,30 @@ pub fn run(
                 written: value.to_string(),
                 read: None,
                 reader_name: None,
+                reader_has_key: false,
+                strict_error: None,
                 explanation: String::new(),
             };
             let known = reader
                 .get_field_by_json_name(key)
                 .or_else(|| reader.get_field_by_name(key));
+            let extension = |d: &MessageDescriptor| {
+                key.strip_prefix('[')
+                    .and_then(|k| k.strip_suffix(']'))
+                    .and_then(|k| d.get_extension_by_full_name(k))
+                    .map(|x| x.kind())
+            };
             let writer_kind = writer
                 .get_field_by_json_name(key)
                 .or_else(|| writer.get_field_by_name(key))
-                .map(|f| f.kind());
-            let retyped = match (&known, &writer_kind) {
-                (Some(rf), Some(wk)) => category(&rf.kind()) != category(wk),
+                .map(|f| f.kind())
+                .or_else(|| extension(writer));
+            let reader_kind = known
+                .as_ref()
+                .map(|f| f.kind())
+                .or_else(|| extension(reader));
+            let retyped = match (&reader_kind, &writer_kind) {
+                (Some(rk), Some(wk)) => category(rk) != category(wk),
                 _ => false,
             };
             let known_json_name = match &known {
@@ -135,6 +158,14 @@ pub fn run(
                     .and_then(|k| reader.get_extension_by_full_name(k))
                     .map(|_| key.clone()),
             };
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), value.clone());
+            let one = Value::Object(one);
+            // What a strict parser (unknown keys and enum names rejected)
+            // says of this key alone.
+            f.strict_error = DynamicMessage::deserialize(reader.clone(), one.clone())
+                .err()
+                .map(|e| e.to_string());
             let Some(reader_key) = known_json_name else {
                 f.outcome = Outcome::Dropped;
                 f.reader_name = number
@@ -152,15 +183,22 @@ pub fn run(
                 fields.push(f);
                 continue;
             };
-            let mut one = serde_json::Map::new();
-            one.insert(key.clone(), value.clone());
+            f.reader_has_key = true;
+            if let Some(e) = closed_unknown(known.as_ref(), value, reader_sem) {
+                // Parsers reject a number a closed enum does not declare,
+                // whether or not they ignore unknown fields.
+                f.outcome = Outcome::DecodeError;
+                f.strict_error = None;
+                f.explanation = format!(
+                    "the {rs} reader rejects {key} = {value}, and with it the whole message: {e}"
+                );
+                fields.push(f);
+                continue;
+            }
             let lenient = DeserializeOptions::new().deny_unknown_fields(false);
-            match DynamicMessage::deserialize_with_options(
-                reader.clone(),
-                Value::Object(one),
-                &lenient,
-            ) {
+            match DynamicMessage::deserialize_with_options(reader.clone(), one, &lenient) {
                 Err(e) => {
+                    f.strict_error = None;
                     f.outcome = Outcome::DecodeError;
                     f.explanation = format!(
                         "the {rs} reader rejects {key} = {value}, and with it the whole message: {e}"
@@ -178,11 +216,20 @@ pub fn run(
                         Some(v) => v.to_string(),
                         None => "the default".to_owned(),
                     });
-                    if equal && retyped {
+                    if let Some(e) = &f.strict_error {
+                        // The lenient parser skipped what the strict one
+                        // rejects: an enum name the reader does not know
+                        // (here or in a nested message), or a nested key.
+                        f.outcome = Outcome::Dropped;
+                        f.explanation = format!(
+                            "the {rs} reader does not accept {key} = {value} ({e}): strict parsers (the default in protobuf's runtimes) reject the whole message, lenient ones drop the value and read {}",
+                            f.read.as_deref().unwrap_or_default()
+                        );
+                    } else if equal && retyped {
                         f.outcome = Outcome::Converted;
                         f.explanation = format!(
                             "the {rs} reader reads the same JSON text {value} as {} where the {ws} writer meant {}",
-                            known.as_ref().map(|rf| category_name(&rf.kind())).unwrap_or_default(),
+                            reader_kind.as_ref().map(category_name).unwrap_or_default(),
                             writer_kind.as_ref().map(category_name).unwrap_or_default(),
                         );
                     } else if equal {
@@ -200,12 +247,54 @@ pub fn run(
             fields.push(f);
         }
     }
+    // A value rejected whatever the options is rejected by a strict parser.
+    let strict_error = strict_error.or_else(|| {
+        fields
+            .iter()
+            .find(|f| f.outcome == Outcome::DecodeError)
+            .map(|f| f.explanation.clone())
+    });
     JsonRun {
         written: Some(wjson.to_string()),
         error: None,
         strict_error,
         fields,
     }
+}
+
+/// Why a reader whose field (or map value) is a closed enum rejects `value`:
+/// a number the enum does not declare.
+fn closed_unknown(
+    field: Option<&prost_reflect::FieldDescriptor>,
+    value: &Value,
+    sem: &Semantics,
+) -> Option<String> {
+    use prost_reflect::Kind as K;
+    let field = field?;
+    let e = match field.kind() {
+        K::Enum(e) => e,
+        K::Message(entry) if field.is_map() => match entry.map_entry_value_field().kind() {
+            K::Enum(e) => e,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !sem.is_closed(&e) {
+        return None;
+    }
+    let values: Vec<&Value> = match value {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) if field.is_map() => o.values().collect(),
+        v => vec![v],
+    };
+    let bad = values.iter().find_map(|v| {
+        v.as_i64()
+            .filter(|n| i32::try_from(*n).map_or(true, |n| e.get_value(n).is_none()))
+    })?;
+    Some(format!(
+        "the enum {} is closed and has no value {bad}",
+        e.full_name()
+    ))
 }
 
 /// The message's JSON with enums as numbers.
