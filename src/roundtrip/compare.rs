@@ -181,11 +181,17 @@ pub(crate) fn compare(
                     res.outcome = Outcome::UnknownPreserved;
                     set_wire(&mut res, wm, n);
                     let list: Vec<String> = unknown_enum.iter().map(i32::to_string).collect();
+                    // A map's enum is its entries' value type.
+                    let enum_kind = match &rf.kind {
+                        Kind::Message(entry) if rf.map => entry.map_entry_value_field().kind(),
+                        k => k.clone(),
+                    };
                     res.reason = Some(format!(
-                        "the reader's enum {} is closed and has no value {}: it keeps {} as unknown field {n}",
-                        wire::kind_name(&rf.kind),
+                        "the reader's enum {} is closed and has no value {}: it keeps {} as unknown field {n}{}",
+                        wire::kind_name(&enum_kind),
                         list.join(", "),
-                        if unknown_enum.len() == 1 { "it" } else { "them" }
+                        if unknown_enum.len() == 1 { "it" } else { "them" },
+                        if rf.map { " (the whole map entry)" } else { "" }
                     ));
                     res.notes.push(
                         "prost treats every enum as open and keeps the number in the field"

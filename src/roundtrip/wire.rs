@@ -690,6 +690,25 @@ fn read_depth(ty: &MsgType, bytes: &[u8], depth: u32) -> Result<Msg, WireError> 
                 None => continue,
             }
         }
+        // A map entry whose value a closed enum does not know goes to the
+        // unknown fields whole, as the reference runtimes do.
+        if f.map {
+            let unknown_value = values.iter().find_map(|v| match v {
+                Val::Msg(entry) => entry.events.iter().find_map(|e| match e {
+                    Event::ClosedEnumUnknown { number: 2, value } => Some(*value),
+                    _ => None,
+                }),
+                _ => None,
+            });
+            if let Some(value) = unknown_value {
+                msg.events.push(Event::ClosedEnumUnknown {
+                    number: rec.number,
+                    value,
+                });
+                msg.unknown.push(rec);
+                continue;
+            }
+        }
         // Closed enums keep values they do not know as unknown fields.
         if let Some(e) = f.closed_enum() {
             let (known, unknown): (Vec<Val>, Vec<Val>) = values
@@ -986,7 +1005,21 @@ fn write_value(f: &FieldInfo, n: u32, v: &Val, out: &mut Vec<u8>) {
     if let Val::Msg(m) = v {
         let Some(sub) = sub_type(f) else { return };
         let mut body = Vec::new();
-        write_into(&sub, m, &mut body);
+        if f.map {
+            // A map entry always carries its key and value, zero or not
+            // (as the reference runtimes write it).
+            for k in [1, 2] {
+                let Some(kf) = sub.field(k) else { continue };
+                let value = match (m.fields.get(&k), &kf.default) {
+                    (Some(Slot::One(x)), _) => x.clone(),
+                    (_, Some(d)) => d.clone(),
+                    _ => Val::Msg(Box::default()),
+                };
+                write_value(kf, k, &value, &mut body);
+            }
+        } else {
+            write_into(&sub, m, &mut body);
+        }
         if f.group {
             encode_key(n, WireType::StartGroup, out);
             out.extend_from_slice(&body);
