@@ -176,6 +176,11 @@ fn listed_cases_agree_with_googles_runtime() {
             "syntax = \"proto3\"; package t; message M { string raw = 1; bytes text = 2; int32 zero = 3; }",
         ),
         case(
+            "a message turned map, lists turned single",
+            "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } message M { Sub f5 = 5; repeated string one = 6; map<string, int32> m = 7; }",
+            "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } message M { map<string, int32> f5 = 5; string one = 6; Sub m = 7; }",
+        ),
+        case(
             "nested messages and unknown fields",
             "syntax = \"proto3\"; package t; message Addr { string city = 1; string zip = 2; fixed64 geo = 3; } message M { Addr home = 1; repeated Addr past = 2; repeated sint64 marks = 3; }",
             "syntax = \"proto3\"; package t; message Addr { string city = 1; } message M { Addr home = 1; repeated Addr past = 2; }",

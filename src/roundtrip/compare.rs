@@ -138,7 +138,12 @@ pub(crate) fn compare(
                     set_wire(&mut res, wm, n);
                     res.wire_type = Some(wire_name(*found));
                     res.expected_wire_type = Some(wire_name(*expected));
-                    res.arrives_as = Some(show_payload(*found, payload));
+                    res.arrives_as = Some(if rf.map {
+                        // Inside an entry: the reader keeps the whole entry.
+                        format!("a map entry with {}", show_payload(*found, payload))
+                    } else {
+                        show_payload(*found, payload)
+                    });
                     out.push(res);
                     continue;
                 }

@@ -87,6 +87,7 @@ pub fn inspect_json(
         Ok(v) => v,
         Err(e) => return Ok(Err(e.to_string())),
     };
+    let value = super::json::read_as(&ty.desc, &value);
     let options = DeserializeOptions::new().deny_unknown_fields(strict);
     Ok(
         match DynamicMessage::deserialize_with_options(ty.desc.clone(), value, &options) {

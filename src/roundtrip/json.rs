@@ -99,7 +99,7 @@ pub fn run(
     // Enum values compare by number: a number the writer has no name for
     // and the name the reader gives it are the same value.
     let wnum = by_numbers(&wmsg).unwrap_or(Value::Null);
-    let strict_error = DynamicMessage::deserialize(reader.clone(), wjson.clone())
+    let strict_error = DynamicMessage::deserialize(reader.clone(), read_as(reader, &wjson))
         .err()
         .map(|e| e.to_string());
     let mut fields = Vec::new();
@@ -158,6 +158,22 @@ pub fn run(
                     .and_then(|k| reader.get_extension_by_full_name(k))
                     .map(|_| key.clone()),
             };
+            // Google's parsers read a quoted integer as an enum's number, as
+            // they read one for every integer type.
+            let value_read = match known.as_ref().and_then(|rf| quoted_enum_numbers(rf, value)) {
+                Some(Err(e)) => {
+                    f.outcome = Outcome::DecodeError;
+                    f.reader_has_key = true;
+                    f.explanation = format!(
+                        "the {rs} reader rejects {key} = {value}, and with it the whole message: {e}"
+                    );
+                    fields.push(f);
+                    continue;
+                }
+                Some(Ok(v)) => v,
+                _ => value.clone(),
+            };
+            let value = &value_read;
             let mut one = serde_json::Map::new();
             one.insert(key.clone(), value.clone());
             let one = Value::Object(one);
@@ -211,7 +227,26 @@ pub fn run(
                         .ok()
                         .and_then(|b| b.get(&reader_key).cloned());
                     let value_num = wnum.get(key).unwrap_or(value);
-                    let equal = got_num.as_ref().is_some_and(|g| same(value_num, g));
+                    let same_text = got_num.as_ref().is_some_and(|g| same(value_num, g));
+                    // The values themselves, kind and all (a nested string
+                    // read as bytes is another value).
+                    let field_value = |msg: &DynamicMessage, d: &MessageDescriptor| match d
+                        .get_field_by_json_name(key)
+                        .or_else(|| d.get_field_by_name(key))
+                    {
+                        Some(fd) => Some(msg.get_field(&fd).into_owned()),
+                        None => key
+                            .strip_prefix('[')
+                            .and_then(|k| k.strip_suffix(']'))
+                            .and_then(|k| d.get_extension_by_full_name(k))
+                            .map(|x| msg.get_extension(&x).into_owned()),
+                    };
+                    // What each side's application sees (a default where
+                    // the JSON left a zero out).
+                    let equal = match (field_value(&wmsg, writer), field_value(&m, reader)) {
+                        (Some(a), Some(b)) => values_same(&a, &b),
+                        _ => same_text,
+                    };
                     f.read = Some(match &got {
                         Some(v) => v.to_string(),
                         None => "the default".to_owned(),
@@ -225,16 +260,16 @@ pub fn run(
                             "the {rs} reader does not accept {key} = {value} ({e}): strict parsers (the default in protobuf's runtimes) reject the whole message, lenient ones drop the value and read {}",
                             f.read.as_deref().unwrap_or_default()
                         );
-                    } else if equal && retyped {
+                    } else if equal {
+                        f.outcome = Outcome::Same;
+                        f.explanation = format!("the {rs} reader reads {key} = {value}");
+                    } else if same_text && retyped {
                         f.outcome = Outcome::Converted;
                         f.explanation = format!(
                             "the {rs} reader reads the same JSON text {value} as {} where the {ws} writer meant {}",
                             reader_kind.as_ref().map(category_name).unwrap_or_default(),
                             writer_kind.as_ref().map(category_name).unwrap_or_default(),
                         );
-                    } else if equal {
-                        f.outcome = Outcome::Same;
-                        f.explanation = format!("the {rs} reader reads {key} = {value}");
                     } else {
                         f.outcome = Outcome::Converted;
                         f.explanation = format!(
@@ -262,6 +297,92 @@ pub fn run(
     }
 }
 
+/// The enum field (or map value) of `field`, if it has one.
+fn enum_of(field: &prost_reflect::FieldDescriptor) -> Option<prost_reflect::EnumDescriptor> {
+    use prost_reflect::Kind as K;
+    match field.kind() {
+        K::Enum(e) => Some(e),
+        K::Message(entry) if field.is_map() => match entry.map_entry_value_field().kind() {
+            K::Enum(e) => Some(e),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `value` for an enum field with its quoted integers ("285") as numbers,
+/// which is how Google's parsers read them (`None`: nothing to change); an
+/// integer out of an enum's 32-bit range is an error.
+pub(crate) fn quoted_enum_numbers(
+    field: &prost_reflect::FieldDescriptor,
+    value: &Value,
+) -> Option<Result<Value, String>> {
+    enum_of(field)?;
+    let one = |v: &Value| -> Result<Option<Value>, String> {
+        let s = match v {
+            Value::String(s) => s.clone(),
+            // An integer written as a float (-989.0) is an integer.
+            Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_none() => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 1e18 => (f as i64).to_string(),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let Ok(n) = s.parse::<i64>() else {
+            return Ok(None);
+        };
+        i32::try_from(n)
+            .map(|n| Some(Value::from(n)))
+            .map_err(|_| format!("value out of range: {s}"))
+    };
+    let mut changed = false;
+    let mut map = |v: &Value| -> Result<Value, String> {
+        Ok(match one(v)? {
+            Some(n) => {
+                changed = true;
+                n
+            }
+            None => v.clone(),
+        })
+    };
+    let out = match value {
+        Value::Array(a) => a
+            .iter()
+            .map(&mut map)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Value::Object(o) if field.is_map() => o
+            .iter()
+            .map(|(k, v)| map(v).map(|v| (k.clone(), v)))
+            .collect::<Result<serde_json::Map<_, _>, _>>()
+            .map(Value::Object),
+        v => map(v),
+    };
+    match out {
+        Err(e) => Some(Err(e)),
+        Ok(v) if changed => Some(Ok(v)),
+        Ok(_) => None,
+    }
+}
+
+/// The writer's document as the reader's parser reads it: quoted integers
+/// of enum fields as numbers.
+pub(crate) fn read_as(reader: &MessageDescriptor, doc: &Value) -> Value {
+    let Value::Object(o) = doc else {
+        return doc.clone();
+    };
+    let mut out = o.clone();
+    for (k, v) in out.iter_mut() {
+        let field = reader
+            .get_field_by_json_name(k)
+            .or_else(|| reader.get_field_by_name(k));
+        if let Some(Ok(n)) = field.and_then(|f| quoted_enum_numbers(&f, v)) {
+            *v = n;
+        }
+    }
+    Value::Object(out)
+}
+
 /// Why a reader whose field (or map value) is a closed enum rejects `value`:
 /// a number the enum does not declare.
 fn closed_unknown(
@@ -269,16 +390,8 @@ fn closed_unknown(
     value: &Value,
     sem: &Semantics,
 ) -> Option<String> {
-    use prost_reflect::Kind as K;
     let field = field?;
-    let e = match field.kind() {
-        K::Enum(e) => e,
-        K::Message(entry) if field.is_map() => match entry.map_entry_value_field().kind() {
-            K::Enum(e) => e,
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let e = enum_of(field)?;
     if !sem.is_closed(&e) {
         return None;
     }
@@ -295,6 +408,66 @@ fn closed_unknown(
         "the enum {} is closed and has no value {bad}",
         e.full_name()
     ))
+}
+
+/// Whether two values mean the same: integers, bools and floats by value
+/// across their types, an enum only as an enum, strings and bytes by their
+/// bytes, messages field by field, lists element by element, maps entry by
+/// entry.
+pub(crate) fn values_same(a: &prost_reflect::Value, b: &prost_reflect::Value) -> bool {
+    use prost_reflect::Value as V;
+    match (a, b) {
+        (V::EnumNumber(x), V::EnumNumber(y)) => x == y,
+        (V::EnumNumber(_), _) | (_, V::EnumNumber(_)) => false,
+        (V::String(x), V::String(y)) => x == y,
+        (V::Bytes(x), V::Bytes(y)) => x == y,
+        (V::String(x), V::Bytes(y)) | (V::Bytes(y), V::String(x)) => x.as_bytes() == y.as_ref(),
+        (V::List(x), V::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_same(p, q))
+        }
+        (V::Map(x), V::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.iter().any(|(l, w)| {
+                        values_same(&k.clone().into(), &l.clone().into()) && values_same(v, w)
+                    })
+                })
+        }
+        (V::Message(x), V::Message(y)) => {
+            let fx: Vec<(u32, &prost_reflect::Value)> =
+                x.fields().map(|(f, v)| (f.number(), v)).collect();
+            let fy: Vec<(u32, &prost_reflect::Value)> =
+                y.fields().map(|(f, v)| (f.number(), v)).collect();
+            fx.len() == fy.len()
+                && fx
+                    .iter()
+                    .all(|(n, v)| fy.iter().any(|(m, w)| m == n && values_same(v, w)))
+        }
+        _ => match (scalar_number(a), scalar_number(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// A number's value: an integer, or a float's bits when it is not one.
+fn scalar_number(v: &prost_reflect::Value) -> Option<Num> {
+    use prost_reflect::Value as V;
+    let f = match v {
+        V::Bool(b) => return Some(Num::Int(i128::from(*b))),
+        V::I32(x) => return Some(Num::Int(i128::from(*x))),
+        V::I64(x) => return Some(Num::Int(i128::from(*x))),
+        V::U32(x) => return Some(Num::Int(i128::from(*x))),
+        V::U64(x) => return Some(Num::Int(i128::from(*x))),
+        V::F32(x) => f64::from(*x),
+        V::F64(x) => *x,
+        _ => return None,
+    };
+    Some(if f.fract() == 0.0 && f.abs() < 1e30 {
+        Num::Int(f as i128)
+    } else {
+        Num::Float(f.to_bits())
+    })
 }
 
 /// The message's JSON with enums as numbers.

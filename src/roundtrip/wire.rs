@@ -690,23 +690,37 @@ fn read_depth(ty: &MsgType, bytes: &[u8], depth: u32) -> Result<Msg, WireError> 
                 None => continue,
             }
         }
-        // A map entry whose value a closed enum does not know goes to the
-        // unknown fields whole, as the reference runtimes do.
+        // A map entry with anything it keeps as an unknown field (a value a
+        // closed enum does not know, a key or value of another wire type)
+        // goes to the unknown fields whole, as upb (Google's runtime behind
+        // Python, PHP and Ruby) and, for closed enums, every reference
+        // runtime does.
         if f.map {
-            let unknown_value = values.iter().find_map(|v| match v {
-                Val::Msg(entry) => entry.events.iter().find_map(|e| match e {
-                    Event::ClosedEnumUnknown { number: 2, value } => Some(*value),
-                    _ => None,
-                }),
-                _ => None,
-            });
-            if let Some(value) = unknown_value {
-                msg.events.push(Event::ClosedEnumUnknown {
-                    number: rec.number,
-                    value,
-                });
-                msg.unknown.push(rec);
-                continue;
+            if let Some(Val::Msg(entry)) = values.first() {
+                if !entry.unknown.is_empty() {
+                    let event = entry.events.iter().find_map(|e| match e {
+                        Event::ClosedEnumUnknown { value, .. } => Some(Event::ClosedEnumUnknown {
+                            number: rec.number,
+                            value: *value,
+                        }),
+                        Event::WireTypeMismatch {
+                            found,
+                            expected,
+                            payload,
+                            ..
+                        } => Some(Event::WireTypeMismatch {
+                            number: rec.number,
+                            found: *found,
+                            expected: *expected,
+                            raw: rec.raw.clone(),
+                            payload: payload.clone(),
+                        }),
+                        _ => None,
+                    });
+                    msg.events.extend(event);
+                    msg.unknown.push(rec);
+                    continue;
+                }
             }
         }
         // Closed enums keep values they do not know as unknown fields.

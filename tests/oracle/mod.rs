@@ -40,7 +40,7 @@ pub const PROTOBUF: &str = "7.36.2";
 
 /// The ProtoJSON rules the runtime does not enforce, where the round trip
 /// keeps its stricter verdict (a rejected value).
-pub const SPEC_RULES: [(&str, &str); 2] = [
+pub const SPEC_RULES: [(&str, &str); 4] = [
     (
         "bool-is-not-a-number",
         "ProtoJSON: a float or double field takes a JSON number or one of \"NaN\", \"Infinity\", \"-Infinity\"; `true` is not a number (Python's parser reads it as 1.0)",
@@ -48,6 +48,14 @@ pub const SPEC_RULES: [(&str, &str); 2] = [
     (
         "bytes-are-base64",
         "ProtoJSON: a bytes field takes base64 (standard or URL-safe, padding optional); a string that is not base64 is not a value (Python's parser decodes it anyway)",
+    ),
+    (
+        "message-is-an-object",
+        "ProtoJSON: a message field takes a JSON object (or null); a string is not a message (Python's parser takes its characters for keys and, ignoring unknown fields, reads an empty message)",
+    ),
+    (
+        "enum-takes-an-integer",
+        "ProtoJSON: an enum field takes a value's name or an integer; `true` and 12.5 are neither (Python's parser reads them with int(): 1 and 12)",
     ),
 ];
 
@@ -420,13 +428,18 @@ fn compare_run(c: &Case, p: &RunJobs, run: &Run, results: &[Value], t: &mut Tall
                 ),
             );
         }
-        let back_same = known(&py_r["back"]) == known(&py_w["tree"]);
+        // Values as the application sees them (a field not set reads as
+        // its default): the round trip compares values, not presence.
+        let back_same = seen_values(&py_r["back"]) == seen_values(&py_w["tree"]);
         if run.returned_same != Some(back_same) {
             diff(
                 t,
                 format!(
-                    "the writer gets its message back: ours {:?}, the runtime {back_same}",
-                    run.returned_same
+                    "the writer gets its message back: ours {:?}, the runtime {back_same} (it reads back {}{}, having written {})",
+                    run.returned_same,
+                    seen_values(&py_r["back"]),
+                    py_r.get("back_error").map(|e| format!(" {e}")).unwrap_or_default(),
+                    seen_values(&py_w["tree"])
                 ),
             );
         }
@@ -469,8 +482,8 @@ fn compare_run(c: &Case, p: &RunJobs, run: &Run, results: &[Value], t: &mut Tall
             .as_array()
             .is_some_and(|u| u.iter().any(|r| r[0] == json!(f.number)));
         let ok = match f.outcome {
-            Outcome::Same => same(&wv, &rv),
-            Outcome::Converted | Outcome::Dropped => !same(&wv, &rv),
+            Outcome::Same => same(&wv, &rv, false),
+            Outcome::Converted | Outcome::Dropped => !same(&wv, &rv, false),
             Outcome::Absent => rh["f"][&n].is_null(),
             Outcome::UnknownPreserved => in_unknown,
             Outcome::WireTypeMismatch => in_unknown && rh["f"][&n].is_null(),
@@ -545,7 +558,7 @@ fn compare_json(c: &Case, p: &RunJobs, run: &Run, results: &[Value], t: &mut Tal
                     }
                 })
                 .unwrap_or(Value::Null);
-            if same(&wv, &rv) {
+            if same(&wv, &rv, true) {
                 Outcome::Same
             } else {
                 Outcome::Converted
@@ -618,16 +631,33 @@ fn compare_json(c: &Case, p: &RunJobs, run: &Run, results: &[Value], t: &mut Tal
 }
 
 /// The spec rule under which the round trip's rejection stands where the
-/// runtime reads the value.
+/// runtime reads the value (looking into lists, maps and nested messages).
 fn spec_rule(kind: Option<Kind>, written: &str) -> Option<&'static str> {
     let v: Value = serde_json::from_str(written).ok()?;
-    let all = |pred: &dyn Fn(&Value) -> bool| match &v {
-        Value::Array(a) => !a.is_empty() && a.iter().any(pred),
-        x => pred(x),
-    };
-    match kind? {
-        Kind::Double | Kind::Float if all(&|x| x.is_boolean()) => Some(SPEC_RULES[0].0),
-        Kind::Bytes if all(&|x| x.as_str().is_some_and(|s| !is_base64(s))) => Some(SPEC_RULES[1].0),
+    rule_in(&kind?, &v)
+}
+
+fn rule_in(kind: &Kind, v: &Value) -> Option<&'static str> {
+    if let Value::Array(a) = v {
+        return a.iter().find_map(|x| rule_in(kind, x));
+    }
+    match kind {
+        Kind::Double | Kind::Float if v.is_boolean() => Some(SPEC_RULES[0].0),
+        Kind::Bytes if v.as_str().is_some_and(|s| !is_base64(s)) => Some(SPEC_RULES[1].0),
+        Kind::Enum(_) if v.is_boolean() || v.as_f64().is_some_and(|f| f.fract() != 0.0) => {
+            Some(SPEC_RULES[3].0)
+        }
+        Kind::Message(m) if m.is_map_entry() => {
+            let vk = m.map_entry_value_field().kind();
+            v.as_object()?.values().find_map(|x| rule_in(&vk, x))
+        }
+        Kind::Message(_) if v.is_string() => Some(SPEC_RULES[2].0),
+        Kind::Message(m) => v.as_object()?.iter().find_map(|(k, x)| {
+            let f = m
+                .get_field_by_json_name(k)
+                .or_else(|| m.get_field_by_name(k))?;
+            rule_in(&f.kind(), x)
+        }),
         _ => None,
     }
 }
@@ -652,9 +682,14 @@ fn only_field(tree: &Value) -> Value {
     }
 }
 
-/// The known fields of a message tree (unknown fields left out).
-fn known(tree: &Value) -> Value {
-    tree["f"].clone()
+/// What the application sees of each known field of a message tree: its
+/// value, else its default (unknown fields left out).
+fn seen_values(tree: &Value) -> Value {
+    let mut all = tree["d"].as_object().cloned().unwrap_or_default();
+    for (k, v) in tree["f"].as_object().into_iter().flatten() {
+        all.insert(k.clone(), v.clone());
+    }
+    Value::Object(all)
 }
 
 /// The message holding the field at `numbers` (None inside a list).
@@ -671,20 +706,29 @@ fn holder<'a>(tree: &'a Value, numbers: &[u32]) -> Option<&'a Value> {
 }
 
 /// Whether two values mean the same, as the round trip judges it: integers
-/// and bools by value across their types, floats by value, an enum only as
-/// an enum, strings and bytes by their bytes, messages field by field.
-pub fn same(a: &Value, b: &Value) -> bool {
+/// and bools by value across their types, an enum only as an enum, strings
+/// and bytes by their bytes, messages field by field; floats by their bits
+/// in binary (a float is never an integer there), by value in JSON (where
+/// both are JSON numbers).
+pub fn same(a: &Value, b: &Value, json: bool) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
+        // One value written in a list, read by a singular field.
+        (Value::Array(x), y) if x.len() == 1 && !y.is_array() => same(&x[0], y, json),
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, json))
         }
         (Value::Object(x), Value::Object(y)) if x.contains_key("f") && y.contains_key("f") => {
             let (fx, fy) = (x["f"].as_object().unwrap(), y["f"].as_object().unwrap());
             fx.len() == fy.len()
                 && fx
                     .iter()
-                    .all(|(k, v)| fy.get(k).is_some_and(|w| same(v, w)))
+                    .all(|(k, v)| fy.get(k).is_some_and(|w| same(v, w, json)))
+        }
+        (Value::Object(_), Value::Object(_)) if !json && (is_float(a) || is_float(b)) => {
+            ["f32", "f64"]
+                .iter()
+                .any(|t| a.get(*t).is_some() && a.get(*t) == b.get(*t))
         }
         (Value::Object(_), Value::Object(_)) => match (num(a), num(b)) {
             (Some(x), Some(y)) => x == y,
@@ -706,6 +750,10 @@ pub fn same(a: &Value, b: &Value) -> bool {
         },
         _ => false,
     }
+}
+
+fn is_float(v: &Value) -> bool {
+    v.get("f32").is_some() || v.get("f64").is_some()
 }
 
 fn utf8(hex: &str) -> bool {

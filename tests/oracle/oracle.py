@@ -138,8 +138,12 @@ def main():
             out["reencoded"] = again.hex()
             if "back" in job:
                 b = cls(job["back"], job["message"])()
-                b.ParseFromString(again)
-                out["back"] = tree(b)
+                try:
+                    b.ParseFromString(again)
+                    out["back"] = tree(b)
+                except Exception as e:
+                    out["back"] = None
+                    out["back_error"] = "%s: %s" % (type(e).__name__, e)
         results.append(out)
     json.dump({
         "version": google.protobuf.__version__,
