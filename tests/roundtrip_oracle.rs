@@ -128,6 +128,11 @@ fn listed_cases_agree_with_googles_runtime() {
             "syntax = \"proto3\"; package rt; enum Status { NEW = 0; PAID = 1; } message Order { Status status = 1; repeated Status all = 2; map<string, Status> by = 3; optional Status maybe = 4; }",
         ),
         case(
+            "integers read as a closed enum",
+            "syntax = \"proto2\"; package t; message M { optional int32 a = 1; repeated int32 b = 2 [packed = true]; optional uint32 c = 3; repeated int64 d = 4; }",
+            "syntax = \"proto2\"; package t; enum E { Z = 0; ONE = 1; } message M { optional E a = 1; repeated E b = 2 [packed = true]; optional E c = 3; repeated E d = 4; }",
+        ),
+        case(
             "open to closed enum",
             "syntax = \"proto3\"; package t; enum S { NEW = 0; PAID = 1; SHIPPED = 2; } message M { S s = 1; repeated S all = 2; }",
             "syntax = \"proto2\"; package t; enum S { NEW = 0; PAID = 1; } message M { optional S s = 1; repeated S all = 2; }",
@@ -179,6 +184,11 @@ fn listed_cases_agree_with_googles_runtime() {
             "a message turned map, lists turned single",
             "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } message M { Sub f5 = 5; repeated string one = 6; map<string, int32> m = 7; }",
             "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } message M { map<string, int32> f5 = 5; string one = 6; Sub m = 7; }",
+        ),
+        case(
+            "a message turned enum",
+            "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } enum E { V0 = 0; V1 = 1; } message M { optional bytes f1 = 1; optional Sub f2 = 2; sfixed32 f3 = 3; E f4 = 4; }",
+            "syntax = \"proto3\"; package t; message Sub { optional int32 a = 1; optional string b = 2; } enum E { V0 = 0; V1 = 1; } message M { optional bytes f1 = 1; optional E f2 = 2; sfixed32 f3 = 3; E f4 = 4; repeated int32 f5 = 5; }",
         ),
         case(
             "nested messages and unknown fields",

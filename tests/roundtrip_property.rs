@@ -811,7 +811,9 @@ fn against_googles_runtime(sample: &[(Spec, Spec, u64)]) {
         let (om, oe) = old.render();
         let (nm, ne) = new.render();
         let name = format!("case {}", cases.len() + 1);
-        texts.push(format!("--- {name} old\n{oe}{om}--- {name} new\n{ne}{nm}"));
+        texts.push(format!(
+            "--- {name} (seed {seed}) old\n{oe}{om}--- {name} new\n{ne}{nm}"
+        ));
         cases.push(oracle::Case {
             name,
             schemas: [os, ns],

@@ -328,10 +328,11 @@ pub(crate) fn quoted_enum_numbers(
             },
             _ => return Ok(None),
         };
-        let Ok(n) = s.parse::<i64>() else {
+        let digits = s.strip_prefix('-').unwrap_or(&s);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(None);
-        };
-        i32::try_from(n)
+        }
+        s.parse::<i32>()
             .map(|n| Some(Value::from(n)))
             .map_err(|_| format!("value out of range: {s}"))
     };
