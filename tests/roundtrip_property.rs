@@ -27,7 +27,8 @@
 //! `tests/roundtrip_oracle.rs` does for the listed cases: what it reads of the
 //! same bytes and JSON must be what the round trip says (`tests/oracle`).
 //!
-//! `PROPTEST_CASES=N` runs more cases (CI runs the default below);
+//! `PROPTEST_CASES=N` runs more cases (CI runs the default below),
+//! `ORACLE_SAMPLE=N` sends N of them through Google's runtime;
 //! `RT_STATS=1` prints the findings of each case (with `--nocapture`).
 
 mod oracle;
@@ -754,7 +755,12 @@ fn checker_at_level_wire_and_round_trip_agree() {
         failure_persistence: None,
         ..ProptestConfig::default()
     });
-    let stride = (cases as usize / ORACLE_SAMPLE).max(1);
+    // `ORACLE_SAMPLE=N` sends more cases through the runtime.
+    let oracle_sample: usize = std::env::var("ORACLE_SAMPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ORACLE_SAMPLE);
+    let stride = (cases as usize / oracle_sample.max(1)).max(1);
     let seen = Mutex::new(0usize);
     let sample: Mutex<Vec<(Spec, Spec, u64)>> = Mutex::new(Vec::new());
     let strategy = (
@@ -767,7 +773,7 @@ fn checker_at_level_wire_and_round_trip_agree() {
         check(&old, &new, seed)?;
         let mut n = seen.lock().unwrap();
         let mut sample = sample.lock().unwrap();
-        if *n % stride == 0 && sample.len() < ORACLE_SAMPLE {
+        if *n % stride == 0 && sample.len() < oracle_sample {
             sample.push((old, new, seed));
         }
         *n += 1;
