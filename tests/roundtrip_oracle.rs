@@ -235,3 +235,42 @@ fn seed_scenario_agrees_with_googles_runtime() {
     let tally = oracle::check(&cases);
     assert_agrees(&cases, &tally);
 }
+
+#[test]
+fn editions_fixtures_agree_with_googles_runtime() {
+    // Features decide per element what syntax decided per file: closed enums,
+    // field presence, delimited encoding, packed lists, UTF-8 checks, JSON
+    // format. Every editions fixture, old against each new tree.
+    let mut cases = Vec::new();
+    let mut fixtures: Vec<_> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("editions_"))
+        })
+        .collect();
+    fixtures.sort();
+    for fixture in fixtures {
+        let mut news: Vec<_> = std::fs::read_dir(&fixture)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with("new"))
+            .collect();
+        news.sort();
+        for new in news {
+            cases.push(case_dirs(
+                &format!(
+                    "{} old → {}",
+                    fixture.display(),
+                    new.file_name().unwrap().to_string_lossy()
+                ),
+                &fixture.join("old"),
+                &new,
+            ));
+        }
+    }
+    assert!(cases.len() >= 19, "{}", cases.len());
+    let tally = oracle::check(&cases);
+    assert_agrees(&cases, &tally);
+}

@@ -105,6 +105,12 @@ pub fn run(
     let mut fields = Vec::new();
     if let Value::Object(obj) = &wjson {
         for (key, value) in obj {
+            // The writer's value as its own JSON says it (normalized: a
+            // timestamp's negative nanos carried into its seconds).
+            let mut mine = serde_json::Map::new();
+            mine.insert(key.clone(), value.clone());
+            let wvalue = DynamicMessage::deserialize(writer.clone(), Value::Object(mine))
+                .unwrap_or_else(|_| wmsg.clone());
             let number = writer
                 .get_field_by_json_name(key)
                 .or_else(|| writer.get_field_by_name(key))
@@ -243,7 +249,7 @@ pub fn run(
                     };
                     // What each side's application sees (a default where
                     // the JSON left a zero out).
-                    let equal = match (field_value(&wmsg, writer), field_value(&m, reader)) {
+                    let equal = match (field_value(&wvalue, writer), field_value(&m, reader)) {
                         (Some(a), Some(b)) => values_same(&a, &b),
                         _ => same_text,
                     };
