@@ -113,9 +113,7 @@ pub fn tree(ty: &MsgType, m: &Msg) -> Value {
                 f.insert(n.to_string(), list(info, vs));
             }
             _ => {
-                // Extensions have no default here: runtimes list them only
-                // when set.
-                if !info.list && !info.map && !info.name.starts_with('[') {
+                if !info.list && !info.map {
                     if let Some(v) = &info.default {
                         d.insert(n.to_string(), value(info, v));
                     }

@@ -82,6 +82,12 @@ def tree(m):
         if n in f or is_repeated(fd) or fd.message_type is not None:
             continue
         d[n] = scalar(fd, fd.default_value)
+    pool = m.DESCRIPTOR.file.pool
+    for fd in pool.FindAllExtensions(m.DESCRIPTOR):
+        n = str(fd.number)
+        if n in f or is_repeated(fd) or fd.message_type is not None:
+            continue
+        d[n] = scalar(fd, m.Extensions[fd])
     u = [record(r) for r in unknown_fields.UnknownFieldSet(m)]
     return {"f": f, "d": d, "u": u}
 
