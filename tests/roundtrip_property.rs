@@ -21,14 +21,14 @@
 //! FIELD_WIRE_COMPATIBLE_TYPE between two open enums when the new one lacks
 //! numbers of the old (open enums keep the number: a deleted value).
 //!
-//! A bounded sample of the cases (every case's schemas, synthesized and
-//! random messages, both directions; [`ORACLE_SAMPLE`] cases spread over the
-//! run) also goes through Google's protobuf runtime, as
+//! A bounded sample of cases ([`ORACLE_SAMPLE`], drawn with a fixed seed:
+//! their schemas, synthesized and random messages, both directions) also
+//! goes through Google's protobuf runtime, as
 //! `tests/roundtrip_oracle.rs` does for the listed cases: what it reads of the
 //! same bytes and JSON must be what the round trip says (`tests/oracle`).
 //!
 //! `PROPTEST_CASES=N` runs more cases (CI runs the default below),
-//! `ORACLE_SAMPLE=N` sends N of them through Google's runtime;
+//! `ORACLE_SAMPLE=N` and `ORACLE_SEED=S` draw N others for Google's runtime;
 //! `RT_STATS=1` prints the findings of each case (with `--nocapture`).
 
 mod oracle;
@@ -38,7 +38,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use proptest::prelude::*;
-use proptest::test_runner::{TestError, TestRunner};
+use proptest::test_runner::{RngAlgorithm, TestError, TestRng, TestRunner};
 use protocheck::roundtrip::{self, Direction, Outcome, RoundTrip};
 use protocheck::{compile_pair, Finding, Input, Level, Options, Severity, Side};
 
@@ -740,45 +740,20 @@ fn check(old: &Spec, new: &Spec, seed: u64) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// How many cases of a run also go through Google's runtime.
+/// How many cases go through Google's runtime, drawn with a fixed seed (the
+/// same cases every run, so CI does not depend on the draw).
 const ORACLE_SAMPLE: usize = 16;
+const ORACLE_SEED: u64 = 17;
 
-#[test]
-fn checker_at_level_wire_and_round_trip_agree() {
-    let cases: u32 = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(512);
-    let mut runner = TestRunner::new(ProptestConfig {
-        cases,
-        max_shrink_iters: 2000,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    });
-    // `ORACLE_SAMPLE=N` sends more cases through the runtime.
-    let oracle_sample: usize = std::env::var("ORACLE_SAMPLE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(ORACLE_SAMPLE);
-    let stride = (cases as usize / oracle_sample.max(1)).max(1);
-    let seen = Mutex::new(0usize);
-    let sample: Mutex<Vec<(Spec, Spec, u64)>> = Mutex::new(Vec::new());
-    let strategy = (
+fn strategy() -> impl Strategy<Value = (Spec, Vec<Mutation>, u64)> {
+    (
         spec(),
         proptest::collection::vec(mutation(), 1..3),
         any::<u64>(),
-    );
-    let result = runner.run(&strategy, |(old, muts, seed)| {
-        let new = apply(&old, &muts);
-        check(&old, &new, seed)?;
-        let mut n = seen.lock().unwrap();
-        let mut sample = sample.lock().unwrap();
-        if *n % stride == 0 && sample.len() < oracle_sample {
-            sample.push((old, new, seed));
-        }
-        *n += 1;
-        Ok(())
-    });
+    )
+}
+
+fn fail(result: Result<(), TestError<(Spec, Vec<Mutation>, u64)>>) {
     match result {
         Ok(()) => {}
         Err(TestError::Fail(why, (old, muts, seed))) => panic!(
@@ -786,6 +761,45 @@ fn checker_at_level_wire_and_round_trip_agree() {
         ),
         Err(e) => panic!("{e}"),
     }
+}
+
+#[test]
+fn checker_at_level_wire_and_round_trip_agree() {
+    let cases: u32 = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    let config = ProptestConfig {
+        cases,
+        max_shrink_iters: 2000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let mut runner = TestRunner::new(config.clone());
+    fail(runner.run(&strategy(), |(old, muts, seed)| {
+        let new = apply(&old, &muts);
+        check(&old, &new, seed)
+    }));
+    // The oracle's sample: `ORACLE_SAMPLE=N` draws more, `ORACLE_SEED=S`
+    // draws others.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let sample_size = env("ORACLE_SAMPLE").unwrap_or(ORACLE_SAMPLE as u64) as u32;
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&env("ORACLE_SEED").unwrap_or(ORACLE_SEED).to_le_bytes());
+    let mut drawn = TestRunner::new_with_rng(
+        ProptestConfig {
+            cases: sample_size,
+            ..config
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    );
+    let sample: Mutex<Vec<(Spec, Spec, u64)>> = Mutex::new(Vec::new());
+    fail(drawn.run(&strategy(), |(old, muts, seed)| {
+        let new = apply(&old, &muts);
+        check(&old, &new, seed)?;
+        sample.lock().unwrap().push((old, new, seed));
+        Ok(())
+    }));
     against_googles_runtime(&sample.into_inner().unwrap());
 }
 

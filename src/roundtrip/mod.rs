@@ -875,10 +875,22 @@ fn explain(f: &mut FieldResult, reader: &MsgType, prost_error: Option<&str>) {
                 Some(true) => "re-serializing passes it on byte for byte",
                 _ => "re-serializing passes it on",
             };
-            notes.push(format!(
-                "protobuf's reference runtimes (C++, Java, Go, Python) keep it as unknown field {n}: the application sees {}, and {kept}",
-                sees(&rname, &read)
-            ));
+            let in_entry = f
+                .arrives_as
+                .as_deref()
+                .is_some_and(|a| a.starts_with("a map entry"));
+            notes.push(if in_entry {
+                // Checked against upb (tests/roundtrip_oracle.rs) only.
+                format!(
+                    "Google's runtime behind Python, PHP and Ruby (upb) keeps the whole entry as unknown field {n}: the application sees {}, and {kept}",
+                    sees(&rname, &read)
+                )
+            } else {
+                format!(
+                    "protobuf's reference runtimes (C++, Java, Go, Python) keep it as unknown field {n}: the application sees {}, and {kept}",
+                    sees(&rname, &read)
+                )
+            });
             notes.push(match prost_error {
                 Some(e) => format!("prost rejects the whole message: {e}"),
                 None => "prost reads the message".to_owned(),
