@@ -1013,9 +1013,16 @@ fn maps_of_enums_write_telling_values_and_unwritten_keys_show_their_default() {
         "syntax = \"proto2\"; package t; enum C { A = 0; B = 1; } message M { map<string, C> closed = 1; }",
         &["t.M"],
     );
-    let v = field(&rt, "t.M", Direction::OldToNew, "closed.value");
+    // As the reference runtimes do, the entry whose value the closed enum
+    // lacks goes to the unknown fields whole (Google's runtime agrees:
+    // tests/roundtrip_oracle.rs).
+    let v = field(&rt, "t.M", Direction::OldToNew, "closed");
     assert_eq!(v.outcome, Outcome::UnknownPreserved, "{v:#?}");
-    assert_eq!(v.written.as_deref(), Some("D (2)"));
+    assert_eq!(v.read.as_deref(), Some("{\"ß\": B (1)}"), "{v:#?}");
+    assert_eq!(
+        v.reason.as_deref(),
+        Some("the reader's enum t.C is closed and has no value 2: it keeps it as unknown field 1 (the whole map entry)")
+    );
     let run = &rt
         .message("t.M")
         .unwrap()
@@ -1114,5 +1121,92 @@ fn values_kept_only_as_unknown_fields_are_counted_in_the_summary() {
     assert!(
         err.contains("note: --roundtrip evidence is shown in text and json output only"),
         "{err}"
+    );
+}
+
+#[test]
+fn an_enum_name_the_reader_lacks_is_dropped_in_json_everywhere_it_is_summarized() {
+    // Google's runtime rejects the whole message with a strict parser and
+    // leaves the field unset with a lenient one (tests/roundtrip_oracle.rs).
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("old"),
+        &[("t.proto", "syntax = \"proto3\"; package rt; enum Status { NEW = 0; PAID = 1; SHIPPED = 2; } message Order { Status status = 1; }")],
+    );
+    write(
+        &dir.path().join("new"),
+        &[("t.proto", "syntax = \"proto3\"; package rt; enum Status { NEW = 0; PAID = 1; reserved 2; } message Order { Status status = 1; }")],
+    );
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    // Text: the JSON line, and the summary counts it as a loss (exit 1).
+    let (code, out, err) = run(&["roundtrip", old, new]);
+    assert_eq!(code, 1, "{out}{err}");
+    let text = flat(&out);
+    for needle in [
+        "JSON dropped status: the new reader does not accept status = \"SHIPPED\" (unrecognized enum value 'SHIPPED'): strict parsers (the default in protobuf's runtimes) reject the whole message, lenient ones drop the value and read the default",
+        "both directions: 1 value lost or changed (1 JSON)",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    // JSON: the outcome, the strict error, the JSON summary.
+    let (code, out, _) = run(&["roundtrip", old, new, "--format", "json"]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["loss"], true);
+    assert_eq!(doc["json_summary"]["dropped"], 1);
+    let d = &doc["messages"][0]["directions"][0];
+    assert_eq!(d["direction"], "old-to-new");
+    let j = &d["json_fields"][0];
+    assert_eq!(
+        (
+            &j["name"],
+            &j["outcome"],
+            &j["strict_error"],
+            &j["reader_has_key"]
+        ),
+        (
+            &Value::from("status"),
+            &Value::from("dropped"),
+            &Value::from("unrecognized enum value 'SHIPPED'"),
+            &Value::from(true)
+        )
+    );
+    assert_eq!(d["fields"][0]["json"]["outcome"], "dropped");
+    // The check's evidence, text and JSON, under the deleted value.
+    // Binary readers keep the number (reserved), JSON readers lose the name:
+    // level wire-json says so.
+    let (code, out, _) = run(&[old, new, "--level", "wire-json", "--roundtrip"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        flat(&out).contains(
+            "old → new JSON dropped status: the new reader does not accept status = \"SHIPPED\""
+        ),
+        "{out}"
+    );
+    let (_, out, _) = run(&[
+        old,
+        new,
+        "--level",
+        "wire-json",
+        "--roundtrip",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        finding["roundtrip"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["json"]["outcome"] == "dropped"
+                && r["json"]["strict_error"] == "unrecognized enum value 'SHIPPED'"),
+        "{finding:#}"
     );
 }

@@ -21,13 +21,24 @@
 //! FIELD_WIRE_COMPATIBLE_TYPE between two open enums when the new one lacks
 //! numbers of the old (open enums keep the number: a deleted value).
 //!
-//! `PROPTEST_CASES=N` runs more cases (CI runs the default below);
+//! A bounded sample of cases ([`ORACLE_SAMPLE`], drawn with a fixed seed:
+//! their schemas, synthesized and random messages, both directions) also
+//! goes through Google's protobuf runtime, as
+//! `tests/roundtrip_oracle.rs` does for the listed cases: what it reads of the
+//! same bytes and JSON must be what the round trip says (`tests/oracle`).
+//!
+//! `PROPTEST_CASES=N` runs more cases (CI runs the default below),
+//! `ORACLE_SAMPLE=N` and `ORACLE_SEED=S` draw N others for Google's runtime;
 //! `RT_STATS=1` prints the findings of each case (with `--nocapture`).
+
+mod oracle;
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Mutex;
 
 use proptest::prelude::*;
+use proptest::test_runner::{RngAlgorithm, TestError, TestRng, TestRunner};
 use protocheck::roundtrip::{self, Direction, Outcome, RoundTrip};
 use protocheck::{compile_pair, Finding, Input, Level, Options, Severity, Side};
 
@@ -729,21 +740,121 @@ fn check(old: &Spec, new: &Spec, seed: u64) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+/// How many cases go through Google's runtime, drawn with a fixed seed (the
+/// same cases every run, so CI does not depend on the draw).
+const ORACLE_SAMPLE: usize = 16;
+const ORACLE_SEED: u64 = 17;
+
+fn strategy() -> impl Strategy<Value = (Spec, Vec<Mutation>, u64)> {
+    (
+        spec(),
+        proptest::collection::vec(mutation(), 1..3),
+        any::<u64>(),
+    )
+}
+
+fn fail(result: Result<(), TestError<(Spec, Vec<Mutation>, u64)>>) {
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, (old, muts, seed))) => panic!(
+            "Test failed: {why}.\nminimal failing input: old = {old:?}, muts = {muts:?}, seed = {seed}"
+        ),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn checker_at_level_wire_and_round_trip_agree() {
+    let cases: u32 = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    let config = ProptestConfig {
+        cases,
         max_shrink_iters: 2000,
         failure_persistence: None,
         ..ProptestConfig::default()
-    })]
-
-    #[test]
-    fn checker_at_level_wire_and_round_trip_agree(
-        old in spec(),
-        muts in proptest::collection::vec(mutation(), 1..3),
-        seed in any::<u64>(),
-    ) {
+    };
+    let mut runner = TestRunner::new(config.clone());
+    fail(runner.run(&strategy(), |(old, muts, seed)| {
+        let new = apply(&old, &muts);
+        check(&old, &new, seed)
+    }));
+    // The oracle's sample: `ORACLE_SAMPLE=N` draws more, `ORACLE_SEED=S`
+    // draws others.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let sample_size = env("ORACLE_SAMPLE").unwrap_or(ORACLE_SAMPLE as u64) as u32;
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&env("ORACLE_SEED").unwrap_or(ORACLE_SEED).to_le_bytes());
+    let mut drawn = TestRunner::new_with_rng(
+        ProptestConfig {
+            cases: sample_size,
+            ..config
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    );
+    let sample: Mutex<Vec<(Spec, Spec, u64)>> = Mutex::new(Vec::new());
+    fail(drawn.run(&strategy(), |(old, muts, seed)| {
         let new = apply(&old, &muts);
         check(&old, &new, seed)?;
+        sample.lock().unwrap().push((old, new, seed));
+        Ok(())
+    }));
+    against_googles_runtime(&sample.into_inner().unwrap());
+}
+
+/// The sampled cases' round trips (synthesized and random messages) held
+/// against Google's runtime, in one batch.
+fn against_googles_runtime(sample: &[(Spec, Spec, u64)]) {
+    let dirs: Vec<tempfile::TempDir> = sample
+        .iter()
+        .map(|_| tempfile::tempdir().unwrap())
+        .collect();
+    let mut cases = Vec::new();
+    let mut texts = Vec::new();
+    for ((old, new, seed), dir) in sample.iter().zip(&dirs) {
+        let (od, nd) = (dir.path().join("old"), dir.path().join("new"));
+        write(&od, old);
+        write(&nd, new);
+        let (os, ns) = compile_pair(&Input::Dir(od.clone()), &Input::Dir(nd.clone()), &[]).unwrap();
+        let rt = roundtrip::run(
+            &os,
+            &ns,
+            &roundtrip::Options {
+                messages: vec!["p.M".to_owned()],
+                random_samples: 4,
+                seed: *seed,
+                ..roundtrip::Options::default()
+            },
+        )
+        .unwrap();
+        let (om, oe) = old.render();
+        let (nm, ne) = new.render();
+        let name = format!("case {}", cases.len() + 1);
+        texts.push(format!(
+            "--- {name} (seed {seed}) old\n{oe}{om}--- {name} new\n{ne}{nm}"
+        ));
+        cases.push(oracle::Case {
+            name,
+            schemas: [os, ns],
+            sets: [oracle::descriptor_set(&od), oracle::descriptor_set(&nd)],
+            rt,
+        });
     }
+    let tally = oracle::check(&cases);
+    eprintln!(
+        "oracle: {} sampled cases, {} runs, {} field results, {} JSON keys; {} differences",
+        cases.len(),
+        tally.runs,
+        tally.fields,
+        tally.json_keys,
+        tally.diffs.len()
+    );
+    assert!(tally.runs > 0);
+    assert!(
+        tally.diffs.is_empty(),
+        "the round trip and Google's runtime differ:\n{}\n{}",
+        tally.diffs.join("\n"),
+        texts.join("")
+    );
 }

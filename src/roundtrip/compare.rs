@@ -138,7 +138,12 @@ pub(crate) fn compare(
                     set_wire(&mut res, wm, n);
                     res.wire_type = Some(wire_name(*found));
                     res.expected_wire_type = Some(wire_name(*expected));
-                    res.arrives_as = Some(show_payload(*found, payload));
+                    res.arrives_as = Some(if rf.map {
+                        // Inside an entry: the reader keeps the whole entry.
+                        format!("a map entry with {}", show_payload(*found, payload))
+                    } else {
+                        show_payload(*found, payload)
+                    });
                     out.push(res);
                     continue;
                 }
@@ -181,11 +186,17 @@ pub(crate) fn compare(
                     res.outcome = Outcome::UnknownPreserved;
                     set_wire(&mut res, wm, n);
                     let list: Vec<String> = unknown_enum.iter().map(i32::to_string).collect();
+                    // A map's enum is its entries' value type.
+                    let enum_kind = match &rf.kind {
+                        Kind::Message(entry) if rf.map => entry.map_entry_value_field().kind(),
+                        k => k.clone(),
+                    };
                     res.reason = Some(format!(
-                        "the reader's enum {} is closed and has no value {}: it keeps {} as unknown field {n}",
-                        wire::kind_name(&rf.kind),
+                        "the reader's enum {} is closed and has no value {}: it keeps {} as unknown field {n}{}",
+                        wire::kind_name(&enum_kind),
                         list.join(", "),
-                        if unknown_enum.len() == 1 { "it" } else { "them" }
+                        if unknown_enum.len() == 1 { "it" } else { "them" },
+                        if rf.map { " (the whole map entry)" } else { "" }
                     ));
                     res.notes.push(
                         "prost treats every enum as open and keeps the number in the field"

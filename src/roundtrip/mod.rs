@@ -29,6 +29,7 @@ use crate::schema::{Schema, Side};
 use crate::Error;
 
 mod compare;
+pub mod inspect;
 pub mod json;
 pub mod render;
 pub mod sample;
@@ -172,6 +173,9 @@ pub struct FieldResult {
     pub explanation: String,
     /// What other runtimes do, and how the schema could have avoided it.
     pub notes: Vec<String>,
+    /// The JSON leg of the same field, when a JSON reader does not read the
+    /// value as written (merged results only).
+    pub json: Option<json::JsonField>,
 }
 
 impl FieldResult {
@@ -200,6 +204,7 @@ impl FieldResult {
             reason: None,
             explanation: String::new(),
             notes: Vec::new(),
+            json: None,
         }
     }
 
@@ -292,6 +297,19 @@ impl RoundTrip {
                 for f in &d.fields {
                     *c.entry(f.outcome).or_insert(0) += 1;
                 }
+            }
+        }
+        c
+    }
+}
+
+impl RoundTrip {
+    /// Number of merged JSON results per outcome.
+    pub fn json_counts(&self) -> BTreeMap<Outcome, usize> {
+        let mut c = BTreeMap::new();
+        for d in self.messages.iter().flat_map(|m| &m.directions) {
+            for f in &d.json_fields {
+                *c.entry(f.outcome).or_insert(0) += 1;
             }
         }
         c
@@ -630,8 +648,15 @@ fn message(
             runs.push(run_one(d, w, r, s)?);
         }
         samples.insert(d.writer(), list.into_iter().map(|s| s.info).collect());
-        let fields = merge(runs.iter().flat_map(|r| r.fields.iter().cloned()));
+        let mut fields = merge(runs.iter().flat_map(|r| r.fields.iter().cloned()));
         let json_fields = json::merge(runs.iter().flat_map(|r| r.json.fields.iter().cloned()));
+        // The evidence under a finding carries the JSON leg of its field.
+        for f in fields.iter_mut().filter(|f| f.numbers.len() == 1) {
+            f.json = json_fields
+                .iter()
+                .find(|j| j.number == Some(f.number) && j.outcome != Outcome::Same)
+                .cloned();
+        }
         directions.push(DirectionReport {
             direction: d,
             writer: d.writer(),
@@ -720,7 +745,7 @@ fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<R
         f.sample = s.info.index;
         explain(f, r, prost_error.as_deref());
     }
-    let json = json::run(d, &w.desc, &r.desc, &s.bytes, s.info.index);
+    let json = json::run(d, &w.desc, &r.desc, &r.sem, &s.bytes, s.info.index);
     Ok(Run {
         sample: s.info.index,
         message: compare::show_msg_full(w, &wm),
@@ -850,10 +875,22 @@ fn explain(f: &mut FieldResult, reader: &MsgType, prost_error: Option<&str>) {
                 Some(true) => "re-serializing passes it on byte for byte",
                 _ => "re-serializing passes it on",
             };
-            notes.push(format!(
-                "protobuf's reference runtimes (C++, Java, Go, Python) keep it as unknown field {n}: the application sees {}, and {kept}",
-                sees(&rname, &read)
-            ));
+            let in_entry = f
+                .arrives_as
+                .as_deref()
+                .is_some_and(|a| a.starts_with("a map entry"));
+            notes.push(if in_entry {
+                // Checked against upb (tests/roundtrip_oracle.rs) only.
+                format!(
+                    "Google's runtime behind Python, PHP and Ruby (upb) keeps the whole entry as unknown field {n}: the application sees {}, and {kept}",
+                    sees(&rname, &read)
+                )
+            } else {
+                format!(
+                    "protobuf's reference runtimes (C++, Java, Go, Python) keep it as unknown field {n}: the application sees {}, and {kept}",
+                    sees(&rname, &read)
+                )
+            });
             notes.push(match prost_error {
                 Some(e) => format!("prost rejects the whole message: {e}"),
                 None => "prost reads the message".to_owned(),

@@ -18,6 +18,8 @@ struct Doc<'a> {
     /// Whether any value is lost or changed (exit code 1).
     loss: bool,
     summary: BTreeMap<&'static str, usize>,
+    /// The JSON leg's merged results per outcome.
+    json_summary: BTreeMap<&'static str, usize>,
     notes: &'a [String],
     messages: &'a [MessageReport],
 }
@@ -29,10 +31,16 @@ pub fn write_json(rt: &RoundTrip, out: &mut dyn Write) -> io::Result<()> {
         .into_iter()
         .map(|(o, n)| (o.name(), n))
         .collect();
+    let json_summary = rt
+        .json_counts()
+        .into_iter()
+        .map(|(o, n)| (o.name(), n))
+        .collect();
     let doc = Doc {
         version: JSON_VERSION,
         loss: rt.has_loss(),
         summary,
+        json_summary,
         notes: &rt.notes,
         messages: &rt.messages,
     };
@@ -354,7 +362,7 @@ pub fn evidence_for<'a>(rt: &'a RoundTrip, f: &Finding) -> Vec<&'a FieldResult> 
                 .flat_map(all)
                 .filter(|r| r.numbers.len() == 1)
                 .filter(|r| of_enum(&r.writer_type) || of_enum(&r.reader_type))
-                .filter(|r| r.outcome != Outcome::Same || !r.notes.is_empty())
+                .filter(|r| r.outcome != Outcome::Same || !r.notes.is_empty() || r.json.is_some())
                 .collect()
         }
         _ => Vec::new(),
@@ -383,6 +391,20 @@ pub fn evidence_text(results: &[&FieldResult], width: usize) -> Option<String> {
         ));
         for n in &f.notes {
             s.push_str(&wrap(n, width, &format!("{hang}· "), &format!("{hang}  ")));
+        }
+        if let Some(j) = &f.json {
+            let head = format!(
+                "    {}  {:<w$} ",
+                f.direction.arrow(),
+                format!("JSON {}", j.outcome.name()),
+                w = COL - 3
+            );
+            s.push_str(&wrap(
+                &format!("{}: {}", j.name, j.explanation),
+                width,
+                &head,
+                &hang,
+            ));
         }
     }
     Some(s)

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use prost::encoding::{decode_key, decode_varint, encode_key, encode_varint, WireType};
+use prost::encoding::{decode_key, encode_key, encode_varint, WireType};
 use prost_reflect::{
     Cardinality, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, Kind, MessageDescriptor,
     Syntax,
@@ -119,6 +119,24 @@ enum Item {
     EndGroup(u32),
 }
 
+/// Reads a varint as the reference runtimes do (C++, Java, upb): at most ten
+/// bytes, bits past the 64th ignored (prost and Go reject a tenth byte over
+/// 1).
+fn decode_varint(s: &mut &[u8]) -> Result<u64, String> {
+    let mut v: u64 = 0;
+    for i in 0..10 {
+        let Some(&b) = s.get(i) else {
+            return Err("invalid varint".to_owned());
+        };
+        v |= u64::from(b & 0x7f).checked_shl(7 * i as u32).unwrap_or(0);
+        if b < 0x80 {
+            *s = &s[i + 1..];
+            return Ok(v);
+        }
+    }
+    Err("invalid varint".to_owned())
+}
+
 /// Splits bytes into records.
 pub fn parse(buf: &[u8]) -> Result<Vec<Record>, WireError> {
     let mut pos = 0;
@@ -165,7 +183,7 @@ fn read_item(buf: &[u8], pos: &mut usize, depth: u32) -> Result<Item, WireError>
         let before = s.len();
         let v = decode_varint(&mut s).map_err(|e| WireError {
             offset: *pos,
-            reason: format!("field {number}: {}", decode_reason(e)),
+            reason: format!("field {number}: {e}"),
         })?;
         *pos += before - s.len();
         Ok(v)
@@ -690,27 +708,79 @@ fn read_depth(ty: &MsgType, bytes: &[u8], depth: u32) -> Result<Msg, WireError> 
                 None => continue,
             }
         }
+        // A map entry with anything it keeps as an unknown field (a value a
+        // closed enum does not know, a key or value of another wire type)
+        // goes to the unknown fields whole, as upb (Google's runtime behind
+        // Python, PHP and Ruby) and, for closed enums, every reference
+        // runtime does.
+        if f.map {
+            if let Some(Val::Msg(entry)) = values.first() {
+                if !entry.unknown.is_empty() {
+                    let event = entry.events.iter().find_map(|e| match e {
+                        Event::ClosedEnumUnknown { value, .. } => Some(Event::ClosedEnumUnknown {
+                            number: rec.number,
+                            value: *value,
+                        }),
+                        Event::WireTypeMismatch {
+                            found,
+                            expected,
+                            payload,
+                            ..
+                        } => Some(Event::WireTypeMismatch {
+                            number: rec.number,
+                            found: *found,
+                            expected: *expected,
+                            raw: rec.raw.clone(),
+                            payload: payload.clone(),
+                        }),
+                        _ => None,
+                    });
+                    msg.events.extend(event);
+                    msg.unknown.push(rec);
+                    continue;
+                }
+            }
+        }
         // Closed enums keep values they do not know as unknown fields.
         if let Some(e) = f.closed_enum() {
-            let (known, unknown): (Vec<Val>, Vec<Val>) = values
-                .into_iter()
-                .partition(|v| matches!(v, Val::Enum(n) if e.get_value(*n).is_some()));
-            for v in unknown {
-                if let Val::Enum(n) = v {
-                    msg.events.push(Event::ClosedEnumUnknown {
-                        number: rec.number,
-                        value: n,
-                    });
-                    let mut raw = Vec::new();
-                    encode_key(rec.number, WireType::Varint, &mut raw);
-                    encode_varint(n as i64 as u64, &mut raw);
-                    msg.unknown.push(Record {
-                        number: rec.number,
-                        wire_type: WireType::Varint,
-                        raw,
-                        payload: Payload::Varint(n as i64 as u64),
-                    });
+            // The varints as they came, one per value: an unknown value is
+            // kept as its whole varint (as the reference runtimes keep it).
+            let varints: Vec<u64> = match &rec.payload {
+                Payload::Varint(u) => vec![*u],
+                Payload::Len(body) => {
+                    let mut s = body.as_slice();
+                    std::iter::from_fn(|| {
+                        (!s.is_empty())
+                            .then(|| decode_varint(&mut s).ok())
+                            .flatten()
+                    })
+                    .collect()
                 }
+                _ => Vec::new(),
+            };
+            let mut known = Vec::new();
+            for (i, v) in values.into_iter().enumerate() {
+                let n = match v {
+                    Val::Enum(n) if e.get_value(n).is_none() => n,
+                    v => {
+                        known.push(v);
+                        continue;
+                    }
+                };
+                msg.events.push(Event::ClosedEnumUnknown {
+                    number: rec.number,
+                    value: n,
+                });
+                let varint = varints.get(i).copied().unwrap_or(n as i64 as u64);
+                let mut raw = Vec::new();
+                encode_key(rec.number, WireType::Varint, &mut raw);
+                encode_varint(varint, &mut raw);
+                msg.unknown.push(Record {
+                    number: rec.number,
+                    wire_type: WireType::Varint,
+                    raw,
+                    payload: Payload::Varint(varint),
+                });
             }
             values = known;
             if values.is_empty() {
@@ -832,7 +902,7 @@ fn unpack(f: &FieldInfo, body: &[u8]) -> Result<Vec<Val>, String> {
     let mut s = body;
     while !s.is_empty() {
         let payload = match f.wire_type() {
-            WireType::Varint => Payload::Varint(decode_varint(&mut s).map_err(decode_reason)?),
+            WireType::Varint => Payload::Varint(decode_varint(&mut s)?),
             WireType::ThirtyTwoBit => {
                 if s.len() < 4 {
                     return Err("packed fixed32 values end early".to_owned());
@@ -986,7 +1056,21 @@ fn write_value(f: &FieldInfo, n: u32, v: &Val, out: &mut Vec<u8>) {
     if let Val::Msg(m) = v {
         let Some(sub) = sub_type(f) else { return };
         let mut body = Vec::new();
-        write_into(&sub, m, &mut body);
+        if f.map {
+            // A map entry always carries its key and value, zero or not
+            // (as the reference runtimes write it).
+            for k in [1, 2] {
+                let Some(kf) = sub.field(k) else { continue };
+                let value = match (m.fields.get(&k), &kf.default) {
+                    (Some(Slot::One(x)), _) => x.clone(),
+                    (_, Some(d)) => d.clone(),
+                    _ => Val::Msg(Box::default()),
+                };
+                write_value(kf, k, &value, &mut body);
+            }
+        } else {
+            write_into(&sub, m, &mut body);
+        }
         if f.group {
             encode_key(n, WireType::StartGroup, out);
             out.extend_from_slice(&body);
