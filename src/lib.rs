@@ -41,6 +41,7 @@ mod lower;
 pub mod protoc;
 mod prune;
 pub mod report;
+mod resolve;
 pub mod roundtrip;
 pub mod rules;
 pub mod schema;
