@@ -714,7 +714,7 @@ pub(crate) fn run_compiler(
 
 /// Re-wraps a protox error so that it names the file on disk, the side, and
 /// the line and column.
-fn compile_error(
+pub(crate) fn compile_error(
     side: Side,
     err: &protox::Error,
     seen: &HashMap<String, FileSource>,
