@@ -60,6 +60,7 @@ pub(crate) struct Problem {
 struct FileInfo {
     name: String,
     package: String,
+    proto3: bool,
     deps: Vec<u32>,
     public: Vec<u32>,
 }
@@ -68,6 +69,8 @@ struct FileInfo {
 #[derive(Default)]
 pub(crate) struct Symbols {
     defs: HashMap<Box<str>, (Kind, u32, Box<[i32]>)>,
+    /// Extension ranges of the messages that have some (end exclusive).
+    extension_ranges: HashMap<Box<str>, Vec<(i32, i32)>>,
     files: Vec<FileInfo>,
 }
 
@@ -89,6 +92,7 @@ impl Symbols {
         self.files.push(FileInfo {
             name: fd.name().to_owned(),
             package: fd.package().to_owned(),
+            proto3: fd.syntax() == "proto3",
             deps,
             public,
         });
@@ -210,6 +214,24 @@ impl Symbols {
     }
 }
 
+/// protoc's default JSON name: underscores dropped, the letter after each
+/// one upper-cased.
+fn json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn scope_prefix(pkg: &str) -> String {
     if pkg.is_empty() {
         String::new()
@@ -268,6 +290,15 @@ impl Adder<'_> {
     fn message(&mut self, prefix: &str, m: &DescriptorProto, path: &[i32]) {
         let full = format!("{prefix}{}", m.name());
         self.add(&full, Kind::Message, path);
+        if !m.extension_range.is_empty() {
+            self.symbols.extension_ranges.insert(
+                full.as_str().into(),
+                m.extension_range
+                    .iter()
+                    .map(|r| (r.start(), r.end()))
+                    .collect(),
+            );
+        }
         let inner = format!("{full}.");
         for (i, f) in m.field.iter().enumerate() {
             self.add(
@@ -462,11 +493,15 @@ impl Resolver<'_> {
     fn message(&mut self, prefix: &str, m: &mut DescriptorProto, path: &[i32]) {
         let full = format!("{prefix}{}", m.name());
         let inner = format!("{full}.");
+        self.check_message(m, path);
         if let Some(o) = &mut m.options {
             self.options(&full, &mut o.uninterpreted_option, path, 7);
         }
         for (i, f) in m.field.iter_mut().enumerate() {
             self.field(&inner, f, &join(path, &[2, i as i32]));
+            if let Some(t) = f.type_name.as_deref().and_then(|t| t.strip_prefix('.')) {
+                self.check_open_enum(t, &full, &join(path, &[2, i as i32, 6]));
+            }
         }
         for (i, x) in m.extension.iter_mut().enumerate() {
             self.field(&inner, x, &join(path, &[6, i as i32]));
@@ -502,6 +537,7 @@ impl Resolver<'_> {
 
     fn enumeration(&mut self, prefix: &str, e: &mut EnumDescriptorProto, path: &[i32]) {
         let full = format!("{prefix}{}", e.name());
+        self.check_enum(e, path);
         if let Some(o) = &mut e.options {
             self.options(&full, &mut o.uninterpreted_option, path, 3);
         }
@@ -518,11 +554,135 @@ impl Resolver<'_> {
         }
     }
 
+    /// What protoc checks in a message and prost-reflect does not: fields
+    /// that use a reserved name or number, and JSON name conflicts (an
+    /// error in proto3; in proto2 only between two custom names, as protoc
+    /// only warns when a default name is involved).
+    fn check_message(&mut self, m: &DescriptorProto, path: &[i32]) {
+        let mut numbers = HashMap::new();
+        for (i, f) in m.field.iter().enumerate() {
+            if let Some(first) = numbers.insert(f.number(), i) {
+                self.fail(
+                    join(path, &[2, i as i32, 3]),
+                    format!(
+                        "field number {} is already used by '{}'",
+                        f.number(),
+                        m.field[first].name()
+                    ),
+                    None,
+                );
+            }
+            let at = |tag| join(path, &[2, i as i32, tag]);
+            if m.reserved_name.iter().any(|r| r == f.name()) {
+                self.fail(
+                    at(1),
+                    format!("field name '{}' is reserved", f.name()),
+                    None,
+                );
+            }
+            let n = f.number();
+            if m.reserved_range
+                .iter()
+                .any(|r| r.start() <= n && n < r.end())
+            {
+                self.fail(at(3), format!("field number {n} is reserved"), None);
+            }
+        }
+        let proto3 = self.symbols.files[self.file as usize].proto3;
+        for custom in [false, true] {
+            let mut names: HashMap<String, (usize, bool)> = HashMap::new();
+            for (i, f) in m.field.iter().enumerate() {
+                let (name, is_custom) = match &f.json_name {
+                    Some(j) if custom => (j.clone(), true),
+                    _ => (json_name(f.name()), false),
+                };
+                if let Some(&(first, first_custom)) = names.get(&name) {
+                    if proto3 || (is_custom && first_custom) {
+                        let kind = |c| if c { "custom" } else { "default" };
+                        self.fail(
+                            join(path, &[2, i as i32, 1]),
+                            format!(
+                                "the {} JSON name of field '{}' ('{name}') conflicts with the {} JSON name of field '{}'",
+                                kind(is_custom),
+                                f.name(),
+                                kind(first_custom),
+                                m.field[first].name()
+                            ),
+                            None,
+                        );
+                    }
+                } else {
+                    names.insert(name, (i, is_custom));
+                }
+            }
+        }
+    }
+
+    /// Enum values that use a reserved name or number.
+    fn check_enum(&mut self, e: &EnumDescriptorProto, path: &[i32]) {
+        for (i, v) in e.value.iter().enumerate() {
+            let at = |tag| join(path, &[2, i as i32, tag]);
+            if e.reserved_name.iter().any(|r| r == v.name()) {
+                self.fail(
+                    at(1),
+                    format!("enum value name '{}' is reserved", v.name()),
+                    None,
+                );
+            }
+            let n = v.number();
+            // Enum reserved ranges include their end.
+            if e.reserved_range
+                .iter()
+                .any(|r| r.start() <= n && n <= r.end())
+            {
+                self.fail(
+                    at(2),
+                    format!("enum value '{}' uses reserved number {n}", v.name()),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// A proto3 message cannot use a closed enum (one from a proto2 file).
+    fn check_open_enum(&mut self, type_name: &str, message: &str, path: &[i32]) {
+        if !self.symbols.files[self.file as usize].proto3 {
+            return;
+        }
+        if let Some((Kind::Enum, file, _)) = self.symbols.defs.get(type_name) {
+            if !self.symbols.files[*file as usize].proto3 {
+                self.fail(
+                    path.to_vec(),
+                    format!(
+                        "enum '{type_name}' is closed (defined in a proto2 file) and cannot be used in proto3 message '{message}'"
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+
     /// A field or an extension declared in scope `prefix`.
     fn field(&mut self, prefix: &str, f: &mut FieldDescriptorProto, path: &[i32]) {
         let full = format!("{prefix}{}", f.name());
         if let Some(extendee) = &f.extendee {
             if let Some(name) = self.message_type(&extendee.clone(), &full, path, 2) {
+                let n = f.number();
+                let declared = self
+                    .symbols
+                    .extension_ranges
+                    .get(&name[1..])
+                    .is_some_and(|r| r.iter().any(|&(start, end)| start <= n && n < end));
+                if !declared {
+                    self.fail(
+                        join(path, &[3]),
+                        format!(
+                            "'{}' does not declare {n} as an extension number",
+                            &name[1..]
+                        ),
+                        None,
+                    );
+                }
                 f.extendee = Some(name);
             }
         }
