@@ -651,6 +651,7 @@ pub(crate) fn run_compiler(
                 .map(prost_types::FileDescriptorProto::from)
         },
         true,
+        crate::resolve::Symbols::default(),
     );
     let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
         pool.add_file_descriptor_proto(fd).map_err(|e| {
@@ -696,7 +697,6 @@ pub(crate) fn run_compiler(
         }
         return Err(compile_error(side, &err, &lock(&seen)).into());
     }
-    drop(add);
     drop(loader);
     let files = pool
         .files()

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::{CompileError, Error};
 use crate::input::{self, Input};
-use crate::resolve::{LoadError, Loader};
+use crate::resolve::{LoadError, Loader, Symbols};
 use crate::schema::{FileSource, Schema, Side};
 use crate::span::SourceText;
 
@@ -128,6 +128,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     let mut fd = protox_parse::parse(name, &text).ok()?;
     // Only its names are needed: a problem is located by parsing again.
     fd.source_code_info = None;
+    crate::resolve::slim(&mut fd);
     let mut names = Vec::new();
     let prefix = if fd.package().is_empty() {
         String::new()
@@ -188,8 +189,10 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
         }
         Err(protox::Error::file_not_found(name))
     };
-    let mut loader = Loader::new(open, false);
-    let mut loaded = Vec::new();
+    // Fields and enum values are names too: several per type name.
+    let capacity = unchanged.values().map(|p| p.names.len() * 6).sum();
+    let mut loader = Loader::new(open, false, Symbols::with_capacity(capacity));
+    let mut loaded: Vec<(u32, prost_types::FileDescriptorProto)> = Vec::new();
     let mut result = Ok(());
     for name in names {
         result = loader.load(name, &mut |i, fd| {
@@ -203,8 +206,8 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     if result.is_ok() {
         let symbols = &loader.symbols;
         result = loaded
-            .par_iter_mut()
-            .map(|(i, fd)| symbols.resolve(*i, fd))
+            .into_par_iter()
+            .map(|(i, mut fd)| symbols.resolve(i, &mut fd))
             .find_first(Result::is_err)
             .unwrap_or(Ok(()))
             .map_err(LoadError::At);

@@ -68,13 +68,21 @@ struct FileInfo {
 /// Every name defined by the files added so far.
 #[derive(Default)]
 pub(crate) struct Symbols {
-    defs: HashMap<Box<str>, (Kind, u32, Box<[i32]>)>,
+    defs: HashMap<Box<str>, (Kind, u32), Fast>,
     /// Extension ranges of the messages that have some (end exclusive).
-    extension_ranges: HashMap<Box<str>, Vec<(i32, i32)>>,
+    extension_ranges: HashMap<Box<str>, Vec<(i32, i32)>, Fast>,
     files: Vec<FileInfo>,
 }
 
 impl Symbols {
+    /// Room for about `names` names.
+    pub(crate) fn with_capacity(names: usize) -> Symbols {
+        Symbols {
+            defs: HashMap::with_capacity_and_hasher(names, Fast::default()),
+            ..Symbols::default()
+        }
+    }
+
     /// Adds a file whose imports (`deps`, in the order of its `import`
     /// statements) were added before. Gives its index, or the first name it
     /// defines again.
@@ -106,7 +114,7 @@ impl Symbols {
             let mut end = 0;
             for part in pkg.split('.') {
                 end += part.len();
-                adder.add(&pkg[..end], Kind::Package, &[2]);
+                adder.add(&pkg[..end], Kind::Package, &[2], &[]);
                 end += 1;
             }
         }
@@ -118,22 +126,24 @@ impl Symbols {
             adder.enumeration(&prefix, e, &[5, i as i32]);
         }
         for (i, s) in fd.service.iter().enumerate() {
-            let full = format!("{prefix}{}", s.name());
+            let full = cat(&prefix, s.name());
             let path = [6, i as i32];
-            adder.add(&full, Kind::Service, &path);
+            adder.add(&full, Kind::Service, &path, &[]);
             for (j, m) in s.method.iter().enumerate() {
                 adder.add(
-                    &format!("{full}.{}", m.name()),
+                    &cat(&full, &cat(".", m.name())),
                     Kind::Method,
                     &[6, i as i32, 2, j as i32],
+                    &[],
                 );
             }
         }
         for (i, x) in fd.extension.iter().enumerate() {
             adder.add(
-                &format!("{prefix}{}", x.name()),
+                &cat(&prefix, x.name()),
                 Kind::Extension,
                 &[7, i as i32],
+                &[],
             );
         }
         match adder.problem {
@@ -146,7 +156,7 @@ impl Symbols {
     /// fully-qualified one, and checks what protoc checks; the first problem
     /// found is returned.
     pub(crate) fn resolve(&self, index: u32, fd: &mut FileDescriptorProto) -> Result<(), Problem> {
-        let mut visible = HashSet::new();
+        let mut visible = HashSet::default();
         visible.insert(index);
         let mut stack: Vec<u32> = self.files[index as usize].deps.clone();
         while let Some(f) = stack.pop() {
@@ -154,7 +164,7 @@ impl Symbols {
                 stack.extend(&self.files[f as usize].public);
             }
         }
-        let mut packages = HashSet::new();
+        let mut packages = HashSet::default();
         for &f in &visible {
             let pkg = self.files[f as usize].package.as_str();
             if pkg.is_empty() {
@@ -168,6 +178,7 @@ impl Symbols {
         let mut r = Resolver {
             symbols: self,
             file: index,
+            proto3: self.files[index as usize].proto3,
             visible,
             packages,
             problem: None,
@@ -184,13 +195,13 @@ impl Symbols {
             r.field(&prefix, x, &[7, i as i32]);
         }
         for (i, s) in fd.service.iter_mut().enumerate() {
-            let full = format!("{prefix}{}", s.name());
+            let full = cat(&prefix, s.name());
             let path = [6, i as i32];
             if let Some(o) = &mut s.options {
                 r.options(&full, &mut o.uninterpreted_option, &path, 3);
             }
             for (j, m) in s.method.iter_mut().enumerate() {
-                let method = format!("{full}.{}", m.name());
+                let method = cat(&full, &cat(".", m.name()));
                 let path = [6, i as i32, 2, j as i32];
                 for (tag, name) in [(2, &mut m.input_type), (3, &mut m.output_type)] {
                     if let Some(n) = name {
@@ -232,6 +243,35 @@ fn json_name(name: &str) -> String {
     out
 }
 
+/// `a` followed by `b`, without the formatting machinery (this runs for
+/// every name of every file).
+fn cat(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
+}
+
+/// FxHash: names are hashed by the million, and come from local files.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<FastHasher>;
+
 fn scope_prefix(pkg: &str) -> String {
     if pkg.is_empty() {
         String::new()
@@ -254,8 +294,9 @@ struct Adder<'a> {
 }
 
 impl Adder<'_> {
-    fn add(&mut self, name: &str, kind: Kind, path: &[i32]) {
-        if let Some((old_kind, old_file, _)) = self.symbols.defs.get(name) {
+    /// Adds `name`, defined by the element at `path` + `more`.
+    fn add(&mut self, name: &str, kind: Kind, path: &[i32], more: &[i32]) {
+        if let Some((old_kind, old_file)) = self.symbols.defs.get(name) {
             if kind == Kind::Package && *old_kind == Kind::Package {
                 return;
             }
@@ -268,11 +309,10 @@ impl Adder<'_> {
                         self.symbols.files[*old_file as usize].name
                     )
                 };
-                let name_path = if kind == Kind::Package {
-                    path.to_vec()
-                } else {
-                    join(path, &[1])
-                };
+                let mut name_path = join(path, more);
+                if kind != Kind::Package {
+                    name_path.push(1);
+                }
                 self.problem = Some(Problem {
                     file: self.symbols.files[self.file as usize].name.clone(),
                     path: name_path,
@@ -282,14 +322,12 @@ impl Adder<'_> {
             }
             return;
         }
-        self.symbols
-            .defs
-            .insert(name.into(), (kind, self.file, path.into()));
+        self.symbols.defs.insert(name.into(), (kind, self.file));
     }
 
     fn message(&mut self, prefix: &str, m: &DescriptorProto, path: &[i32]) {
-        let full = format!("{prefix}{}", m.name());
-        self.add(&full, Kind::Message, path);
+        let full = cat(prefix, m.name());
+        self.add(&full, Kind::Message, path, &[]);
         if !m.extension_range.is_empty() {
             self.symbols.extension_ranges.insert(
                 full.as_str().into(),
@@ -301,18 +339,10 @@ impl Adder<'_> {
         }
         let inner = format!("{full}.");
         for (i, f) in m.field.iter().enumerate() {
-            self.add(
-                &format!("{inner}{}", f.name()),
-                Kind::Field,
-                &join(path, &[2, i as i32]),
-            );
+            self.add(&cat(&inner, f.name()), Kind::Field, path, &[2, i as i32]);
         }
         for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(
-                &format!("{inner}{}", o.name()),
-                Kind::Oneof,
-                &join(path, &[8, i as i32]),
-            );
+            self.add(&cat(&inner, o.name()), Kind::Oneof, path, &[8, i as i32]);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
             self.message(&inner, n, &join(path, &[3, i as i32]));
@@ -322,21 +352,23 @@ impl Adder<'_> {
         }
         for (i, x) in m.extension.iter().enumerate() {
             self.add(
-                &format!("{inner}{}", x.name()),
+                &cat(&inner, x.name()),
                 Kind::Extension,
-                &join(path, &[6, i as i32]),
+                path,
+                &[6, i as i32],
             );
         }
     }
 
     fn enumeration(&mut self, prefix: &str, e: &EnumDescriptorProto, path: &[i32]) {
-        self.add(&format!("{prefix}{}", e.name()), Kind::Enum, path);
+        self.add(&cat(prefix, e.name()), Kind::Enum, path, &[]);
         // Enum values are siblings of their enum (C++ scoping).
         for (i, v) in e.value.iter().enumerate() {
             self.add(
-                &format!("{prefix}{}", v.name()),
+                &cat(prefix, v.name()),
                 Kind::EnumValue,
-                &join(path, &[2, i as i32]),
+                path,
+                &[2, i as i32],
             );
         }
     }
@@ -345,8 +377,9 @@ impl Adder<'_> {
 struct Resolver<'a> {
     symbols: &'a Symbols,
     file: u32,
-    visible: HashSet<u32>,
-    packages: HashSet<&'a str>,
+    proto3: bool,
+    visible: HashSet<u32, Fast>,
+    packages: HashSet<&'a str, Fast>,
     problem: Option<Problem>,
 }
 
@@ -377,10 +410,10 @@ impl Resolver<'_> {
             return Some(Kind::Package);
         }
         match self.symbols.defs.get(name) {
-            Some((kind, file, _)) if *kind != Kind::Package && self.visible.contains(file) => {
+            Some((kind, file)) if *kind != Kind::Package && self.visible.contains(file) => {
                 Some(*kind)
             }
-            Some((_, file, _)) => {
+            Some((_, file)) => {
                 miss.undeclared = Some((name.to_owned(), *file));
                 None
             }
@@ -391,54 +424,65 @@ impl Resolver<'_> {
     /// protoc's `LookupSymbol`: `name` as written, looked up from the
     /// innermost scope of `relative_to` (the full name of the element that
     /// refers to it) outwards. With `types_only`, a simple name that is not
-    /// a message or enum is passed over.
+    /// a message or enum is passed over. Gives the full name with a leading
+    /// dot.
     fn lookup(
         &self,
         name: &str,
         relative_to: &str,
         types_only: bool,
     ) -> Result<(String, Kind), Miss> {
+        let scope = relative_to.rfind('.').map_or("", |d| &relative_to[..d]);
+        self.lookup_in(name, scope, types_only)
+    }
+
+    /// [`Self::lookup`] from `scope` (`relative_to` without its last
+    /// component).
+    fn lookup_in(
+        &self,
+        name: &str,
+        mut scope: &str,
+        types_only: bool,
+    ) -> Result<(String, Kind), Miss> {
         let mut miss = Miss::default();
         if let Some(full) = name.strip_prefix('.') {
             return match self.find(full, &mut miss) {
-                Some(kind) => Ok((full.to_owned(), kind)),
+                Some(kind) => Ok((name.to_owned(), kind)),
                 None => Err(miss),
             };
         }
         let first = name.split('.').next().unwrap_or_default();
-        let mut scope = relative_to.to_owned();
+        let mut buf = String::with_capacity(scope.len() + name.len() + 2);
         loop {
-            match scope.rfind('.') {
-                None => {
-                    return match self.find(name, &mut miss) {
-                        Some(kind) => Ok((name.to_owned(), kind)),
-                        None => Err(miss),
-                    }
-                }
-                Some(dot) => scope.truncate(dot),
+            buf.clear();
+            buf.push('.');
+            if scope.is_empty() {
+                buf.push_str(name);
+                return match self.find(&buf[1..], &mut miss) {
+                    Some(kind) => Ok((buf, kind)),
+                    None => Err(miss),
+                };
             }
-            let base = scope.len();
-            if !scope.is_empty() {
-                scope.push('.');
-            }
-            scope.push_str(first);
-            if let Some(kind) = self.find(&scope, &mut miss) {
+            buf.push_str(scope);
+            buf.push('.');
+            buf.push_str(first);
+            if let Some(kind) = self.find(&buf[1..], &mut miss) {
                 if first.len() < name.len() {
                     if kind.is_aggregate() {
-                        scope.push_str(&name[first.len()..]);
-                        return match self.find(&scope, &mut miss) {
-                            Some(kind) => Ok((scope, kind)),
+                        buf.push_str(&name[first.len()..]);
+                        return match self.find(&buf[1..], &mut miss) {
+                            Some(kind) => Ok((buf, kind)),
                             None => {
-                                miss.resolved_to = Some(scope);
+                                miss.resolved_to = Some(buf[1..].to_owned());
                                 Err(miss)
                             }
                         };
                     }
                 } else if !types_only || kind.is_type() {
-                    return Ok((scope, kind));
+                    return Ok((buf, kind));
                 }
             }
-            scope.truncate(base);
+            scope = scope.rfind('.').map_or("", |d| &scope[..d]);
         }
     }
 
@@ -474,11 +518,11 @@ impl Resolver<'_> {
         tag: i32,
     ) -> Option<String> {
         match self.lookup(name, relative_to, false) {
-            Ok((full, Kind::Message)) => Some(format!(".{full}")),
+            Ok((full, Kind::Message)) => Some(full),
             Ok((full, _)) => {
                 self.fail(
                     join(path, &[tag]),
-                    format!("'{full}' is not a message type"),
+                    format!("'{}' is not a message type", &full[1..]),
                     None,
                 );
                 None
@@ -491,16 +535,20 @@ impl Resolver<'_> {
     }
 
     fn message(&mut self, prefix: &str, m: &mut DescriptorProto, path: &[i32]) {
-        let full = format!("{prefix}{}", m.name());
+        let full = cat(prefix, m.name());
         let inner = format!("{full}.");
         self.check_message(m, path);
         if let Some(o) = &mut m.options {
             self.options(&full, &mut o.uninterpreted_option, path, 7);
         }
         for (i, f) in m.field.iter_mut().enumerate() {
+            // Nothing to resolve in most fields (a scalar, no options).
+            if f.type_name.is_none() && f.options.is_none() && f.extendee.is_none() {
+                continue;
+            }
             self.field(&inner, f, &join(path, &[2, i as i32]));
             if let Some(t) = f.type_name.as_deref().and_then(|t| t.strip_prefix('.')) {
-                self.check_open_enum(t, &full, &join(path, &[2, i as i32, 6]));
+                self.check_open_enum(t, &full, path, [2, i as i32, 6]);
             }
         }
         for (i, x) in m.extension.iter_mut().enumerate() {
@@ -508,7 +556,7 @@ impl Resolver<'_> {
         }
         for (i, o) in m.oneof_decl.iter_mut().enumerate() {
             if let Some(opts) = &mut o.options {
-                let name = format!("{inner}{}", o.name.as_deref().unwrap_or_default());
+                let name = cat(&inner, o.name.as_deref().unwrap_or_default());
                 self.options(
                     &name,
                     &mut opts.uninterpreted_option,
@@ -536,13 +584,13 @@ impl Resolver<'_> {
     }
 
     fn enumeration(&mut self, prefix: &str, e: &mut EnumDescriptorProto, path: &[i32]) {
-        let full = format!("{prefix}{}", e.name());
+        let full = cat(prefix, e.name());
         self.check_enum(e, path);
         if let Some(o) = &mut e.options {
             self.options(&full, &mut o.uninterpreted_option, path, 3);
         }
         for (i, v) in e.value.iter_mut().enumerate() {
-            let name = format!("{prefix}{}", v.name());
+            let name = cat(prefix, v.name());
             if let Some(o) = &mut v.options {
                 self.options(
                     &name,
@@ -559,19 +607,28 @@ impl Resolver<'_> {
     /// error in proto3; in proto2 only between two custom names, as protoc
     /// only warns when a default name is involved).
     fn check_message(&mut self, m: &DescriptorProto, path: &[i32]) {
-        let mut numbers = HashMap::new();
-        for (i, f) in m.field.iter().enumerate() {
-            if let Some(first) = numbers.insert(f.number(), i) {
+        let mut numbers: Vec<(i32, usize)> = m
+            .field
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.number(), i))
+            .collect();
+        numbers.sort_unstable();
+        for pair in numbers.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                let (first, i) = (pair[0].1.min(pair[1].1), pair[0].1.max(pair[1].1));
                 self.fail(
                     join(path, &[2, i as i32, 3]),
                     format!(
                         "field number {} is already used by '{}'",
-                        f.number(),
+                        pair[0].0,
                         m.field[first].name()
                     ),
                     None,
                 );
             }
+        }
+        for (i, f) in m.field.iter().enumerate() {
             let at = |tag| join(path, &[2, i as i32, tag]);
             if m.reserved_name.iter().any(|r| r == f.name()) {
                 self.fail(
@@ -588,32 +645,42 @@ impl Resolver<'_> {
                 self.fail(at(3), format!("field number {n} is reserved"), None);
             }
         }
-        let proto3 = self.symbols.files[self.file as usize].proto3;
-        for custom in [false, true] {
-            let mut names: HashMap<String, (usize, bool)> = HashMap::new();
-            for (i, f) in m.field.iter().enumerate() {
-                let (name, is_custom) = match &f.json_name {
-                    Some(j) if custom => (j.clone(), true),
-                    _ => (json_name(f.name()), false),
-                };
-                if let Some(&(first, first_custom)) = names.get(&name) {
-                    if proto3 || (is_custom && first_custom) {
-                        let kind = |c| if c { "custom" } else { "default" };
-                        self.fail(
-                            join(path, &[2, i as i32, 1]),
-                            format!(
-                                "the {} JSON name of field '{}' ('{name}') conflicts with the {} JSON name of field '{}'",
-                                kind(is_custom),
-                                f.name(),
-                                kind(first_custom),
-                                m.field[first].name()
-                            ),
-                            None,
-                        );
-                    }
-                } else {
-                    names.insert(name, (i, is_custom));
+        // Default names conflicting: an error only in proto3; with custom
+        // names too (a second pass only if there are any).
+        if self.proto3 {
+            self.json_conflicts(m, path, false);
+        }
+        if m.field.iter().any(|f| f.json_name.is_some()) {
+            self.json_conflicts(m, path, true);
+        }
+    }
+
+    fn json_conflicts(&mut self, m: &DescriptorProto, path: &[i32], custom: bool) {
+        let mut names: HashMap<std::borrow::Cow<'_, str>, (usize, bool), Fast> =
+            HashMap::with_capacity_and_hasher(m.field.len(), Fast::default());
+        for (i, f) in m.field.iter().enumerate() {
+            let (name, is_custom) = match &f.json_name {
+                Some(j) if custom => (std::borrow::Cow::Borrowed(j.as_str()), true),
+                _ if !f.name().contains('_') => (std::borrow::Cow::Borrowed(f.name()), false),
+                _ => (std::borrow::Cow::Owned(json_name(f.name())), false),
+            };
+            if let Some(&(first, first_custom)) = names.get(&name) {
+                if self.proto3 || (is_custom && first_custom) {
+                    let kind = |c| if c { "custom" } else { "default" };
+                    self.fail(
+                        join(path, &[2, i as i32, 1]),
+                        format!(
+                            "the {} JSON name of field '{}' ('{name}') conflicts with the {} JSON name of field '{}'",
+                            kind(is_custom),
+                            f.name(),
+                            kind(first_custom),
+                            m.field[first].name()
+                        ),
+                        None,
+                    );
                 }
+            } else {
+                names.insert(name, (i, is_custom));
             }
         }
     }
@@ -645,14 +712,14 @@ impl Resolver<'_> {
     }
 
     /// A proto3 message cannot use a closed enum (one from a proto2 file).
-    fn check_open_enum(&mut self, type_name: &str, message: &str, path: &[i32]) {
-        if !self.symbols.files[self.file as usize].proto3 {
+    fn check_open_enum(&mut self, type_name: &str, message: &str, path: &[i32], more: [i32; 3]) {
+        if !self.proto3 {
             return;
         }
-        if let Some((Kind::Enum, file, _)) = self.symbols.defs.get(type_name) {
+        if let Some((Kind::Enum, file)) = self.symbols.defs.get(type_name) {
             if !self.symbols.files[*file as usize].proto3 {
                 self.fail(
-                    path.to_vec(),
+                    join(path, &more),
                     format!(
                         "enum '{type_name}' is closed (defined in a proto2 file) and cannot be used in proto3 message '{message}'"
                     ),
@@ -664,7 +731,11 @@ impl Resolver<'_> {
 
     /// A field or an extension declared in scope `prefix`.
     fn field(&mut self, prefix: &str, f: &mut FieldDescriptorProto, path: &[i32]) {
-        let full = format!("{prefix}{}", f.name());
+        let full = if f.extendee.is_some() || f.options.is_some() {
+            cat(prefix, f.name())
+        } else {
+            String::new()
+        };
         if let Some(extendee) = &f.extendee {
             if let Some(name) = self.message_type(&extendee.clone(), &full, path, 2) {
                 let n = f.number();
@@ -687,11 +758,12 @@ impl Resolver<'_> {
             }
         }
         if let Some(type_name) = &f.type_name {
-            match self.lookup(type_name, &full, true) {
-                Ok((name, kind)) if kind.is_type() => f.type_name = Some(format!(".{name}")),
+            let scope = prefix.strip_suffix('.').unwrap_or(prefix);
+            match self.lookup_in(type_name, scope, true) {
+                Ok((name, kind)) if kind.is_type() => f.type_name = Some(name),
                 Ok((name, _)) => self.fail(
                     join(path, &[6]),
-                    format!("'{name}' is not a message or enum type"),
+                    format!("'{}' is not a message or enum type", &name[1..]),
                     None,
                 ),
                 Err(miss) => {
@@ -724,16 +796,73 @@ impl Resolver<'_> {
                     continue;
                 };
                 match self.lookup(name_part, relative_to, false) {
-                    Ok((full, Kind::Extension)) => *name_part = format!(".{full}"),
+                    Ok((full, Kind::Extension)) => *name_part = full,
                     Ok((full, _)) => {
                         let at = join(path, &[tag, 999, i as i32]);
-                        self.fail(at, format!("'{full}' is not an extension"), None)
+                        self.fail(at, format!("'{}' is not an extension", &full[1..]), None)
                     }
                     Err(miss) => {
                         let name = name_part.clone();
                         self.not_found(&name, miss, join(path, &[tag, 999, i as i32]));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Drops what resolving and checking a file do not read: the values of its
+/// options (only their names are resolved). Files that are only checked
+/// are kept this way until all are loaded.
+pub(crate) fn slim(fd: &mut FileDescriptorProto) {
+    fn values(options: &mut [UninterpretedOption]) {
+        for o in options {
+            o.identifier_value = None;
+            o.string_value = None;
+            o.aggregate_value = None;
+        }
+    }
+    fn message(m: &mut DescriptorProto) {
+        if let Some(o) = &mut m.options {
+            values(&mut o.uninterpreted_option);
+        }
+        for f in m.field.iter_mut().chain(&mut m.extension) {
+            f.default_value = None;
+            if let Some(o) = &mut f.options {
+                values(&mut o.uninterpreted_option);
+            }
+        }
+        m.nested_type.iter_mut().for_each(message);
+        m.enum_type.iter_mut().for_each(enumeration);
+    }
+    fn enumeration(e: &mut EnumDescriptorProto) {
+        if let Some(o) = &mut e.options {
+            values(&mut o.uninterpreted_option);
+        }
+        for v in &mut e.value {
+            if let Some(o) = &mut v.options {
+                values(&mut o.uninterpreted_option);
+            }
+        }
+    }
+    if let Some(o) = &mut fd.options {
+        values(&mut o.uninterpreted_option);
+    }
+    fd.message_type.iter_mut().for_each(message);
+    fd.enum_type.iter_mut().for_each(enumeration);
+    for x in &mut fd.extension {
+        x.default_value = None;
+        if let Some(o) = &mut x.options {
+            values(&mut o.uninterpreted_option);
+        }
+    }
+    for s in &mut fd.service {
+        if let Some(o) = &mut s.options {
+            values(&mut o.uninterpreted_option);
+        }
+        for m in &mut s.method {
+            if let Some(o) = &mut m.options {
+                values(&mut o.uninterpreted_option);
             }
         }
     }
@@ -778,10 +907,11 @@ impl<'a> Loader<'a> {
     pub(crate) fn new(
         open: impl FnMut(&str) -> Result<FileDescriptorProto, protox::Error> + 'a,
         resolve_now: bool,
+        symbols: Symbols,
     ) -> Self {
         Loader {
             open: Box::new(open),
-            symbols: Symbols::default(),
+            symbols,
             loaded: HashMap::new(),
             resolve_now,
         }
@@ -891,8 +1021,7 @@ impl Problem {
             line: span.map(|s| s.line),
             column: span.map(|s| s.column),
             source_code: text.map(|t| {
-                miette::NamedSource::new(display_path.to_owned(), t.text().clone())
-                    .with_language("protobuf")
+                miette::NamedSource::new(display_path, t.text().clone()).with_language("protobuf")
             }),
             labels: span
                 .map(|s| {
