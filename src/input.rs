@@ -697,11 +697,18 @@ pub(crate) fn run_compiler(
         }
         return Err(compile_error(side, &err, &lock(&seen)).into());
     }
-    drop(loader);
+    // Imports added for prost-reflect's sake are not the file's.
     let files = pool
         .files()
-        .map(|f| f.file_descriptor_proto().clone())
+        .map(|f| {
+            let mut fd = f.file_descriptor_proto().clone();
+            if let Some(&n) = loader.widened.get(fd.name()) {
+                fd.dependency.truncate(n);
+            }
+            fd
+        })
         .collect();
+    drop(loader);
     let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
     Ok(Compiled {

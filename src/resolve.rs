@@ -152,6 +152,31 @@ impl Symbols {
         }
     }
 
+    /// The files `index` sees through chains of public imports beyond its
+    /// direct imports' own (`a` imports `b`, which publicly imports `c`,
+    /// which publicly imports `d`: `d`). protoc sees them; prost-reflect
+    /// follows one level only.
+    fn deep_public(&self, index: u32) -> Vec<u32> {
+        let info = &self.files[index as usize];
+        let mut near: HashSet<u32> = info.deps.iter().copied().collect();
+        for &d in &info.deps {
+            near.extend(&self.files[d as usize].public);
+        }
+        let mut out = Vec::new();
+        let mut seen = near.clone();
+        let mut stack: Vec<u32> = near.iter().copied().collect();
+        while let Some(f) = stack.pop() {
+            for &p in &self.files[f as usize].public {
+                if seen.insert(p) {
+                    out.push(p);
+                    stack.push(p);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
     /// Resolves every type name of file `index` (as added) in place to a
     /// fully-qualified one, and checks what protoc checks; the first problem
     /// found is returned.
@@ -616,14 +641,10 @@ impl Resolver<'_> {
         numbers.sort_unstable();
         for pair in numbers.windows(2) {
             if pair[0].0 == pair[1].0 {
-                let (first, i) = (pair[0].1.min(pair[1].1), pair[0].1.max(pair[1].1));
+                let i = pair[0].1.max(pair[1].1);
                 self.fail(
                     join(path, &[2, i as i32, 3]),
-                    format!(
-                        "field number {} is already used by '{}'",
-                        pair[0].0,
-                        m.field[first].name()
-                    ),
+                    format!("field number '{}' is already used", pair[0].0),
                     None,
                 );
             }
@@ -896,6 +917,9 @@ pub(crate) type Open<'a> = dyn FnMut(&str) -> Result<FileDescriptorProto, protox
 /// names in them resolved.
 pub(crate) struct Loader<'a> {
     open: Box<Open<'a>>,
+    /// Files given extra imports (see [`Symbols::deep_public`]) so that
+    /// prost-reflect sees what protoc sees: their own number of imports.
+    pub widened: HashMap<String, usize>,
     pub symbols: Symbols,
     loaded: HashMap<String, u32>,
     /// Resolve each file as it is loaded (otherwise the caller does, with
@@ -911,6 +935,7 @@ impl<'a> Loader<'a> {
     ) -> Self {
         Loader {
             open: Box::new(open),
+            widened: HashMap::new(),
             symbols,
             loaded: HashMap::new(),
             resolve_now,
@@ -982,6 +1007,14 @@ impl<'a> Loader<'a> {
         let index = self.symbols.add_file(&fd, deps)?;
         if self.resolve_now {
             self.symbols.resolve(index, &mut fd)?;
+            let deep = self.symbols.deep_public(index);
+            if !deep.is_empty() {
+                self.widened.insert(name.to_owned(), fd.dependency.len());
+                for d in deep {
+                    fd.dependency
+                        .push(self.symbols.files[d as usize].name.clone());
+                }
+            }
         }
         self.loaded.insert(name.to_owned(), index);
         done(index, fd)?;

@@ -664,3 +664,38 @@ fn partly_qualified_names_resolve_as_protoc_does() {
         "{err}"
     );
 }
+
+/// A chain of public imports is followed to its end, as protoc does:
+/// d.proto imports c.proto, which publicly imports b.proto, which publicly
+/// imports a.proto, so d.proto sees a.proto's types.
+#[test]
+fn chains_of_public_imports_are_followed() {
+    let t = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.proto",
+            "syntax = \"proto3\";\npackage p;\nmessage A {}\n",
+        ),
+        (
+            "b.proto",
+            "syntax = \"proto3\";\npackage p;\nimport public \"a.proto\";\n",
+        ),
+        (
+            "c.proto",
+            "syntax = \"proto3\";\npackage p;\nimport public \"b.proto\";\n",
+        ),
+        (
+            "d.proto",
+            "syntax = \"proto3\";\npackage p;\nimport \"c.proto\";\nmessage D {\n  A a = 1;\n}\n",
+        ),
+    ];
+    for side in ["old", "new"] {
+        for (name, text) in files {
+            write(t.path(), &format!("{side}/{name}"), text.as_bytes());
+        }
+    }
+    for args in [&["old", "new"][..], &["old", "new", "--full"]] {
+        let (code, out, err) = run(t.path(), args);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+}
