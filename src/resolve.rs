@@ -114,7 +114,7 @@ impl Symbols {
             let mut end = 0;
             for part in pkg.split('.') {
                 end += part.len();
-                adder.add(&pkg[..end], Kind::Package, &[2], &[]);
+                adder.add(pkg[..end].to_owned(), Kind::Package, &[2], &[]);
                 end += 1;
             }
         }
@@ -128,10 +128,10 @@ impl Symbols {
         for (i, s) in fd.service.iter().enumerate() {
             let full = cat(&prefix, s.name());
             let path = [6, i as i32];
-            adder.add(&full, Kind::Service, &path, &[]);
+            adder.add(full.clone(), Kind::Service, &path, &[]);
             for (j, m) in s.method.iter().enumerate() {
                 adder.add(
-                    &cat(&full, &cat(".", m.name())),
+                    cat(&full, &cat(".", m.name())),
                     Kind::Method,
                     &[6, i as i32, 2, j as i32],
                     &[],
@@ -139,12 +139,7 @@ impl Symbols {
             }
         }
         for (i, x) in fd.extension.iter().enumerate() {
-            adder.add(
-                &cat(&prefix, x.name()),
-                Kind::Extension,
-                &[7, i as i32],
-                &[],
-            );
+            adder.add(cat(&prefix, x.name()), Kind::Extension, &[7, i as i32], &[]);
         }
         match adder.problem {
             Some(p) => Err(p),
@@ -320,8 +315,10 @@ struct Adder<'a> {
 
 impl Adder<'_> {
     /// Adds `name`, defined by the element at `path` + `more`.
-    fn add(&mut self, name: &str, kind: Kind, path: &[i32], more: &[i32]) {
-        if let Some((old_kind, old_file)) = self.symbols.defs.get(name) {
+    fn add(&mut self, name: String, kind: Kind, path: &[i32], more: &[i32]) {
+        // Built to its exact length: boxing it does not copy.
+        let name = name.into_boxed_str();
+        if let Some((old_kind, old_file)) = self.symbols.defs.get(&name) {
             if kind == Kind::Package && *old_kind == Kind::Package {
                 return;
             }
@@ -347,12 +344,12 @@ impl Adder<'_> {
             }
             return;
         }
-        self.symbols.defs.insert(name.into(), (kind, self.file));
+        self.symbols.defs.insert(name, (kind, self.file));
     }
 
     fn message(&mut self, prefix: &str, m: &DescriptorProto, path: &[i32]) {
         let full = cat(prefix, m.name());
-        self.add(&full, Kind::Message, path, &[]);
+        self.add(full.clone(), Kind::Message, path, &[]);
         if !m.extension_range.is_empty() {
             self.symbols.extension_ranges.insert(
                 full.as_str().into(),
@@ -364,10 +361,10 @@ impl Adder<'_> {
         }
         let inner = format!("{full}.");
         for (i, f) in m.field.iter().enumerate() {
-            self.add(&cat(&inner, f.name()), Kind::Field, path, &[2, i as i32]);
+            self.add(cat(&inner, f.name()), Kind::Field, path, &[2, i as i32]);
         }
         for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(&cat(&inner, o.name()), Kind::Oneof, path, &[8, i as i32]);
+            self.add(cat(&inner, o.name()), Kind::Oneof, path, &[8, i as i32]);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
             self.message(&inner, n, &join(path, &[3, i as i32]));
@@ -376,25 +373,15 @@ impl Adder<'_> {
             self.enumeration(&inner, e, &join(path, &[4, i as i32]));
         }
         for (i, x) in m.extension.iter().enumerate() {
-            self.add(
-                &cat(&inner, x.name()),
-                Kind::Extension,
-                path,
-                &[6, i as i32],
-            );
+            self.add(cat(&inner, x.name()), Kind::Extension, path, &[6, i as i32]);
         }
     }
 
     fn enumeration(&mut self, prefix: &str, e: &EnumDescriptorProto, path: &[i32]) {
-        self.add(&cat(prefix, e.name()), Kind::Enum, path, &[]);
+        self.add(cat(prefix, e.name()), Kind::Enum, path, &[]);
         // Enum values are siblings of their enum (C++ scoping).
         for (i, v) in e.value.iter().enumerate() {
-            self.add(
-                &cat(prefix, v.name()),
-                Kind::EnumValue,
-                path,
-                &[2, i as i32],
-            );
+            self.add(cat(prefix, v.name()), Kind::EnumValue, path, &[2, i as i32]);
         }
     }
 }
@@ -632,6 +619,9 @@ impl Resolver<'_> {
     /// error in proto3; in proto2 only between two custom names, as protoc
     /// only warns when a default name is involved).
     fn check_message(&mut self, m: &DescriptorProto, path: &[i32]) {
+        if m.field.len() < 2 && m.reserved_name.is_empty() && m.reserved_range.is_empty() {
+            return;
+        }
         let mut numbers: Vec<(i32, usize)> = m
             .field
             .iter()
