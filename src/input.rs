@@ -10,6 +10,7 @@ use miette::{Diagnostic, LabeledSpan, NamedSource};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::error::{CompileError, Error};
+use crate::resolve::{LoadError, Loader};
 use crate::schema::{FileSource, Schema, Side};
 use crate::span::SourceText;
 
@@ -695,7 +696,9 @@ fn compile_roots(
 
 /// Compiles `names` through `resolver`, which records each file it opens in
 /// `seen` and the first error of its own in `failure`. A file that protox
-/// cannot parse because it uses editions gives [`Error::NoProtoc`].
+/// cannot parse because it uses editions gives [`Error::NoProtoc`]. Files
+/// are loaded and their names resolved as protoc does ([`crate::resolve`]);
+/// prost-reflect builds the descriptors from fully-qualified names.
 pub(crate) fn run_compiler(
     side: Side,
     resolver: impl FileResolver + 'static,
@@ -706,43 +709,85 @@ pub(crate) fn run_compiler(
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(resolver);
-    let mut compiler = protox::Compiler::with_file_resolver(chain);
-    compiler.include_imports(true).include_source_info(true);
+    let mut pool = prost_reflect::DescriptorPool::new();
+    let mut loader = Loader::new(
+        |name: &str| {
+            chain
+                .open_file(name)
+                .map(prost_types::FileDescriptorProto::from)
+        },
+        true,
+        crate::resolve::Symbols::default(),
+    );
+    let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
+        pool.add_file_descriptor_proto(fd).map_err(|e| {
+            let text = e
+                .file()
+                .and_then(|f| lock(&seen).get(f).and_then(|s| s.text.clone()));
+            let e = match text {
+                Some(t) => e.with_source_code(t.text()),
+                None => e,
+            };
+            LoadError::Protox(e.into())
+        })
+    };
     for name in &names {
-        if let Err(err) = compiler.open_file(name) {
-            if let Some(e) = lock(&failure).take() {
-                return Err(e);
-            }
-            let editions = err.file().and_then(|name| {
-                let seen = lock(&seen);
-                let src = seen.get(name)?;
-                let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
-                Some((src.display_path.clone(), edition))
-            });
-            if let Some((path, edition)) = editions {
-                return Err(Error::NoProtoc {
-                    side,
-                    path: PathBuf::from(path),
-                    edition,
-                });
-            }
-            return Err(compile_error(side, &err, &lock(&seen)).into());
+        let Err(err) = loader.load(name, &mut add) else {
+            continue;
+        };
+        if let Some(e) = lock(&failure).take() {
+            return Err(e);
         }
+        let err = match err {
+            LoadError::Protox(err) => err,
+            LoadError::At(problem) => {
+                let seen = lock(&seen);
+                let src = seen.get(&problem.file);
+                let display = src.map_or(problem.file.clone(), |s| s.display_path.clone());
+                let text = src.and_then(|s| s.text.as_ref());
+                return Err(problem.into_error(side, &display, text).into());
+            }
+        };
+        let editions = err.file().and_then(|name| {
+            let seen = lock(&seen);
+            let src = seen.get(name)?;
+            let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
+            Some((src.display_path.clone(), edition))
+        });
+        if let Some((path, edition)) = editions {
+            return Err(Error::NoProtoc {
+                side,
+                path: PathBuf::from(path),
+                edition,
+            });
+        }
+        return Err(compile_error(side, &err, &lock(&seen)).into());
     }
-    let fds = compiler.file_descriptor_set();
+    // Imports added for prost-reflect's sake are not the file's.
+    let files = pool
+        .files()
+        .map(|f| {
+            let mut fd = f.file_descriptor_proto().clone();
+            if let Some(&n) = loader.widened.get(fd.name()) {
+                fd.dependency.truncate(n);
+            }
+            fd
+        })
+        .collect();
+    drop(loader);
     let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
     Ok(Compiled {
-        files: fds.file,
+        files,
         targets,
         sources,
-        pool: Some(compiler.descriptor_pool()),
+        pool: Some(pool),
     })
 }
 
 /// Re-wraps a protox error so that it names the file on disk, the side, and
 /// the line and column.
-fn compile_error(
+pub(crate) fn compile_error(
     side: Side,
     err: &protox::Error,
     seen: &HashMap<String, FileSource>,

@@ -42,6 +42,7 @@ mod lower;
 pub mod protoc;
 mod prune;
 pub mod report;
+mod resolve;
 pub mod roundtrip;
 pub mod rules;
 pub mod schema;
@@ -68,8 +69,9 @@ pub struct Options {
     pub includes: Vec<PathBuf>,
     /// Count warnings as breaking.
     pub deny_warnings: bool,
-    /// Compile every file, even those unchanged on both sides (slower; the
-    /// result is the same unless an unchanged file has a semantic error).
+    /// Compile every file, even those unchanged on both sides (slower; those
+    /// are otherwise parsed and their names resolved and checked, so the
+    /// result differs only for errors that only compiling finds).
     pub full: bool,
     /// The protoc that compiles files written with `edition = "…"` (protox
     /// cannot); without it, the `PROTOC` environment variable, else `protoc`

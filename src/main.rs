@@ -71,7 +71,7 @@ struct Cli {
     #[arg(long)]
     deny_warnings: bool,
     /// Compile every file, including those identical on both sides (by default they are
-    /// only parsed: they cannot change the result unless they have a semantic error).
+    /// only parsed and their names resolved: they cannot change the findings).
     #[arg(long)]
     full: bool,
     /// Compare only the input files, not the files they import (buf's flag of the same name).

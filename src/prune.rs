@@ -19,7 +19,9 @@ use rayon::prelude::*;
 
 use crate::error::{CompileError, Error};
 use crate::input::{self, Input};
-use crate::schema::{Schema, Side};
+use crate::resolve::{LoadError, Loader, Symbols};
+use crate::schema::{FileSource, Schema, Side};
+use crate::span::SourceText;
 
 /// Which input files each side must compile.
 #[derive(Debug, Default)]
@@ -36,6 +38,8 @@ struct Parsed {
     imports: Vec<String>,
     package: String,
     names: Vec<String>,
+    /// The parsed file, without its source info.
+    fd: prost_types::FileDescriptorProto,
 }
 
 /// Both sides are directories: decides what to compile. `None` for other inputs.
@@ -55,7 +59,7 @@ pub(crate) fn plan(
         .filter(|n| new_set.contains(n.as_str()))
         .collect();
 
-    let identical: HashMap<&str, Parsed> = common
+    let mut identical: HashMap<&str, Parsed> = common
         .par_iter()
         .filter_map(|name| same_file(old_dir, new_dir, name).map(|p| (name.as_str(), p)))
         .collect();
@@ -83,12 +87,13 @@ pub(crate) fn plan(
         }
     }
 
+    identical.retain(|name, _| !dirty.contains(name));
+    let mut roots = vec![new_dir.clone()];
+    roots.extend(includes.iter().cloned());
+    check_unchanged(&roots, &mut identical)?;
     let mut unchanged: Vec<(String, String)> = Vec::new();
     let mut unchanged_names = HashMap::new();
     for (name, p) in &identical {
-        if dirty.contains(*name) {
-            continue;
-        }
         unchanged.push(((*name).to_owned(), p.package.clone()));
         for n in &p.names {
             unchanged_names.insert(n.clone(), (*name).to_owned());
@@ -120,7 +125,10 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
         return None;
     }
     let text = String::from_utf8(a).ok()?;
-    let fd = protox_parse::parse(name, &text).ok()?;
+    let mut fd = protox_parse::parse(name, &text).ok()?;
+    // Only its names are needed: a problem is located by parsing again.
+    fd.source_code_info = None;
+    crate::resolve::slim(&mut fd);
     let mut names = Vec::new();
     let prefix = if fd.package().is_empty() {
         String::new()
@@ -139,8 +147,103 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     }
     Some(Parsed {
         package: fd.package().to_owned(),
-        imports: fd.dependency,
+        imports: fd.dependency.clone(),
         names,
+        fd,
+    })
+}
+
+/// Checks the unchanged files (the same on both sides, so the new side's are
+/// checked) as protoc would compile them, without compiling them: their
+/// imports are loaded (missing and cyclic imports are errors), the names of
+/// all of them and their imports collected (a name defined twice is an
+/// error), and every type name in them resolved. Takes their descriptors.
+fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> Result<(), Error> {
+    use protox::file::FileResolver;
+    let google = protox::file::GoogleFileResolver::new();
+    let mut parsed: HashMap<&str, prost_types::FileDescriptorProto> = unchanged
+        .iter_mut()
+        .map(|(name, p)| (*name, std::mem::take(&mut p.fd)))
+        .collect();
+    let mut names: Vec<&str> = parsed.keys().copied().collect();
+    names.sort_unstable();
+    let open = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
+        // As when compiling: protox's well-known types come first.
+        if let Ok(file) = google.open_file(name) {
+            return Ok(file.into());
+        }
+        if let Some(fd) = parsed.remove(name) {
+            return Ok(fd);
+        }
+        for root in roots {
+            let Ok(bytes) = input::read_file(&root.join(name)) else {
+                continue;
+            };
+            let text = String::from_utf8(bytes).map_err(|_| {
+                protox::Error::new(std::io::Error::other(format!(
+                    "'{}' is not UTF-8",
+                    input::display(&root.join(name))
+                )))
+            })?;
+            return protox_parse::parse(name, &text).map_err(protox::Error::from);
+        }
+        Err(protox::Error::file_not_found(name))
+    };
+    // Fields and enum values are names too: several per type name.
+    let capacity = unchanged.values().map(|p| p.names.len() * 6).sum();
+    let mut loader = Loader::new(open, false, Symbols::with_capacity(capacity));
+    let mut loaded: Vec<(u32, prost_types::FileDescriptorProto)> = Vec::new();
+    let mut result = Ok(());
+    for name in names {
+        result = loader.load(name, &mut |i, fd| {
+            loaded.push((i, fd));
+            Ok(())
+        });
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        let symbols = &loader.symbols;
+        result = loaded
+            .into_par_iter()
+            .map(|(i, mut fd)| symbols.resolve(i, &mut fd))
+            .find_first(Result::is_err)
+            .unwrap_or(Ok(()))
+            .map_err(LoadError::At);
+    }
+    let Err(err) = result else {
+        return Ok(());
+    };
+    // The file the error is in, as shown and with its text.
+    let source = |name: &str| {
+        roots.iter().find_map(|root| {
+            let path = root.join(name);
+            let text = String::from_utf8(input::read_file(&path).ok()?).ok()?;
+            Some(FileSource {
+                display_path: input::display(&path),
+                text: Some(SourceText::new(text)),
+                source_info: None,
+            })
+        })
+    };
+    Err(match err {
+        LoadError::At(problem) => {
+            let src = source(&problem.file);
+            let display = src
+                .as_ref()
+                .map_or(problem.file.clone(), |s| s.display_path.clone());
+            let text = src.as_ref().and_then(|s| s.text.as_ref());
+            problem.into_error(Side::New, &display, text).into()
+        }
+        LoadError::Protox(err) => {
+            let seen: HashMap<String, FileSource> = err
+                .file()
+                .and_then(|f| Some((f.to_owned(), source(f)?)))
+                .into_iter()
+                .collect();
+            input::compile_error(Side::New, &err, &seen).into()
+        }
     })
 }
 

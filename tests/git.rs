@@ -657,3 +657,47 @@ fn editions_files_at_a_revision_compile_with_protoc() {
     // Neither the work tree nor the index was touched.
     assert_eq!(tree(dir), before, "the work tree was touched");
 }
+
+/// Names resolve as protoc resolves them at a revision too: `c.proto` sees
+/// package `x.config.core` (imported), not `x.extensions.config.core`.
+#[test]
+fn names_at_a_revision_resolve_as_protoc_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(
+        dir,
+        "proto/a.proto",
+        "syntax = \"proto3\";\npackage x.extensions.config.core;\nmessage Other {}\n",
+    );
+    write(
+        dir,
+        "proto/b.proto",
+        "syntax = \"proto3\";\npackage x.config.core;\nmessage DataSource {}\n",
+    );
+    let c = |field: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage x.extensions.tls;\nimport \"b.proto\";\n\
+             message M {{\n  {field}\n}}\n"
+        )
+    };
+    write(dir, "proto/c.proto", &c("config.core.DataSource d = 1;"));
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "one"]);
+    let (code, out, err) = protocheck(dir, &["proto", "--against", "git:main", "--no-config"]);
+    assert_eq!(code, 0, "{out}{err}");
+    write(dir, "proto/c.proto", &c("string d = 1;"));
+    let (code, out, err) = protocheck(
+        dir,
+        &[
+            "proto",
+            "--against",
+            "git:main",
+            "--no-config",
+            "--format",
+            "short",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("x.config.core.DataSource"), "{out}");
+}

@@ -563,3 +563,139 @@ fn an_include_that_is_not_a_directory_says_so() {
         "{err}"
     );
 }
+
+/// Two identical trees: nothing is compiled (every file is unchanged), yet
+/// what protoc would reject in them still ends in exit 2 at the place.
+#[test]
+fn identical_broken_trees_are_errors() {
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[
+                ("a.proto", "syntax = \"proto3\";\nimport \"b.proto\";\n"),
+                ("b.proto", "syntax = \"proto3\";\nimport \"a.proto\";\n"),
+            ],
+            "/b.proto:2:1: import cycle: 'a.proto' -> 'b.proto' -> 'a.proto'",
+        ),
+        (
+            &[("a.proto", "syntax = \"proto3\";\nimport \"gone.proto\";\n")],
+            "/a.proto:2:1: import 'gone.proto' not found",
+        ),
+        (
+            &[("a.proto", OK), ("b.proto", OK)],
+            "/b.proto:3:9: name 'p.M' is already defined in 'a.proto'",
+        ),
+        (
+            &[(
+                "a.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {\n  Nope n = 1;\n}\n",
+            )],
+            "/a.proto:4:3: name 'Nope' is not defined",
+        ),
+    ];
+    for (files, expected) in cases {
+        let t = tempfile::tempdir().unwrap();
+        for side in ["old", "new"] {
+            for (name, text) in files {
+                write(t.path(), &format!("{side}/{name}"), text.as_bytes());
+            }
+        }
+        let (code, out, err) = run(t.path(), &["old", "new"]);
+        assert_eq!(code, 2, "{expected}: {out}{err}");
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}
+
+/// protoc's name resolution: a partly-qualified name's first component is
+/// looked up only among what the file can see. Package
+/// `x.extensions.config.core` exists but is not imported by c.proto, so
+/// `config.core.DataSource` is `x.config.core.DataSource`.
+#[test]
+fn partly_qualified_names_resolve_as_protoc_does() {
+    let t = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.proto",
+            "syntax = \"proto3\";\npackage x.extensions.config.core;\nmessage Other {}\n",
+        ),
+        (
+            "b.proto",
+            "syntax = \"proto3\";\npackage x.config.core;\nmessage DataSource {}\n",
+        ),
+        (
+            "c.proto",
+            "syntax = \"proto3\";\npackage x.extensions.tls;\nimport \"b.proto\";\n\
+             message M {\n  config.core.DataSource d = 1;\n}\n",
+        ),
+    ];
+    for side in ["old", "new"] {
+        for (name, text) in files {
+            write(t.path(), &format!("{side}/{name}"), text.as_bytes());
+        }
+    }
+    for args in [&["old", "new"][..], &["old", "new", "--full"]] {
+        let (code, out, err) = run(t.path(), args);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    // The field's type changes: the finding names the resolved types.
+    write(
+        t.path(),
+        "new/c.proto",
+        b"syntax = \"proto3\";\npackage x.extensions.tls;\nimport \"b.proto\";\n\
+          message M {\n  string d = 1;\n}\n",
+    );
+    let (code, out, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("x.config.core.DataSource"), "{out}");
+    // Importing the other package instead: the name now resolves into it,
+    // where nothing defines it, as protoc says.
+    write(
+        t.path(),
+        "new/c.proto",
+        b"syntax = \"proto3\";\npackage x.extensions.tls;\nimport \"a.proto\";\n\
+          message M {\n  config.core.DataSource d = 1;\n}\n",
+    );
+    let (code, _, err) = run(t.path(), &["old", "new"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "new/c.proto:5:3: 'config.core.DataSource' resolves to \
+             'x.extensions.config.core.DataSource', which is not defined"
+        ),
+        "{err}"
+    );
+}
+
+/// A chain of public imports is followed to its end, as protoc does:
+/// d.proto imports c.proto, which publicly imports b.proto, which publicly
+/// imports a.proto, so d.proto sees a.proto's types.
+#[test]
+fn chains_of_public_imports_are_followed() {
+    let t = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.proto",
+            "syntax = \"proto3\";\npackage p;\nmessage A {}\n",
+        ),
+        (
+            "b.proto",
+            "syntax = \"proto3\";\npackage p;\nimport public \"a.proto\";\n",
+        ),
+        (
+            "c.proto",
+            "syntax = \"proto3\";\npackage p;\nimport public \"b.proto\";\n",
+        ),
+        (
+            "d.proto",
+            "syntax = \"proto3\";\npackage p;\nimport \"c.proto\";\nmessage D {\n  A a = 1;\n}\n",
+        ),
+    ];
+    for side in ["old", "new"] {
+        for (name, text) in files {
+            write(t.path(), &format!("{side}/{name}"), text.as_bytes());
+        }
+    }
+    for args in [&["old", "new"][..], &["old", "new", "--full"]] {
+        let (code, out, err) = run(t.path(), args);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+}
