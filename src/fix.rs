@@ -170,7 +170,7 @@ pub(crate) fn fresh_name(
     name: &str,
 ) -> String {
     let taken = |n: &str| {
-        let json = json_name(n);
+        let json = crate::schema::default_json_name(n);
         old.fields
             .iter()
             .chain(&new.fields)
@@ -185,26 +185,6 @@ pub(crate) fn fresh_name(
 }
 
 /// protoc's default JSON name: lowerCamelCase of the field name.
-pub(crate) fn json_name_of(name: &str) -> String {
-    json_name(name)
-}
-
-fn json_name(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Whether every type `f` refers to exists in `schema` with the same kind, so
 /// its old declaration can be written back.
 pub(crate) fn types_exist(old: &Schema, new: &Schema, f: &Field) -> bool {

@@ -245,24 +245,6 @@ impl Symbols {
     }
 }
 
-/// protoc's default JSON name: underscores dropped, the letter after each
-/// one upper-cased.
-fn json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// `a` followed by `b`, without the formatting machinery (this runs for
 /// every name of every file).
 fn cat(a: &str, b: &str) -> String {
@@ -673,7 +655,10 @@ impl Resolver<'_> {
             let (name, is_custom) = match &f.json_name {
                 Some(j) if custom => (std::borrow::Cow::Borrowed(j.as_str()), true),
                 _ if !f.name().contains('_') => (std::borrow::Cow::Borrowed(f.name()), false),
-                _ => (std::borrow::Cow::Owned(json_name(f.name())), false),
+                _ => (
+                    std::borrow::Cow::Owned(crate::schema::default_json_name(f.name())),
+                    false,
+                ),
             };
             if let Some(&(first, first_custom)) = names.get(&name) {
                 if self.proto3 || (is_custom && first_custom) {

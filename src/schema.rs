@@ -1296,7 +1296,8 @@ fn field_from_proto(cx: &FileCx, mut f: FieldDescriptorProto, at: FieldScope) ->
     }
 }
 
-/// The json name protoc gives a field by default: lowerCamelCase of the name.
+/// The json name protoc gives a field by default: underscores dropped, the
+/// letter after each one upper-cased (ASCII only, as protoc does).
 pub fn default_json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
@@ -1304,7 +1305,7 @@ pub fn default_json_name(name: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);

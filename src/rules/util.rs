@@ -518,7 +518,7 @@ pub fn reused_number_fix(cx: &Cx, p: &FieldPair) -> Option<Suggestion> {
     let old_json = &old.json_name;
     let new_json = if same_name {
         // The new field's JSON name, once renamed.
-        fix::json_name_of(&fresh)
+        crate::schema::default_json_name(&fresh)
     } else {
         new.json_name.clone()
     };
