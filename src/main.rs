@@ -694,7 +694,8 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     };
     progress.finish();
     // Deps neither cached nor given: an error only if an import did not resolve.
-    let (reports, evidence) = checked.map_err(|e| explain_deps(e, workspace.as_deref(), &olds_ws))?;
+    let (reports, evidence) =
+        checked.map_err(|e| explain_deps(e, workspace.as_deref(), &olds_ws))?;
     for ws in workspace.iter().chain(&olds_ws) {
         for note in ws.unneeded_deps() {
             eprintln!("note: {note}");
@@ -871,7 +872,10 @@ fn snapshot(
     // A buf workspace is read as the check reads it.
     let ws = workspace_at(input_arg, includes)?;
     let (inp, includes) = match &ws {
-        Some(ws) => (Input::Workspace(ws.clone()), with_dep_roots(includes, &[ws])),
+        Some(ws) => (
+            Input::Workspace(ws.clone()),
+            with_dep_roots(includes, &[ws]),
+        ),
         None => (input(Side::New, input_arg, None)?, includes.to_vec()),
     };
     let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, &includes, None)

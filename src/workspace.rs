@@ -320,9 +320,11 @@ impl Workspace {
             .map(|(_, d)| format!("\"{d}\""))
             .collect();
         if !others.is_empty() {
-            c.message.push_str(&format!(" (nor are {})", others.join(", ")));
+            c.message
+                .push_str(&format!(" (nor are {})", others.join(", ")));
         }
-        c.message.push_str(&format!(", and an import does not resolve: {e}"));
+        c.message
+            .push_str(&format!(", and an import does not resolve: {e}"));
         Error::from(c)
     }
 

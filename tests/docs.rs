@@ -511,7 +511,7 @@ fn the_action_checks_against_the_base_and_writes_its_reports() {
     let (code, _, log) = run_action(&work, "", &[("input", "proto"), ("summary", "false")]);
     assert_eq!(code, 1, "against HEAD~1, the base: {log}");
     assert!(
-        log.contains("at HEAD~1:proto/shop/order.proto:8:3"),
+        log.contains("at proto/shop/order.proto:8:3 (at HEAD~1)"),
         "{log}"
     );
 }

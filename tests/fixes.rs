@@ -107,7 +107,10 @@ fn apply(fix: &Fix, new: &Path, tree: &Path) -> Result<(), String> {
         edits.dedup();
         for w in edits.windows(2) {
             if w[1].0 < w[0].1 {
-                return Err(format!("{path}: edits overlap at bytes {}..{}", w[1].0, w[0].1));
+                return Err(format!(
+                    "{path}: edits overlap at bytes {}..{}",
+                    w[1].0, w[0].1
+                ));
             }
         }
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
