@@ -1,4 +1,6 @@
 use crate::engine::{Cx, MethodPair, Part};
+use crate::fix::Suggestion;
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -35,6 +37,30 @@ rule! {
             if old.output_type == new.output_type {
                 return;
             }
+            let tail = format!(
+                "; evolve it by adding fields, and if \"{}\" is needed, add a new method that returns it",
+                new.output_type
+            );
+            let fix = match util::restore_method_type(cx, p, 3) {
+                Some(edit) => Suggestion::new(
+                    &format!("keep \"{}\" as the response type", old.output_type),
+                    vec![edit],
+                    &tail,
+                ),
+                None => Suggestion::new(
+                    &format!(
+                        "keep \"{}\" as the response type (no automatic edit: {})",
+                        old.output_type,
+                        if cx.new.message(&old.output_type).is_some() {
+                            "this file cannot name it as written, or does not import it"
+                        } else {
+                            "it no longer exists in the new schema"
+                        }
+                    ),
+                    Vec::new(),
+                    &tail,
+                ),
+            };
             cx.report(
                 p.at(Part::Output),
                 format!(
@@ -42,10 +68,7 @@ rule! {
                     new.name, p.new_service.full_name, old.output_type, new.output_type
                 ),
             )
-            .help(format!(
-                "keep \"{}\" as the response type and add fields to it; if \"{}\" is needed, add a new method that returns it",
-                old.output_type, new.output_type
-            ));
+            .suggest(fix);
         }
     }
 }
