@@ -957,6 +957,31 @@ fn streaming_fix(cx: &Cx, p: &crate::engine::MethodPair, was: &str, tail: &str) 
     }
 }
 
+/// How a method in file `file` of `schema` names the message `full`: relative
+/// to the package when the type is in it (a service has no nested types, so
+/// the package's scope finds it), else fully qualified; `None` when the
+/// message does not exist or the file can see it neither in itself nor in
+/// a file it imports.
+pub fn method_type_name(schema: &Schema, file: usize, full: &str) -> Option<String> {
+    let f = schema.files.get(file)?;
+    let m = schema.message(full)?;
+    if m.is_map_entry {
+        return None;
+    }
+    let home = &schema.files.get(m.file)?.name;
+    if m.file != file && !f.imports.iter().any(|i| i == home) {
+        return None;
+    }
+    Some(if f.package.is_empty() {
+        full.to_owned()
+    } else {
+        match full.strip_prefix(&format!("{}.", f.package)) {
+            Some(rest) => rest.to_owned(),
+            None => format!(".{full}"),
+        }
+    })
+}
+
 /// Puts a method's old request (`field` 2) or response (3) type back, when
 /// that message still exists and the method's file can name it (it is in
 /// the file or in a file it imports); else `None`.
@@ -972,21 +997,7 @@ pub fn restore_method_type(
     };
     let svc = p.new_service;
     let file = cx.new.files.get(svc.file)?;
-    let m = cx.new.message(was)?;
-    if m.is_map_entry {
-        return None;
-    }
-    let home = &cx.new.files.get(m.file)?.name;
-    if m.file != svc.file && !file.imports.iter().any(|i| i == home) {
-        return None;
-    }
-    // Relative to the package when the type is in it (a service has no
-    // nested types, so the package's scope finds it), else fully qualified.
-    let name = match was.strip_prefix(&format!("{}.", file.package)) {
-        Some(rest) if !file.package.is_empty() => rest.to_owned(),
-        _ if file.package.is_empty() => was.clone(),
-        _ => format!(".{was}"),
-    };
+    let name = method_type_name(cx.new, svc.file, was)?;
     let mut path = new.path.clone();
     path.push(field);
     let written = fix::text_of(file, &path)?;
