@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_protocheck_global_optspecs
-    string join \n V/version against= I/include= protoc= level= config= no-config deny-warnings full format= color= link-base= roundtrip h/help
+    string join \n V/version against= I/include= protoc= level= config= no-config deny-warnings full exclude-imports format= color= link-base= roundtrip h/help
 end
 
 function __fish_protocheck_needs_command
@@ -44,7 +44,8 @@ complete -c protocheck -n "__fish_protocheck_needs_command" -l link-base -d 'Pre
 complete -c protocheck -n "__fish_protocheck_needs_command" -s V -l version -d 'Print the version, the commit it was built from and the protoc in use'
 complete -c protocheck -n "__fish_protocheck_needs_command" -l no-config -d 'Ignore any configuration file'
 complete -c protocheck -n "__fish_protocheck_needs_command" -l deny-warnings -d 'Count warnings as breaking (exit code 1)'
-complete -c protocheck -n "__fish_protocheck_needs_command" -l full -d 'Compile every file, including those identical on both sides (by default they are only parsed: they cannot change the result unless they have a semantic error)'
+complete -c protocheck -n "__fish_protocheck_needs_command" -l full -d 'Compile every file, including those identical on both sides (by default they are only parsed and their names resolved: they cannot change the findings)'
+complete -c protocheck -n "__fish_protocheck_needs_command" -l exclude-imports -d 'Compare only the input files, not the files they import (buf\'s flag of the same name). By default imported files (deps, well-known types) are compared too, as buf does'
 complete -c protocheck -n "__fish_protocheck_needs_command" -l roundtrip -d 'Round-trip sample messages between the versions and show, under each finding, what old and new readers actually see (text and json formats; the exit code is unchanged)'
 complete -c protocheck -n "__fish_protocheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c protocheck -n "__fish_protocheck_needs_command" -a "rules" -d 'Lists every rule with its levels and what it checks'
