@@ -51,10 +51,12 @@ rule! {
                     &format!(
                         "keep \"{}\" as the response type (no automatic edit: {})",
                         old.output_type,
-                        if cx.new.message(&old.output_type).is_some() {
-                            "this file cannot name it as written, or does not import it"
-                        } else {
-                            "it no longer exists in the new schema"
+                        match cx.new.message(&old.output_type) {
+                            Some(m) => format!(
+                                "\"{}\" does not import \"{}\", which declares it",
+                                cx.new.files[p.new_service.file].name, cx.new.files[m.file].name
+                            ),
+                            None => "it no longer exists in the new schema".to_owned(),
                         }
                     ),
                     Vec::new(),
