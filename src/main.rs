@@ -669,6 +669,14 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             "note: --roundtrip evidence is shown in text and json output only; `protocheck roundtrip` prints it on its own"
         );
     }
+    // The old sides that are workspaces of their own.
+    let olds_ws: Vec<std::sync::Arc<protocheck::workspace::Workspace>> = olds
+        .iter()
+        .filter_map(|o| match o {
+            Some(Input::Workspace(w)) if Some(w) != workspace.as_ref() => Some(w.clone()),
+            _ => None,
+        })
+        .collect();
     let checked = if olds.iter().any(Option::is_none) {
         if cli.roundtrip {
             eprintln!("note: no round trip: there is no old schema");
@@ -685,7 +693,14 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         }
     };
     progress.finish();
-    let (reports, evidence) = checked?;
+    // Deps neither cached nor given: an error only if an import did not resolve.
+    let (reports, evidence) =
+        checked.map_err(|e| explain_deps(e, workspace.as_deref(), &olds_ws))?;
+    for ws in workspace.iter().chain(&olds_ws) {
+        for note in ws.unneeded_deps() {
+            eprintln!("note: {note}");
+        }
+    }
     let labels: Vec<String> = old_args.iter().map(|a| a.display().to_string()).collect();
     let several = reports.len() > 1;
     let pairs: Vec<Pair> = reports
@@ -801,13 +816,75 @@ fn render_pairs(
     }
 }
 
+/// An error of a check, explained by the deps of the workspaces involved
+/// that are neither in buf's cache nor given with `-I`.
+fn explain_deps(
+    e: protocheck::Error,
+    new: Option<&protocheck::workspace::Workspace>,
+    olds: &[std::sync::Arc<protocheck::workspace::Workspace>],
+) -> protocheck::Error {
+    let e = match new {
+        Some(ws) => ws.explain(e),
+        None => e,
+    };
+    olds.iter().fold(e, |e, ws| ws.explain(e))
+}
+
+/// A directory holding a buf.yaml or buf.work.yaml, read as the check reads
+/// it (module roots, import paths, deps from buf's cache); `None` for any
+/// other input.
+fn workspace_at(
+    arg: &std::path::Path,
+    includes: &[PathBuf],
+) -> Result<Option<std::sync::Arc<protocheck::workspace::Workspace>>, protocheck::Error> {
+    if arg.to_str().is_some_and(|s| s.starts_with("git:")) || !arg.is_dir() {
+        return Ok(None);
+    }
+    match protocheck::workspace::file_in(arg) {
+        Some(f) => Ok(Some(std::sync::Arc::new(
+            protocheck::workspace::Workspace::load(&f, includes)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// The includes of a command on `workspaces`: `-I` and their deps' roots.
+fn with_dep_roots(
+    includes: &[PathBuf],
+    workspaces: &[&std::sync::Arc<protocheck::workspace::Workspace>],
+) -> Vec<PathBuf> {
+    let mut all = includes.to_vec();
+    for ws in workspaces {
+        for d in &ws.dep_roots {
+            if !all.contains(d) {
+                all.push(d.clone());
+            }
+        }
+    }
+    all
+}
+
 fn snapshot(
     input_arg: &std::path::Path,
     output: &std::path::Path,
     includes: &[PathBuf],
 ) -> Result<ExitCode, protocheck::Error> {
-    let inp = input(Side::New, input_arg, None)?;
-    let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, includes, None)?;
+    // A buf workspace is read as the check reads it.
+    let ws = workspace_at(input_arg, includes)?;
+    let (inp, includes) = match &ws {
+        Some(ws) => (
+            Input::Workspace(ws.clone()),
+            with_dep_roots(includes, &[ws]),
+        ),
+        None => (input(Side::New, input_arg, None)?, includes.to_vec()),
+    };
+    let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, &includes, None)
+        .map_err(|e| explain_deps(e, ws.as_deref(), &[]))?;
+    if let Some(ws) = &ws {
+        for note in ws.unneeded_deps() {
+            eprintln!("note: {note}");
+        }
+    }
     if output == std::path::Path::new("-") {
         let mut out = std::io::stdout().lock();
         return Ok(match out.write_all(&bytes).and_then(|()| out.flush()) {
@@ -925,14 +1002,35 @@ fn roundtrip(
     include: &[PathBuf],
     format: RoundtripFormat,
 ) -> Result<ExitCode, protocheck::Error> {
+    // A buf workspace is read as the check reads it: NEW's modules, and
+    // the old side with its own buf.yaml or else with NEW's modules.
+    let ws = workspace_at(new, include)?;
     let old = input(Side::Old, old, Some(new))?;
-    let new = input(Side::New, new, None)?;
+    let (old, new) = match &ws {
+        Some(ws) => (
+            protocheck::workspace::old_side(old, ws, include)?,
+            Input::Workspace(ws.clone()),
+        ),
+        None => (old, input(Side::New, new, None)?),
+    };
+    let old_ws = match &old {
+        Input::Workspace(w) if Some(w) != ws.as_ref() => Some(w.clone()),
+        _ => None,
+    };
+    let workspaces: Vec<_> = ws.iter().chain(&old_ws).collect();
+    let includes = with_dep_roots(include, &workspaces);
     let options = roundtrip::Options {
         messages: message.to_vec(),
         samples: sample.to_vec(),
         ..roundtrip::Options::default()
     };
-    let rt = roundtrip::run_inputs(&old, &new, include, &options)?;
+    let rt = roundtrip::run_inputs(&old, &new, &includes, &options)
+        .map_err(|e| explain_deps(e, ws.as_deref(), old_ws.as_slice()))?;
+    for w in &workspaces {
+        for note in w.unneeded_deps() {
+            eprintln!("note: {note}");
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match format {

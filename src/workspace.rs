@@ -71,6 +71,10 @@ pub struct Workspace {
     pub dep_roots: Vec<PathBuf>,
     /// Top-level ignore paths of the buf.yaml that lie in no module.
     pub unplaced_ignores: Vec<String>,
+    /// `deps:` that buf's cache does not hold and no `-I` was given for:
+    /// (the buf.yaml, the dep). As buf does, they are an error only when an
+    /// import does not resolve (see [`Workspace::explain`]).
+    pub missing_deps: Vec<(PathBuf, String)>,
 }
 
 impl PartialEq for Workspace {
@@ -274,12 +278,13 @@ impl Workspace {
             }
         }
         let mut dep_roots = Vec::new();
+        let mut missing_deps = Vec::new();
         for (yaml, deps, dir) in dep_sources {
             for dep in deps {
                 match cached_dep(&dir, &dep) {
                     Some(d) => dep_roots.push(d),
                     None if !includes.is_empty() => {}
-                    None => return Err(missing_dep(&yaml, &dep)),
+                    None => missing_deps.push((yaml.clone(), dep)),
                 }
             }
         }
@@ -289,7 +294,52 @@ impl Workspace {
             modules,
             dep_roots,
             unplaced_ignores,
+            missing_deps,
         })
+    }
+
+    /// An error of a check of this workspace, with what its missing deps
+    /// have to do with it: an import that does not resolve while a dep is
+    /// neither cached nor given with `-I` is the dep's error, naming the dep
+    /// (where the buf.yaml lists it), the two ways out, and the import.
+    pub fn explain(&self, e: Error) -> Error {
+        let Some((yaml, dep)) = self.missing_deps.first() else {
+            return e;
+        };
+        let unresolved = match &e {
+            Error::Compile(c) => is_unresolved_import(&c.message),
+            Error::Git(g) => matches!(**g, crate::git::GitError::MissingRoot(_)),
+            _ => false,
+        };
+        if !unresolved {
+            return e;
+        }
+        let mut c = missing_dep(yaml, dep);
+        let others: Vec<String> = self.missing_deps[1..]
+            .iter()
+            .map(|(_, d)| format!("\"{d}\""))
+            .collect();
+        if !others.is_empty() {
+            c.message
+                .push_str(&format!(" (nor are {})", others.join(", ")));
+        }
+        c.message
+            .push_str(&format!(", and an import does not resolve: {e}"));
+        Error::from(c)
+    }
+
+    /// Notes for deps that were missing but not needed: every import
+    /// resolved without them (buf, too, needs a dep only for its files).
+    pub fn unneeded_deps(&self) -> Vec<String> {
+        self.missing_deps
+            .iter()
+            .map(|(yaml, dep)| {
+                format!(
+                    "dep \"{dep}\" ({}) is not in buf's module cache and no -I was given; every import resolved without it",
+                    yaml.display()
+                )
+            })
+            .collect()
     }
 
     /// Which module a workspace-relative path is in.
@@ -317,6 +367,8 @@ pub fn old_side(
             Some(f) => Ok(Input::Workspace(Arc::new(Workspace::load(&f, includes)?))),
             None => Ok(Input::Workspace(Arc::new(Workspace {
                 root: dir,
+                // NEW's missing deps are NEW's to report.
+                missing_deps: Vec::new(),
                 ..new.clone()
             }))),
         },
@@ -344,8 +396,14 @@ fn is_repo_path(dir: &Path, repo: &Path, path: &str) -> bool {
     })
 }
 
+/// Whether a compiler's message is about an import that was not found.
+fn is_unresolved_import(message: &str) -> bool {
+    let m = message.to_lowercase();
+    m.contains("not found") || m.contains("does not exist") || m.contains("no such file")
+}
+
 /// The error for a dep that buf's cache does not hold and no `-I` supplies.
-fn missing_dep(yaml: &Path, dep: &str) -> Error {
+fn missing_dep(yaml: &Path, dep: &str) -> ConfigError {
     let text = std::fs::read_to_string(yaml).unwrap_or_default();
     let span = text.find(dep).map(|i| i..i + dep.len());
     let (line, col) = span.as_ref().map_or((1, 1), |s| {
@@ -355,7 +413,7 @@ fn missing_dep(yaml: &Path, dep: &str) -> Error {
             before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
         )
     });
-    Error::from(ConfigError {
+    ConfigError {
         message: format!(
             "dep \"{dep}\" ({}:{line}:{col}) is not in buf's module cache ({})",
             yaml.display(),
@@ -376,7 +434,7 @@ fn missing_dep(yaml: &Path, dep: &str) -> Error {
              or give the directory holding the dep's .proto files with -I DIR"
                 .to_owned(),
         ),
-    })
+    }
 }
 
 /// buf's cache directory: `$BUF_CACHE_DIR`, else `$XDG_CACHE_HOME/buf`,

@@ -579,3 +579,28 @@ fn the_round_trip_runs_on_editions_sources_and_sets() {
         assert!(out.contains("decode-error"), "{out}");
     }
 }
+
+/// A group of findings with several helps shows each as its own marked
+/// line, never one run-on sentence.
+#[test]
+fn several_helps_of_one_group_are_separate() {
+    let (code, out, _) = run(&[
+        "fixtures/editions_field_presence/old",
+        "fixtures/editions_field_presence/new",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 1);
+    let help = out
+        .split("help: ")
+        .skip(1)
+        .find(|h| h.starts_with("• ") && h.contains("LEGACY_REQUIRED"))
+        .expect(&out);
+    let help = &help[..help.find("\n\n").unwrap_or(help.len())];
+    let marks: Vec<&str> = help
+        .lines()
+        .filter(|l| l.trim_start().starts_with("• "))
+        .collect();
+    assert_eq!(marks.len(), 2, "{help}");
+    assert!(help.starts_with("• "), "{help}");
+}

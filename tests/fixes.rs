@@ -4,7 +4,9 @@
 //! copy of the new tree, by line and column as `--format json` gives it; the
 //! result must compile with protoc (`PROTOC`, else `protoc` on `PATH`), and
 //! checking it again at the same level must no longer report the finding
-//! and report nothing that was not reported before.
+//! and report nothing that was not reported before. Then all the fixes of
+//! one rule are applied together (they must not overlap) and the result must
+//! compile and clear every one of them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -81,6 +83,7 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
 /// using only what the JSON contract gives: path, lines, columns, text.
 fn apply(fix: &Fix, new: &Path, tree: &Path) -> Result<(), String> {
     let mut paths: Vec<&str> = fix.edits.iter().map(|e| e.path.as_str()).collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         let rel = Path::new(path)
@@ -98,6 +101,18 @@ fn apply(fix: &Fix, new: &Path, tree: &Path) -> Result<(), String> {
                 (a, b, e.replacement.clone())
             })
             .collect();
+        // The same edit twice (two fixes that agree) is made once; edits
+        // that overlap cannot all be made.
+        edits.sort();
+        edits.dedup();
+        for w in edits.windows(2) {
+            if w[1].0 < w[0].1 {
+                return Err(format!(
+                    "{path}: edits overlap at bytes {}..{}",
+                    w[1].0, w[0].1
+                ));
+            }
+        }
         edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (a, b, with) in edits {
             text.replace_range(a..b, &with);
@@ -189,6 +204,62 @@ fn check_tree(old: &Path, new: &Path, level: Level, tmp: &Path) -> (usize, Vec<S
             if !keys.contains(&key(a)) {
                 failures.push(format!(
                     "{what}\n  new finding after the fix: {} {}",
+                    a.rule, a.message
+                ));
+            }
+        }
+    }
+    // All the fixes of one rule applied together: they must not overlap,
+    // and the result must compile and clear every one of them.
+    let mut rules: Vec<&str> = before
+        .iter()
+        .filter(|f| f.fix.is_some())
+        .map(|f| f.rule)
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    for rule in rules {
+        let fixed: Vec<&Finding> = before
+            .iter()
+            .filter(|f| f.rule == rule && f.fix.is_some())
+            .collect();
+        if fixed.len() < 2 {
+            continue;
+        }
+        let what = format!(
+            "{} at {level}: the {} fixes of {rule} together",
+            new.display(),
+            fixed.len()
+        );
+        let all = Fix {
+            edits: fixed
+                .iter()
+                .flat_map(|f| f.fix.as_ref().unwrap().edits.iter().cloned())
+                .collect(),
+        };
+        let tree = tmp.join(format!("{level}-{rule}-all"));
+        copy_tree(new, &tree);
+        if let Err(e) = apply(&all, new, &tree) {
+            failures.push(format!("{what}\n  cannot apply: {e}"));
+            continue;
+        }
+        if let Err(e) = compiles(&tree) {
+            failures.push(format!("{what}\n  protoc rejects the result:\n{e}"));
+            continue;
+        }
+        let after = check(old, &tree, level);
+        for f in &fixed {
+            if after
+                .iter()
+                .any(|a| key(a) == key(f) && a.message == f.message)
+            {
+                failures.push(format!("{what}\n  still reported: {}", f.message));
+            }
+        }
+        for a in &after {
+            if !keys.contains(&key(a)) {
+                failures.push(format!(
+                    "{what}\n  new finding after the fixes: {} {}",
                     a.rule, a.message
                 ));
             }

@@ -413,3 +413,112 @@ fn an_import_the_old_side_cannot_find_names_the_missing_root_not_the_schema() {
     );
     assert!(err.contains("pass its files with -I DIR"), "{err}");
 }
+
+/// `protocheck snapshot` and `protocheck roundtrip` read a workspace as the
+/// check does: module roots, files by import path, deps.
+#[test]
+fn snapshot_and_roundtrip_read_a_workspace_as_the_check_does() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    copy(Path::new(DATA), d);
+    let dep = d.join("dep");
+    let (dep, snap) = (dep.to_str().unwrap(), d.join("old.pb"));
+
+    let (code, out, err) = protocheck(
+        d,
+        &["snapshot", "old", "-I", dep, "-o", snap.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let set = protocheck::snapshot::decode(&std::fs::read(&snap).unwrap()).unwrap();
+    let mut targets: Vec<&str> = set.targets.iter().map(String::as_str).collect();
+    targets.sort_unstable();
+    assert_eq!(
+        targets,
+        [
+            "acme/billing/v1/invoice.proto",
+            "acme/legacy/old_api.proto",
+            "acme/orders/v1/archive.proto",
+            "acme/orders/v1/order.proto",
+            "partner/beta/preview.proto",
+            "partner/v1/feed.proto",
+        ],
+        "files by import path, the module's excludes left out"
+    );
+    assert!(set
+        .files
+        .iter()
+        .any(|f| f.name() == "acme/common/v1/money.proto"));
+
+    // The snapshot is the old side of a check of the workspace.
+    let (code, out, err) = protocheck(
+        d,
+        &["--against", "old.pb", "new", "-I", dep, "--format", "json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        findings(&out, "new/").contains(&(
+            "FIELD_SAME_TYPE".to_owned(),
+            "proto/acme/orders/v1/order.proto".to_owned(),
+            12
+        )),
+        "{out}"
+    );
+
+    // Without the dep: exit 2 naming it, for both commands.
+    let (code, _, err) = protocheck(d, &["snapshot", "new", "-o", "new.pb"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("dep \"buf.build/acme/common\""), "{err}");
+    let (code, _, err) = protocheck(d, &["roundtrip", "old", "new"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("dep \"buf.build/acme/common\""), "{err}");
+
+    let (code, out, err) = protocheck(
+        d,
+        &["roundtrip", "old", "new", "-I", dep, "--format", "json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message"].as_str().unwrap())
+        .collect();
+    for m in ["acme.orders.v1.Order", "acme.billing.v1.Invoice"] {
+        assert!(names.contains(&m), "{names:?}");
+    }
+    // The old side from its own snapshot works the same.
+    let (code, _, err) = protocheck(d, &["roundtrip", "old.pb", "new", "-I", dep]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// As buf does, a dep that is neither cached nor given is needed only for
+/// its files: when every import resolves without it, a note, not an error.
+#[test]
+fn a_dep_no_file_imports_is_a_note_not_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    for side in ["old", "new"] {
+        let dir = d.join(side);
+        std::fs::create_dir_all(&dir).unwrap();
+        write_yaml(&dir, "version: v2\ndeps:\n  - buf.build/acme/unused\n");
+        std::fs::write(
+            dir.join("m.proto"),
+            "syntax = \"proto3\";\npackage m;\nmessage M { int32 a = 1; }\n",
+        )
+        .unwrap();
+    }
+    for args in [
+        &["--against", "old", "new"][..],
+        &["snapshot", "new", "-o", "new.pb"],
+        &["roundtrip", "old", "new"],
+    ] {
+        let (code, out, err) = protocheck(d, args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert!(
+            err.contains("note: dep \"buf.build/acme/unused\"")
+                && err.contains("every import resolved without it"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -237,7 +237,19 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
     if story.as_deref().is_some_and(|s| s.contains("reused")) {
         helps.truncate(1);
     }
-    let help = (!helps.is_empty()).then(|| helps.join("\n"));
+    // Several helps are separate pieces of advice: each on its own line,
+    // marked, so that wrapped they do not read as one run-on sentence.
+    let help = match helps.len() {
+        0 => None,
+        1 => Some(helps[0].to_owned()),
+        _ => Some(
+            helps
+                .iter()
+                .map(|h| format!("• {h}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    };
 
     let mut related = Vec::new();
     let old = group

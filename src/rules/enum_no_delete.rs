@@ -42,7 +42,7 @@ rule! {
                     "it moved to \"{to}\": generated code that imports \"{}\" for it breaks; keep it where it was, or check at --level package if moves within a package are fine for you",
                     p.old_file.name
                 ),
-                None => "restore the enum; code generated from this file loses it".to_owned(),
+                None => "restore the enum (no automatic edit: protocheck does not copy a deleted declaration back; copy it from the old file); code generated from this file loses it".to_owned(),
             };
             cx.report(p.at(Part::Name), msg).help(help);
         }

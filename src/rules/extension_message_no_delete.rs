@@ -1,8 +1,9 @@
 use std::ops::Range;
 
 use crate::engine::{Cx, MessagePair, Part};
+use crate::fix::{ProposedEdit, Suggestion, Target};
 use crate::rules::util;
-use crate::schema::Message;
+use crate::schema::{Message, Syntax};
 
 rule! {
     /// # What
@@ -47,6 +48,7 @@ rule! {
                 536_870_911
             };
             let words = util::ranges_words(&lost, max);
+            let fix = restore(cx, new, &lost, &words);
             cx.report(
                 p.at(Part::ExtensionRanges),
                 format!(
@@ -54,10 +56,54 @@ rule! {
                     new.full_name
                 ),
             )
-            .help(format!(
-                "restore `extensions {words};`: extensions declared elsewhere with these numbers stop compiling"
-            ));
+            .suggest(fix);
         }
+    }
+}
+
+/// Adds the lost ranges back to the message, unless something in it uses
+/// those numbers now (a field or a reservation: protoc would reject the
+/// range) or its file cannot declare extension ranges (proto3).
+fn restore(cx: &Cx, new: &Message, lost: &[Range<u64>], words: &str) -> Suggestion {
+    let lead = "restore the extension numbers";
+    let tail = ": extensions declared elsewhere with these numbers stop compiling";
+    let statement = format!("extensions {words};");
+    let inside = |n: u64| lost.iter().any(|r| r.contains(&n));
+    let why = if cx
+        .new
+        .files
+        .get(new.file)
+        .is_some_and(|f| matches!(f.syntax, Syntax::Proto3))
+    {
+        Some("a proto3 message cannot declare extension ranges".to_owned())
+    } else if let Some(f) = new.fields.iter().find(|f| inside(u64::from(f.number))) {
+        Some(format!(
+            "field {} \"{}\" uses one of these numbers now",
+            f.number, f.name
+        ))
+    } else if util::message_reserved(new)
+        .iter()
+        .any(|r| lost.iter().any(|l| l.start < r.end && r.start < l.end))
+    {
+        Some("some of these numbers are reserved now".to_owned())
+    } else {
+        None
+    };
+    match why {
+        None => Suggestion::new(
+            lead,
+            vec![ProposedEdit::append(
+                Target::new(new.file, &new.path),
+                format!("message \"{}\"", new.name),
+                statement,
+            )],
+            tail,
+        ),
+        Some(why) => Suggestion::new(
+            &format!("restore `{statement}` (no automatic edit: {why})"),
+            Vec::new(),
+            tail,
+        ),
     }
 }
 

@@ -49,7 +49,7 @@ rule! {
                     p.old_file.name
                 ),
                 None => format!(
-                    "restore the extension: code generated from this file loses it, its values are no longer recognised, and JSON naming \"[{}]\" no longer parses",
+                    "restore the extension (no automatic edit: protocheck does not copy a deleted declaration back; copy it from the old file): code generated from this file loses it, its values are no longer recognised, and JSON naming \"[{}]\" no longer parses",
                     old.full_name
                 ),
             };

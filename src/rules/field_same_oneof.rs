@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::schema::{Field, Message};
+use crate::fix::{self, ProposedEdit, Suggestion, Target};
+use crate::schema::{Cardinality, Field, Message, Syntax};
 
 rule! {
     /// # What
@@ -83,9 +84,99 @@ rule! {
                     ),
                 ),
             };
-            cx.report(p.at(Part::Whole), msg).help(help);
+            let fix = match move_back(cx, p, before) {
+                Some(edits) => Suggestion::new(
+                    &format!("move \"{}\" back where it was", old.name),
+                    edits,
+                    &format!(" ({help})"),
+                ),
+                None => {
+                    let gone = before.filter(|a| !p.new_message.oneofs.iter().any(|o| o.name == *a));
+                    let why = match gone {
+                        Some(a) => format!(
+                            " (no automatic edit: oneof \"{a}\" no longer exists, and declaring it again moves all its members at once)"
+                        ),
+                        None => " (no automatic edit: the declaration spans several lines or needs a label it cannot have in a oneof)".to_owned(),
+                    };
+                    Suggestion::new(&help, Vec::new(), &why)
+                }
+            };
+            cx.report(p.at(Part::Whole), msg).suggest(fix);
         }
     }
+}
+
+/// The edits that put the field back in its old oneof (`was`), or out of
+/// any: its declaration (one line) is taken out of where it is and added
+/// where it was; a oneof left with no member is removed. `None` when that
+/// cannot be done as written, or the old oneof no longer exists.
+fn move_back(cx: &Cx, p: &FieldPair, was: Option<&str>) -> Option<Vec<ProposedEdit>> {
+    let new = p.new?;
+    let m = p.new_message;
+    let file = cx.new.files.get(new.file)?;
+    let decl = fix::one_line(file, &new.path)?;
+    let proto2 = matches!(file.syntax, Syntax::Proto2);
+    // The real oneof it is in now (a proto3 `optional` field's is not one).
+    let now = new
+        .oneof
+        .and_then(|i| m.oneofs.get(i))
+        .filter(|o| !o.synthetic);
+    // The declaration as it is written where it goes.
+    let moved = match was {
+        Some(_) => {
+            let bare = decl.strip_prefix("optional ").unwrap_or(&decl);
+            if bare.starts_with("required ") || bare.starts_with("repeated ") {
+                return None;
+            }
+            bare.to_owned()
+        }
+        // Out of a oneof, a field keeps presence only as `optional`, as it
+        // had it before if it was a proto3 `optional` field.
+        None if proto2
+            || (matches!(file.syntax, Syntax::Proto3)
+                && p.old
+                    .is_some_and(|f| f.cardinality == Cardinality::OptionalExplicit)) =>
+        {
+            format!("optional {decl}")
+        }
+        None => decl.clone(),
+    };
+    let mut edits = Vec::new();
+    // Out of where it is: the oneof with it, if it is its only member.
+    match now {
+        Some(o) if others(m, new) == 0 => {
+            let whole = fix::text_of(file, &o.path)?;
+            edits.push(ProposedEdit::replace(
+                Target::new(new.file, &o.path),
+                whole,
+                "",
+            ));
+        }
+        _ => edits.push(ProposedEdit::replace(
+            Target::new(new.file, &new.path),
+            decl.clone(),
+            "",
+        )),
+    }
+    // Into where it was.
+    match was {
+        None => edits.push(ProposedEdit::append(
+            Target::new(m.file, &m.path),
+            format!("message \"{}\"", m.name),
+            moved,
+        )),
+        Some(a) => match m.oneofs.iter().find(|o| o.name == a && !o.synthetic) {
+            Some(o) => edits.push(ProposedEdit::append(
+                Target::new(m.file, &o.path),
+                format!("oneof \"{a}\""),
+                moved,
+            )),
+            // The oneof is gone (ONEOF_NO_DELETE): declaring it again is one
+            // edit for all its members, not one per member.
+            None => return None,
+        },
+    }
+    Some(edits)
 }
 
 /// The real (non-synthetic) oneof a field belongs to.

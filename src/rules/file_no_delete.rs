@@ -27,7 +27,7 @@ rule! {
         fn check_file(&self, cx: &mut Cx, p: &FilePair) {
             let (Some(_), None) = (p.old, p.new) else { return };
             cx.report(p.at(Part::Whole), format!("file \"{}\" was deleted", p.name))
-                .help("restore the file: generated code and other .proto files import it by path; if its types moved within the package, check at --level package");
+                .help("restore the file, or import it again where it was imported if it was only an import (no automatic edit: edits apply to files of the new schema, and this one is not in it): generated code and other .proto files import it by path; if its types moved within the package, check at --level package");
         }
     }
 }

@@ -42,7 +42,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "restore `oneof {} {{ … }}`: generated code names its case enum and accessors after it",
+                "restore `oneof {} {{ … }}` (no automatic edit: its fields would have to move back inside it, which protocheck does not do): generated code names its case enum and accessors after it",
                 old.name
             ));
         }

@@ -44,7 +44,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "restore it in any file of the package: code generated for the package loses \"{}\"",
+                "restore it in any file of the package (no automatic edit: which file is yours to choose): code generated for the package loses \"{}\"",
                 old.full_name
             ));
         }

@@ -45,7 +45,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "restore it in any file of the package: code generated for the package loses \"{}\", and readers that look it up by name (Any) fail",
+                "restore it in any file of the package (no automatic edit: which file is yours to choose): code generated for the package loses \"{}\", and readers that look it up by name (Any) fail",
                 old.full_name
             ));
         }

@@ -37,7 +37,7 @@ rule! {
             let files: Vec<String> = p.old_files.iter().map(|f| format!("\"{}\"", f.name)).collect();
             cx.report(p.at(Part::Whole), format!("{} was deleted", util::package_words(p.name)))
                 .help(format!(
-                    "no file declares it any more (before: {}); restore them, under any path, until nothing imports the code generated for the package or looks its types up by name",
+                    "no file declares it any more (before: {}); restore them, under any path (no automatic edit: which path is yours to choose), until nothing imports the code generated for the package or looks its types up by name",
                     files.join(", ")
                 ));
         }

@@ -44,7 +44,7 @@ rule! {
                 ),
             )
             .help(format!(
-                "restore it in any file of the package: its generated stubs disappear and calls to \"/{}/…\" fail; to retire it, keep it with `option deprecated = true;` until no client calls it",
+                "restore it in any file of the package (no automatic edit: which file is yours to choose): its generated stubs disappear and calls to \"/{}/…\" fail; to retire it, keep it with `option deprecated = true;` until no client calls it",
                 old.full_name
             ));
         }

@@ -1,4 +1,6 @@
 use crate::engine::{Cx, MethodPair, Part};
+use crate::fix::{ProposedEdit, Suggestion, Target};
+use crate::rules::util;
 
 rule! {
     /// # What
@@ -34,6 +36,56 @@ rule! {
     impl {
         fn check_method(&self, cx: &mut Cx, p: &MethodPair) {
             let (Some(old), None) = (p.old, p.new) else { return };
+            let stream = |s: bool| if s { "stream " } else { "" };
+            let svc = p.new_service;
+            // The method written back, when its types still exist and the
+            // service's file can name them, and it had no option a rule
+            // compares (its idempotency level).
+            let back = (|| {
+                if old
+                    .options
+                    .as_ref()
+                    .is_some_and(|o| o.idempotency_level.is_some())
+                {
+                    return None;
+                }
+                let i = util::method_type_name(cx.new, svc.file, &old.input_type)?;
+                let o = util::method_type_name(cx.new, svc.file, &old.output_type)?;
+                Some(format!(
+                    "rpc {}({}{i}) returns ({}{o}) {{ option deprecated = true; }}",
+                    old.name,
+                    stream(old.client_streaming),
+                    stream(old.server_streaming)
+                ))
+            })();
+            let fix = match back {
+                Some(text) => Suggestion::new(
+                    "restore the method, deprecated until no client calls it",
+                    vec![ProposedEdit::append(
+                        Target::new(svc.file, &svc.path),
+                        format!("service \"{}\"", svc.name),
+                        text,
+                    )],
+                    "",
+                ),
+                None => Suggestion::new(
+                    &format!(
+                        "restore `rpc {}({}{}) returns ({}{});` and mark it `option deprecated = true;` until no client calls it (no automatic edit: {})",
+                        old.name,
+                        stream(old.client_streaming),
+                        old.input_type,
+                        stream(old.server_streaming),
+                        old.output_type,
+                        if old.options.as_ref().is_some_and(|o| o.idempotency_level.is_some()) {
+                            "its options are not written back"
+                        } else {
+                            "a type it names no longer exists or is not imported here"
+                        }
+                    ),
+                    Vec::new(),
+                    "",
+                ),
+            };
             cx.report(
                 p.at(Part::Whole),
                 format!(
@@ -41,20 +93,7 @@ rule! {
                     old.name, p.new_service.full_name
                 ),
             )
-            .help(format!(
-                "restore `rpc {}({}) returns ({});` and mark it `option deprecated = true;` until no client calls it",
-                old.name,
-                if old.client_streaming {
-                    format!("stream {}", old.input_type)
-                } else {
-                    old.input_type.clone()
-                },
-                if old.server_streaming {
-                    format!("stream {}", old.output_type)
-                } else {
-                    old.output_type.clone()
-                }
-            ));
+            .suggest(fix);
         }
     }
 }

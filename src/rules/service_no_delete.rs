@@ -46,7 +46,7 @@ rule! {
                     p.old_file.name
                 ),
                 None => format!(
-                    "restore the service: its generated stubs disappear and calls to \"/{full_name}/…\" fail; to retire it, keep it and mark it `option deprecated = true;` until no client uses it"
+                    "restore the service (no automatic edit: protocheck does not copy a deleted declaration back; copy it from the old file): its generated stubs disappear and calls to \"/{full_name}/…\" fail; to retire it, keep it and mark it `option deprecated = true;` until no client uses it"
                 ),
             };
             cx.report(p.at(Part::Name), msg).help(help);

@@ -895,6 +895,19 @@ pub fn check_streaming(cx: &mut Cx, p: &crate::engine::MethodPair, end: StreamEn
             m.output_type
         )
     };
+    let tail = format!(
+        "; to offer the {} variant, add it as a new method, e.g. `{}`",
+        if streams(new) { "streaming" } else { "unary" },
+        signature(
+            &format!(
+                "{}{}",
+                new.name,
+                if streams(new) { "Stream" } else { "Unary" }
+            ),
+            new
+        )
+    );
+    let fix = streaming_fix(cx, p, &signature(&old.name, old), &tail);
     cx.report(
         p.at(part),
         format!(
@@ -905,19 +918,97 @@ pub fn check_streaming(cx: &mut Cx, p: &crate::engine::MethodPair, end: StreamEn
             words(streams(new))
         ),
     )
-    .help(format!(
-        "keep `{}` as it was and add the {} variant as a new method, e.g. `{}`",
-        signature(&old.name, old),
-        if streams(new) { "streaming" } else { "unary" },
-        signature(
-            &format!(
-                "{}{}",
-                new.name,
-                if streams(new) { "Stream" } else { "Unary" }
-            ),
-            new
-        )
-    ));
+    .suggest(fix);
+}
+
+/// Puts a method's old streaming back: its declaration, when it is one line
+/// with no body, rewritten with the types as the new file writes them and
+/// the old `stream` markers; else the words alone.
+fn streaming_fix(cx: &Cx, p: &crate::engine::MethodPair, was: &str, tail: &str) -> Suggestion {
+    let edit = (|| {
+        let (old, new) = (p.old?, p.new?);
+        let svc = p.new_service;
+        let file = cx.new.files.get(svc.file)?;
+        let now = fix::one_line(file, &new.path)?;
+        if !now.trim_end().ends_with(';') || now.contains('{') {
+            return None;
+        }
+        let mut input = new.path.clone();
+        input.push(2);
+        let mut output = new.path.clone();
+        output.push(3);
+        let (i, o) = (fix::text_of(file, &input)?, fix::text_of(file, &output)?);
+        let stream = |s: bool| if s { "stream " } else { "" };
+        let back = format!(
+            "rpc {}({}{i}) returns ({}{o});",
+            new.name,
+            stream(old.client_streaming),
+            stream(old.server_streaming)
+        );
+        Some(ProposedEdit::replace(
+            Target::new(svc.file, &new.path),
+            now,
+            back,
+        ))
+    })();
+    match edit {
+        Some(e) => Suggestion::new("keep the method's old streaming", vec![e], tail),
+        None => Suggestion::new(&format!("keep `{was}` as it was"), Vec::new(), tail),
+    }
+}
+
+/// How a method in file `file` of `schema` names the message `full`: relative
+/// to the package when the type is in it (a service has no nested types, so
+/// the package's scope finds it), else fully qualified; `None` when the
+/// message does not exist or the file can see it neither in itself nor in
+/// a file it imports.
+pub fn method_type_name(schema: &Schema, file: usize, full: &str) -> Option<String> {
+    let f = schema.files.get(file)?;
+    let m = schema.message(full)?;
+    if m.is_map_entry {
+        return None;
+    }
+    let home = &schema.files.get(m.file)?.name;
+    if m.file != file && !f.imports.iter().any(|i| i == home) {
+        return None;
+    }
+    Some(if f.package.is_empty() {
+        full.to_owned()
+    } else {
+        match full.strip_prefix(&format!("{}.", f.package)) {
+            Some(rest) => rest.to_owned(),
+            None => format!(".{full}"),
+        }
+    })
+}
+
+/// Puts a method's old request (`field` 2) or response (3) type back, when
+/// that message still exists and the method's file can name it (it is in
+/// the file or in a file it imports); else `None`.
+pub fn restore_method_type(
+    cx: &Cx,
+    p: &crate::engine::MethodPair,
+    field: i32,
+) -> Option<ProposedEdit> {
+    let (old, new) = (p.old?, p.new?);
+    let (was, now) = match field {
+        2 => (&old.input_type, &new.input_type),
+        _ => (&old.output_type, &new.output_type),
+    };
+    let svc = p.new_service;
+    let file = cx.new.files.get(svc.file)?;
+    let name = method_type_name(cx.new, svc.file, was)?;
+    let mut path = new.path.clone();
+    path.push(field);
+    let written = fix::text_of(file, &path)?;
+    if written.contains('\n') || now == was {
+        return None;
+    }
+    Some(ProposedEdit::replace(
+        Target::new(svc.file, &path),
+        written,
+        name,
+    ))
 }
 
 /// The check shared by FIELD_WIRE_COMPATIBLE_TYPE and
