@@ -299,7 +299,12 @@ fn every_suggested_fix_compiles_and_clears_its_finding() {
     });
     let (applied, mut failures) = results.into_inner().unwrap();
     failures.sort();
-    assert!(applied > 0, "no fixture has a suggested fix");
+    eprintln!("{applied} suggested fixes applied and re-checked");
+    // Today's fixtures carry about 350 fixes: far fewer means fixes were lost.
+    assert!(
+        applied >= 300,
+        "only {applied} suggested fixes in the fixtures"
+    );
     assert!(
         failures.is_empty(),
         "{} of {applied} fixes do not work:\n\n{}",
