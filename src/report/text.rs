@@ -260,7 +260,7 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
                         format!("{}{}", loc.path, loc.at_revision()),
                         texts.get(Side::Old, &loc.path, text),
                     )
-                        .with_language("protobuf"),
+                    .with_language("protobuf"),
                 ),
                 labels: vec![LabeledSpan::new(
                     Some("old".to_owned()),
