@@ -150,7 +150,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     let imports = fd.dependency.clone();
     let unit = match crate::resolve::outline(&mut fd) {
         Some(o) => Unit::Outline(o),
-        None => Unit::Whole(fd),
+        None => Unit::Whole(Box::new(fd)),
     };
     Some(Parsed {
         package,
@@ -196,12 +196,12 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     let open = |name: &str| -> Result<Unit, protox::Error> {
         // As when compiling: protox's well-known types come first.
         if let Ok(file) = google.open_file(name) {
-            return Ok(Unit::Whole(file.into()));
+            return Ok(Unit::Whole(Box::new(file.into())));
         }
         if let Some(unit) = parsed.remove(name) {
             return Ok(unit);
         }
-        parse(name).map(Unit::Whole)
+        parse(name).map(|fd| Unit::Whole(Box::new(fd)))
     };
     let mut loader = Loader::new(open, false, Symbols::with_capacity(capacity));
     let mut loaded: Vec<(u32, Unit)> = Vec::new();

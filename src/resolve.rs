@@ -1128,6 +1128,9 @@ fn scope_of(relative_to: &str) -> &str {
     relative_to.rfind('.').map_or("", |d| &relative_to[..d])
 }
 
+/// A message's extension ranges (end exclusive).
+type Ranges = Vec<(i32, i32)>;
+
 /// What a recorded reference must resolve to.
 #[derive(Debug, Clone, Copy)]
 enum What {
@@ -1173,7 +1176,7 @@ pub(crate) struct Outline {
     dependency: Vec<String>,
     public_dependency: Vec<i32>,
     defs: Vec<(Box<str>, Kind)>,
-    extension_ranges: Vec<(Box<str>, Vec<(i32, i32)>)>,
+    extension_ranges: Vec<(Box<str>, Ranges)>,
     refs: Refs,
 }
 
@@ -1311,7 +1314,7 @@ impl Loadable for FileDescriptorProto {
 /// A file kept whole or as an outline.
 #[derive(Debug)]
 pub(crate) enum Unit {
-    Whole(FileDescriptorProto),
+    Whole(Box<FileDescriptorProto>),
     Outline(Outline),
 }
 
