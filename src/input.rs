@@ -763,18 +763,20 @@ pub(crate) fn run_compiler(
         }
         return Err(compile_error(side, &err, &lock(&seen)).into());
     }
-    // Imports added for prost-reflect's sake are not the file's.
+    // Imports added for prost-reflect's sake are not the file's. The names
+    // are not needed any more: freed before the descriptors are copied.
+    let widened = std::mem::take(&mut loader.widened);
+    drop(loader);
     let files = pool
         .files()
         .map(|f| {
             let mut fd = f.file_descriptor_proto().clone();
-            if let Some(&n) = loader.widened.get(fd.name()) {
+            if let Some(&n) = widened.get(fd.name()) {
                 fd.dependency.truncate(n);
             }
             fd
         })
         .collect();
-    drop(loader);
     let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
     Ok(Compiled {

@@ -193,9 +193,11 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             Side::New => &p.new_compile,
         })
     };
-    let (old_schema, new_schema) = std::thread::scope(|s| {
-        let protoc = options.protoc.as_deref();
-        let o = s.spawn(move || {
+    // On rayon's threads, which reuse the memory the parallel parsing above
+    // freed (a thread of its own would take memory anew).
+    let protoc = options.protoc.as_deref();
+    let (old_schema, new_schema) = rayon::join(
+        || {
             input::compile_only(
                 Side::Old,
                 old,
@@ -204,18 +206,18 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
                 protoc,
                 false,
             )
-        });
-        let n = input::compile_only(
-            Side::New,
-            new,
-            &options.includes,
-            only(Side::New),
-            protoc,
-            false,
-        );
-        let o = o.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (o, n)
-    });
+        },
+        || {
+            input::compile_only(
+                Side::New,
+                new,
+                &options.includes,
+                only(Side::New),
+                protoc,
+                false,
+            )
+        },
+    );
     let mut old_schema = old_schema.map_err(|e| explain(e, old, &options.includes))?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {

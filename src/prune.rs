@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::{CompileError, Error};
 use crate::input::{self, Input};
-use crate::resolve::{LoadError, Loader, Symbols};
+use crate::resolve::{LoadError, Loader, Problem, Symbols, Unit};
 use crate::schema::{FileSource, Schema, Side};
 use crate::span::SourceText;
 
@@ -38,8 +38,9 @@ struct Parsed {
     imports: Vec<String>,
     package: String,
     names: Vec<String>,
-    /// The parsed file, without its source info.
-    fd: prost_types::FileDescriptorProto,
+    /// What checking the file needs: its outline, or the parsed file
+    /// (without its source info) if it has a problem of its own.
+    unit: Option<Unit>,
 }
 
 /// Both sides are directories: decides what to compile. `None` for other inputs.
@@ -145,11 +146,17 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     for x in &fd.extension {
         names.push(format!("{prefix}{}", x.name()));
     }
+    let package = fd.package().to_owned();
+    let imports = fd.dependency.clone();
+    let unit = match crate::resolve::outline(&mut fd) {
+        Some(o) => Unit::Outline(o),
+        None => Unit::Whole(Box::new(fd)),
+    };
     Some(Parsed {
-        package: fd.package().to_owned(),
-        imports: fd.dependency.clone(),
+        package,
+        imports,
         names,
-        fd,
+        unit: Some(unit),
     })
 }
 
@@ -161,20 +168,13 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
 fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> Result<(), Error> {
     use protox::file::FileResolver;
     let google = protox::file::GoogleFileResolver::new();
-    let mut parsed: HashMap<&str, prost_types::FileDescriptorProto> = unchanged
+    let mut parsed: HashMap<&str, Unit> = unchanged
         .iter_mut()
-        .map(|(name, p)| (*name, std::mem::take(&mut p.fd)))
+        .filter_map(|(name, p)| Some((*name, p.unit.take()?)))
         .collect();
     let mut names: Vec<&str> = parsed.keys().copied().collect();
     names.sort_unstable();
-    let open = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
-        // As when compiling: protox's well-known types come first.
-        if let Ok(file) = google.open_file(name) {
-            return Ok(file.into());
-        }
-        if let Some(fd) = parsed.remove(name) {
-            return Ok(fd);
-        }
+    let parse = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
         for root in roots {
             let Ok(bytes) = input::read_file(&root.join(name)) else {
                 continue;
@@ -191,12 +191,24 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     };
     // Fields and enum values are names too: several per type name.
     let capacity = unchanged.values().map(|p| p.names.len() * 6).sum();
+    // A file opened a second time is wanted whole (see `Loader`): it is
+    // parsed again.
+    let open = |name: &str| -> Result<Unit, protox::Error> {
+        // As when compiling: protox's well-known types come first.
+        if let Ok(file) = google.open_file(name) {
+            return Ok(Unit::Whole(Box::new(file.into())));
+        }
+        if let Some(unit) = parsed.remove(name) {
+            return Ok(unit);
+        }
+        parse(name).map(|fd| Unit::Whole(Box::new(fd)))
+    };
     let mut loader = Loader::new(open, false, Symbols::with_capacity(capacity));
-    let mut loaded: Vec<(u32, prost_types::FileDescriptorProto)> = Vec::new();
+    let mut loaded: Vec<(u32, Unit)> = Vec::new();
     let mut result = Ok(());
     for name in names {
-        result = loader.load(name, &mut |i, fd| {
-            loaded.push((i, fd));
+        result = loader.load(name, &mut |i, unit| {
+            loaded.push((i, unit));
             Ok(())
         });
         if result.is_err() {
@@ -207,7 +219,21 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
         let symbols = &loader.symbols;
         result = loaded
             .into_par_iter()
-            .map(|(i, mut fd)| symbols.resolve(i, &mut fd))
+            .map(|(i, unit)| match unit {
+                Unit::Whole(mut fd) => symbols.resolve(i, &mut fd),
+                Unit::Outline(o) if symbols.outline_resolves(i, &o) => Ok(()),
+                // The whole file tells what and where.
+                Unit::Outline(o) => {
+                    let name = o.name();
+                    let mut fd = parse(name).map_err(|e| Problem {
+                        file: name.to_owned(),
+                        path: Vec::new(),
+                        message: format!("cannot be read again: {e}"),
+                        help: None,
+                    })?;
+                    symbols.resolve(i, &mut fd)
+                }
+            })
             .find_first(Result::is_err)
             .unwrap_or(Ok(()))
             .map_err(LoadError::At);

@@ -176,6 +176,18 @@ impl Symbols {
     /// fully-qualified one, and checks what protoc checks; the first problem
     /// found is returned.
     pub(crate) fn resolve(&self, index: u32, fd: &mut FileDescriptorProto) -> Result<(), Problem> {
+        let mut r = self.resolver(index);
+        r.walk(fd);
+        match r.problem {
+            Some(p) => Err(p),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Symbols {
+    /// A resolver for file `index`: what it can see.
+    fn resolver(&self, index: u32) -> Resolver<'_> {
         let mut visible = HashSet::default();
         visible.insert(index);
         let mut stack: Vec<u32> = self.files[index as usize].deps.clone();
@@ -195,14 +207,22 @@ impl Symbols {
                 packages.insert(&pkg[..i]);
             }
         }
-        let mut r = Resolver {
+        Resolver {
             symbols: self,
             file: index,
             proto3: self.files[index as usize].proto3,
             visible,
             packages,
             problem: None,
-        };
+            record: None,
+            in_message: false,
+        }
+    }
+}
+
+impl Resolver<'_> {
+    fn walk(&mut self, fd: &mut FileDescriptorProto) {
+        let r = self;
         let pkg = fd.package().to_owned();
         let prefix = scope_prefix(&pkg);
         for (i, m) in fd.message_type.iter_mut().enumerate() {
@@ -237,10 +257,6 @@ impl Symbols {
         }
         if let Some(o) = &mut fd.options {
             r.options(&format!("{pkg}.dummy"), &mut o.uninterpreted_option, &[], 8);
-        }
-        match r.problem {
-            Some(p) => Err(p),
-            None => Ok(()),
         }
     }
 }
@@ -375,6 +391,11 @@ struct Resolver<'a> {
     visible: HashSet<u32, Fast>,
     packages: HashSet<&'a str, Fast>,
     problem: Option<Problem>,
+    /// Outlining ([`Outline`]): references are recorded here instead of
+    /// resolved; the checks that need no other file run as usual.
+    record: Option<Refs>,
+    /// The field being walked is a message's own (not an extension).
+    in_message: bool,
 }
 
 /// Why a name did not resolve.
@@ -426,8 +447,7 @@ impl Resolver<'_> {
         relative_to: &str,
         types_only: bool,
     ) -> Result<(String, Kind), Miss> {
-        let scope = relative_to.rfind('.').map_or("", |d| &relative_to[..d]);
-        self.lookup_in(name, scope, types_only)
+        self.lookup_in(name, scope_of(relative_to), types_only)
     }
 
     /// [`Self::lookup`] from `scope` (`relative_to` without its last
@@ -511,6 +531,10 @@ impl Resolver<'_> {
         path: &[i32],
         tag: i32,
     ) -> Option<String> {
+        if let Some(refs) = &mut self.record {
+            refs.push(name, scope_of(relative_to), What::Message);
+            return None;
+        }
         match self.lookup(name, relative_to, false) {
             Ok((full, Kind::Message)) => Some(full),
             Ok((full, _)) => {
@@ -540,7 +564,12 @@ impl Resolver<'_> {
             if f.type_name.is_none() && f.options.is_none() && f.extendee.is_none() {
                 continue;
             }
+            self.in_message = true;
             self.field(&inner, f, &join(path, &[2, i as i32]));
+            self.in_message = false;
+            if self.record.is_some() {
+                continue;
+            }
             if let Some(t) = f.type_name.as_deref().and_then(|t| t.strip_prefix('.')) {
                 self.check_open_enum(t, &full, path, [2, i as i32, 6]);
             }
@@ -732,7 +761,16 @@ impl Resolver<'_> {
         } else {
             String::new()
         };
-        if let Some(extendee) = &f.extendee {
+        if let Some(refs) = &mut self.record {
+            if let Some(extendee) = &f.extendee {
+                refs.push(extendee, scope_of(&full), What::Extendee(f.number()));
+            }
+            if let Some(type_name) = &f.type_name {
+                let scope = prefix.strip_suffix('.').unwrap_or(prefix);
+                let open = self.proto3 && self.in_message;
+                refs.push(type_name, scope, What::Type { open });
+            }
+        } else if let Some(extendee) = &f.extendee {
             if let Some(name) = self.message_type(&extendee.clone(), &full, path, 2) {
                 let n = f.number();
                 let declared = self
@@ -753,7 +791,7 @@ impl Resolver<'_> {
                 f.extendee = Some(name);
             }
         }
-        if let Some(type_name) = &f.type_name {
+        if let (None, Some(type_name)) = (&self.record, &f.type_name) {
             let scope = prefix.strip_suffix('.').unwrap_or(prefix);
             match self.lookup_in(type_name, scope, true) {
                 Ok((name, kind)) if kind.is_type() => f.type_name = Some(name),
@@ -791,6 +829,10 @@ impl Resolver<'_> {
                 else {
                     continue;
                 };
+                if let Some(refs) = &mut self.record {
+                    refs.push(name_part, scope_of(relative_to), What::Extension);
+                    continue;
+                }
                 match self.lookup(name_part, relative_to, false) {
                     Ok((full, Kind::Extension)) => *name_part = full,
                     Ok((full, _)) => {
@@ -886,12 +928,12 @@ impl From<Problem> for LoadError {
 }
 
 /// Opens a file by import name: its parsed descriptor.
-pub(crate) type Open<'a> = dyn FnMut(&str) -> Result<FileDescriptorProto, protox::Error> + 'a;
+pub(crate) type Open<'a, F> = dyn FnMut(&str) -> Result<F, protox::Error> + 'a;
 
 /// Loads files and their imports (imports first), as protoc does, with the
 /// names in them resolved.
-pub(crate) struct Loader<'a> {
-    open: Box<Open<'a>>,
+pub(crate) struct Loader<'a, F = FileDescriptorProto> {
+    open: Box<Open<'a, F>>,
     /// Files given extra imports (see [`Symbols::deep_public`]) so that
     /// prost-reflect sees what protoc sees: their own number of imports.
     pub widened: HashMap<String, usize>,
@@ -902,9 +944,9 @@ pub(crate) struct Loader<'a> {
     resolve_now: bool,
 }
 
-impl<'a> Loader<'a> {
+impl<'a, F: Loadable> Loader<'a, F> {
     pub(crate) fn new(
-        open: impl FnMut(&str) -> Result<FileDescriptorProto, protox::Error> + 'a,
+        open: impl FnMut(&str) -> Result<F, protox::Error> + 'a,
         resolve_now: bool,
         symbols: Symbols,
     ) -> Self {
@@ -922,7 +964,7 @@ impl<'a> Loader<'a> {
     pub(crate) fn load(
         &mut self,
         name: &str,
-        done: &mut dyn FnMut(u32, FileDescriptorProto) -> Result<(), LoadError>,
+        done: &mut dyn FnMut(u32, F) -> Result<(), LoadError>,
     ) -> Result<(), LoadError> {
         let mut stack = Vec::new();
         self.load_from(name, None, &mut stack, done).map(|_| ())
@@ -931,15 +973,15 @@ impl<'a> Loader<'a> {
     fn load_from(
         &mut self,
         name: &str,
-        importer: Option<(&FileDescriptorProto, usize)>,
+        importer: Option<(&str, usize)>,
         stack: &mut Vec<String>,
-        done: &mut dyn FnMut(u32, FileDescriptorProto) -> Result<(), LoadError>,
+        done: &mut dyn FnMut(u32, F) -> Result<(), LoadError>,
     ) -> Result<u32, LoadError> {
         if let Some(&i) = self.loaded.get(name) {
             return Ok(i);
         }
-        let at = |fd: &FileDescriptorProto, i: usize, message: String| Problem {
-            file: fd.name().to_owned(),
+        let at = |file: &str, i: usize, message: String| Problem {
+            file: file.to_owned(),
             path: vec![3, i as i32],
             message,
             help: None,
@@ -949,7 +991,7 @@ impl<'a> Loader<'a> {
             cycle.push_str(&format!("' -> '{name}"));
             let message = format!("import cycle: '{cycle}'");
             return Err(match importer {
-                Some((fd, i)) => at(fd, i, message).into(),
+                Some((file, i)) => at(file, i, message).into(),
                 None => Problem {
                     file: name.to_owned(),
                     path: Vec::new(),
@@ -963,31 +1005,51 @@ impl<'a> Loader<'a> {
             Ok(fd) => fd,
             Err(e) if e.is_file_not_found() => {
                 return Err(match importer {
-                    Some((fd, i)) => at(fd, i, format!("import '{name}' not found")).into(),
+                    Some((file, i)) => at(file, i, format!("import '{name}' not found")).into(),
                     None => e.into(),
                 })
             }
             Err(e) => return Err(e.into()),
         };
         stack.push(name.to_owned());
-        let mut deps = Vec::with_capacity(fd.dependency.len());
+        let imports = fd.imports().to_vec();
+        let mut deps = Vec::with_capacity(imports.len());
         let mut seen = HashSet::new();
-        for (i, dep) in fd.dependency.iter().enumerate() {
+        for (i, dep) in imports.iter().enumerate() {
             if !seen.insert(dep.as_str()) {
-                return Err(at(&fd, i, format!("import '{dep}' was listed twice")).into());
+                return Err(at(
+                    fd.file_name(),
+                    i,
+                    format!("import '{dep}' was listed twice"),
+                )
+                .into());
             }
-            deps.push(self.load_from(dep, Some((&fd, i)), stack, done)?);
+            deps.push(self.load_from(dep, Some((fd.file_name(), i)), stack, done)?);
         }
         stack.pop();
-        let index = self.symbols.add_file(&fd, deps)?;
+        let index = match fd.add_to(&mut self.symbols, deps.clone())? {
+            Some(index) => index,
+            // A name defined again: the whole file tells where.
+            None => {
+                fd = (self.open)(name)?;
+                fd.add_to(&mut self.symbols, deps)?.ok_or_else(|| Problem {
+                    file: name.to_owned(),
+                    path: Vec::new(),
+                    message: format!("a name in '{name}' is already defined"),
+                    help: None,
+                })?
+            }
+        };
         if self.resolve_now {
-            self.symbols.resolve(index, &mut fd)?;
-            let deep = self.symbols.deep_public(index);
-            if !deep.is_empty() {
-                self.widened.insert(name.to_owned(), fd.dependency.len());
-                for d in deep {
-                    fd.dependency
-                        .push(self.symbols.files[d as usize].name.clone());
+            if let Some(fd) = fd.descriptor() {
+                self.symbols.resolve(index, fd)?;
+                let deep = self.symbols.deep_public(index);
+                if !deep.is_empty() {
+                    self.widened.insert(name.to_owned(), fd.dependency.len());
+                    for d in deep {
+                        fd.dependency
+                            .push(self.symbols.files[d as usize].name.clone());
+                    }
                 }
             }
         }
@@ -1041,6 +1103,229 @@ impl Problem {
                 })
                 .unwrap_or_default(),
             help: self.help,
+        }
+    }
+}
+
+/// `relative_to` without its last component: where a name used by it is
+/// looked up from.
+fn scope_of(relative_to: &str) -> &str {
+    relative_to.rfind('.').map_or("", |d| &relative_to[..d])
+}
+
+/// A message's extension ranges (end exclusive).
+type Ranges = Vec<(i32, i32)>;
+
+/// What a recorded reference must resolve to.
+#[derive(Debug, Clone, Copy)]
+enum What {
+    /// A field's type; `open`: a proto3 message's own field (a closed enum
+    /// is an error).
+    Type { open: bool },
+    /// An extendee, with the extension's number.
+    Extendee(i32),
+    /// A method's input or output.
+    Message,
+    /// A custom option's name.
+    Extension,
+}
+
+/// The type names a file uses, each with the scope it is looked up from.
+#[derive(Debug, Default)]
+struct Refs {
+    /// Scopes, each once in a row.
+    scopes: Vec<Box<str>>,
+    refs: Vec<(Box<str>, u32, What)>,
+}
+
+impl Refs {
+    fn push(&mut self, name: &str, scope: &str, what: What) {
+        if self.scopes.last().is_none_or(|s| **s != *scope) {
+            self.scopes.push(scope.into());
+        }
+        let scope = self.scopes.len() as u32 - 1;
+        self.refs.push((name.into(), scope, what));
+    }
+}
+
+/// What checking an unchanged file needs, far smaller than its descriptor:
+/// the names it defines and the names it uses. Made only of a file that
+/// has no problem of its own (see [`outline`]); a file with one is kept
+/// whole, and so is a file whose names or references fail, to report the
+/// problem exactly as [`Symbols::add_file`] and [`Symbols::resolve`] do.
+#[derive(Debug)]
+pub(crate) struct Outline {
+    name: String,
+    package: String,
+    proto3: bool,
+    dependency: Vec<String>,
+    public_dependency: Vec<i32>,
+    defs: Vec<(Box<str>, Kind)>,
+    extension_ranges: Vec<(Box<str>, Ranges)>,
+    refs: Refs,
+}
+
+/// The outline of a parsed file, or `None` if the file has a problem of
+/// its own (a name defined twice in it, a reserved name or number used, a
+/// JSON name conflict...).
+pub(crate) fn outline(fd: &mut FileDescriptorProto) -> Option<Outline> {
+    let mut own = Symbols::default();
+    own.add_file(fd, Vec::new()).ok()?;
+    let mut r = Resolver {
+        symbols: &own,
+        file: 0,
+        proto3: fd.syntax() == "proto3",
+        visible: HashSet::default(),
+        packages: HashSet::default(),
+        problem: None,
+        record: Some(Refs::default()),
+        in_message: false,
+    };
+    r.walk(fd);
+    if r.problem.is_some() {
+        return None;
+    }
+    let refs = r.record.take().unwrap_or_default();
+    let proto3 = r.proto3;
+    Some(Outline {
+        name: fd.name().to_owned(),
+        package: fd.package().to_owned(),
+        proto3,
+        dependency: std::mem::take(&mut fd.dependency),
+        public_dependency: std::mem::take(&mut fd.public_dependency),
+        defs: own.defs.into_iter().map(|(n, (k, _))| (n, k)).collect(),
+        extension_ranges: own.extension_ranges.into_iter().collect(),
+        refs,
+    })
+}
+
+impl Outline {
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Symbols {
+    /// [`Self::add_file`] for an outline: `None` (and nothing added) if one
+    /// of its names is defined already.
+    fn add_outline(&mut self, o: &mut Outline, deps: Vec<u32>) -> Option<u32> {
+        for (name, kind) in &o.defs {
+            if let Some((old, _)) = self.defs.get(name) {
+                if !(*kind == Kind::Package && *old == Kind::Package) {
+                    return None;
+                }
+            }
+        }
+        let index = self.files.len() as u32;
+        let public = o
+            .public_dependency
+            .iter()
+            .filter_map(|&i| deps.get(usize::try_from(i).ok()?).copied())
+            .collect();
+        self.files.push(FileInfo {
+            name: o.name.clone(),
+            package: std::mem::take(&mut o.package),
+            proto3: o.proto3,
+            deps,
+            public,
+        });
+        for (name, kind) in std::mem::take(&mut o.defs) {
+            self.defs.entry(name).or_insert((kind, index));
+        }
+        self.extension_ranges
+            .extend(std::mem::take(&mut o.extension_ranges));
+        Some(index)
+    }
+
+    /// Whether every name outline `o` (added as file `index`) uses resolves
+    /// as [`Self::resolve`] requires.
+    pub(crate) fn outline_resolves(&self, index: u32, o: &Outline) -> bool {
+        let mut r = self.resolver(index);
+        for (name, scope, what) in &o.refs.refs {
+            let scope = &o.refs.scopes[*scope as usize];
+            let ok = match (
+                *what,
+                r.lookup_in(name, scope, matches!(what, What::Type { .. })),
+            ) {
+                (_, Err(_)) => false,
+                (What::Type { open }, Ok((full, kind))) => {
+                    if open && kind == Kind::Enum {
+                        r.check_open_enum(&full[1..], "", &[], [0; 3]);
+                    }
+                    kind.is_type() && r.problem.is_none()
+                }
+                (What::Extendee(n), Ok((full, kind))) => {
+                    kind == Kind::Message
+                        && self
+                            .extension_ranges
+                            .get(&full[1..])
+                            .is_some_and(|r| r.iter().any(|&(start, end)| start <= n && n < end))
+                }
+                (What::Message, Ok((_, kind))) => kind == Kind::Message,
+                (What::Extension, Ok((_, kind))) => kind == Kind::Extension,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// A file as the [`Loader`] loads it.
+pub(crate) trait Loadable {
+    fn file_name(&self) -> &str;
+    fn imports(&self) -> &[String];
+    /// Adds its names; `Ok(None)`: open the file again, whole, to add it.
+    fn add_to(&mut self, symbols: &mut Symbols, deps: Vec<u32>) -> Result<Option<u32>, Problem>;
+    fn descriptor(&mut self) -> Option<&mut FileDescriptorProto>;
+}
+
+impl Loadable for FileDescriptorProto {
+    fn file_name(&self) -> &str {
+        self.name()
+    }
+    fn imports(&self) -> &[String] {
+        &self.dependency
+    }
+    fn add_to(&mut self, symbols: &mut Symbols, deps: Vec<u32>) -> Result<Option<u32>, Problem> {
+        symbols.add_file(self, deps).map(Some)
+    }
+    fn descriptor(&mut self) -> Option<&mut FileDescriptorProto> {
+        Some(self)
+    }
+}
+
+/// A file kept whole or as an outline.
+#[derive(Debug)]
+pub(crate) enum Unit {
+    Whole(Box<FileDescriptorProto>),
+    Outline(Outline),
+}
+
+impl Loadable for Unit {
+    fn file_name(&self) -> &str {
+        match self {
+            Unit::Whole(fd) => fd.name(),
+            Unit::Outline(o) => &o.name,
+        }
+    }
+    fn imports(&self) -> &[String] {
+        match self {
+            Unit::Whole(fd) => &fd.dependency,
+            Unit::Outline(o) => &o.dependency,
+        }
+    }
+    fn add_to(&mut self, symbols: &mut Symbols, deps: Vec<u32>) -> Result<Option<u32>, Problem> {
+        match self {
+            Unit::Whole(fd) => symbols.add_file(fd, deps).map(Some),
+            Unit::Outline(o) => Ok(symbols.add_outline(o, deps)),
+        }
+    }
+    fn descriptor(&mut self) -> Option<&mut FileDescriptorProto> {
+        match self {
+            Unit::Whole(fd) => Some(fd),
+            Unit::Outline(_) => None,
         }
     }
 }

@@ -568,7 +568,7 @@ fn an_include_that_is_not_a_directory_says_so() {
 /// what protoc would reject in them still ends in exit 2 at the place.
 #[test]
 fn identical_broken_trees_are_errors() {
-    let cases: [(&[(&str, &str)], &str); 4] = [
+    let cases: [(&[(&str, &str)], &str); 9] = [
         (
             &[
                 ("a.proto", "syntax = \"proto3\";\nimport \"b.proto\";\n"),
@@ -590,6 +590,44 @@ fn identical_broken_trees_are_errors() {
                 "syntax = \"proto3\";\npackage p;\nmessage M {\n  Nope n = 1;\n}\n",
             )],
             "/a.proto:4:3: name 'Nope' is not defined",
+        ),
+        (
+            &[(
+                "a.proto",
+                "syntax = \"proto2\";\npackage p;\nmessage M {\n  extensions 10 to 20;\n}\nextend M {\n  optional int32 x = 5;\n}\n",
+            )],
+            "/a.proto:7:22: 'p.M' does not declare 5 as an extension number",
+        ),
+        (
+            &[(
+                "a.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {\n  int32 a = 1 [(M) = 1];\n}\n",
+            )],
+            "/a.proto:4:16: 'p.M' is not an extension",
+        ),
+        (
+            &[
+                ("e.proto", "syntax = \"proto2\";\npackage p;\nenum E {\n  A = 0;\n}\n"),
+                (
+                    "a.proto",
+                    "syntax = \"proto3\";\npackage p;\nimport \"e.proto\";\nmessage M {\n  E e = 1;\n}\n",
+                ),
+            ],
+            "/a.proto:5:3: enum 'p.E' is closed",
+        ),
+        (
+            &[(
+                "a.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {\n  reserved 1;\n  int32 a = 1;\n}\n",
+            )],
+            "/a.proto:5:13: field number 1 is reserved",
+        ),
+        (
+            &[(
+                "a.proto",
+                "syntax = \"proto3\";\npackage p;\nenum E {\n  A = 0;\n}\nmessage M {}\nservice S {\n  rpc R(E) returns (M);\n}\n",
+            )],
+            "/a.proto:8:9: 'p.E' is not a message type",
         ),
     ];
     for (files, expected) in cases {
