@@ -1,5 +1,4 @@
 use crate::engine::{Cx, MethodPair, Part};
-use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {
@@ -37,32 +36,7 @@ rule! {
             if old.input_type == new.input_type {
                 return;
             }
-            let tail = format!(
-                "; evolve it by adding fields, and if \"{}\" is needed, add a new method that takes it",
-                new.input_type
-            );
-            let fix = match util::restore_method_type(cx, p, 2) {
-                Some(edit) => Suggestion::new(
-                    &format!("keep \"{}\" as the request type", old.input_type),
-                    vec![edit],
-                    &tail,
-                ),
-                None => Suggestion::new(
-                    &format!(
-                        "keep \"{}\" as the request type (no automatic edit: {})",
-                        old.input_type,
-                        match cx.new.message(&old.input_type) {
-                            Some(m) => format!(
-                                "\"{}\" does not import \"{}\", which declares it",
-                                cx.new.files[p.new_service.file].name, cx.new.files[m.file].name
-                            ),
-                            None => "it no longer exists in the new schema".to_owned(),
-                        }
-                    ),
-                    Vec::new(),
-                    &tail,
-                ),
-            };
+            let fix = util::keep_method_type(cx, p, 2);
             cx.report(
                 p.at(Part::Input),
                 format!(

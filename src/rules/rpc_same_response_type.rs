@@ -1,5 +1,4 @@
 use crate::engine::{Cx, MethodPair, Part};
-use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {
@@ -37,32 +36,7 @@ rule! {
             if old.output_type == new.output_type {
                 return;
             }
-            let tail = format!(
-                "; evolve it by adding fields, and if \"{}\" is needed, add a new method that returns it",
-                new.output_type
-            );
-            let fix = match util::restore_method_type(cx, p, 3) {
-                Some(edit) => Suggestion::new(
-                    &format!("keep \"{}\" as the response type", old.output_type),
-                    vec![edit],
-                    &tail,
-                ),
-                None => Suggestion::new(
-                    &format!(
-                        "keep \"{}\" as the response type (no automatic edit: {})",
-                        old.output_type,
-                        match cx.new.message(&old.output_type) {
-                            Some(m) => format!(
-                                "\"{}\" does not import \"{}\", which declares it",
-                                cx.new.files[p.new_service.file].name, cx.new.files[m.file].name
-                            ),
-                            None => "it no longer exists in the new schema".to_owned(),
-                        }
-                    ),
-                    Vec::new(),
-                    &tail,
-                ),
-            };
+            let fix = util::keep_method_type(cx, p, 3);
             cx.report(
                 p.at(Part::Output),
                 format!(

@@ -982,14 +982,50 @@ pub fn method_type_name(schema: &Schema, file: usize, full: &str) -> Option<Stri
     })
 }
 
+/// The fix of a changed request (`field` 2) or response (3) type: put the
+/// old type back when that message still exists and the method's file can
+/// name it (it is in the file or in a file it imports); else say why there
+/// is no edit.
+pub fn keep_method_type(cx: &Cx, p: &crate::engine::MethodPair, field: i32) -> Suggestion {
+    let (role, verb) = if field == 2 {
+        ("request", "takes")
+    } else {
+        ("response", "returns")
+    };
+    let (was, now) = match (p.old, p.new) {
+        (Some(old), Some(new)) if field == 2 => (old.input_type.as_str(), new.input_type.as_str()),
+        (Some(old), Some(new)) => (old.output_type.as_str(), new.output_type.as_str()),
+        _ => ("", ""),
+    };
+    let tail = format!(
+        "; evolve it by adding fields, and if \"{now}\" is needed, add a new method that {verb} it"
+    );
+    match restore_method_type(cx, p, field) {
+        Some(edit) => Suggestion::new(
+            &format!("keep \"{was}\" as the {role} type"),
+            vec![edit],
+            &tail,
+        ),
+        None => Suggestion::new(
+            &format!(
+                "keep \"{was}\" as the {role} type (no automatic edit: {})",
+                match cx.new.message(was) {
+                    Some(m) => format!(
+                        "\"{}\" does not import \"{}\", which declares it",
+                        cx.new.files[p.new_service.file].name, cx.new.files[m.file].name
+                    ),
+                    None => "it no longer exists in the new schema".to_owned(),
+                }
+            ),
+            Vec::new(),
+            &tail,
+        ),
+    }
+}
+
 /// Puts a method's old request (`field` 2) or response (3) type back, when
-/// that message still exists and the method's file can name it (it is in
-/// the file or in a file it imports); else `None`.
-pub fn restore_method_type(
-    cx: &Cx,
-    p: &crate::engine::MethodPair,
-    field: i32,
-) -> Option<ProposedEdit> {
+/// that message still exists and the method's file can name it; else `None`.
+fn restore_method_type(cx: &Cx, p: &crate::engine::MethodPair, field: i32) -> Option<ProposedEdit> {
     let (old, new) = (p.old?, p.new?);
     let (was, now) = match field {
         2 => (&old.input_type, &new.input_type),
