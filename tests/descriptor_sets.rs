@@ -10,28 +10,16 @@
 //! These tests need an editions-capable protoc, found as protocheck finds it
 //! (`PROTOC`, else `protoc` on `PATH`, else the bundled protoc).
 
+mod common;
+
+use common::{cases, protoc, walk};
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use protocheck::rules::Level;
 use protocheck::{check_paths, check_schemas, Finding, Input, Options, Schema, Side};
-
-fn protoc() -> PathBuf {
-    protocheck::protoc::locate(None)
-        .map(|(p, _)| p)
-        .expect("no protoc: this build has no bundled protoc and none is in PROTOC or on PATH")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("old").is_dir())
-        .collect();
-    v.sort();
-    v
-}
 
 fn trees(case: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(case)
@@ -64,19 +52,6 @@ fn names(tree: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// `protoc -o out` over every file of the tree.

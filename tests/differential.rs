@@ -10,19 +10,17 @@
 //! (a bounded number by default) and `PROTOCHECK_DIFF_SEED` the first seed.
 //! Needs protoc (`PROTOC`, else `protoc` on `PATH`).
 
+mod common;
+
+use common::protoc;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use prost::Message as _;
 use prost_types::{FileDescriptorProto, FileDescriptorSet};
 use protocheck::{Input, Options, Side};
-
-fn protoc() -> PathBuf {
-    protocheck::protoc::locate(None)
-        .map(|(p, _)| p)
-        .expect("this test needs protoc: set PROTOC or put protoc on PATH")
-}
 
 /// xorshift64*: small, seeded, the same everywhere.
 struct Rng(u64);

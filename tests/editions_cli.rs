@@ -4,17 +4,15 @@
 //! protoc is found as protocheck finds it (`PROTOC`, else `protoc` on
 //! `PATH`, else the protoc bundled with the build).
 
+mod common;
+
+use common::protoc;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use prost::Message as _;
 use serde_json::Value;
-
-fn protoc() -> PathBuf {
-    protocheck::protoc::locate(None)
-        .map(|(p, _)| p)
-        .expect("no protoc: this build has no bundled protoc and none is in PROTOC or on PATH")
-}
 
 fn protocheck() -> Command {
     let mut c = Command::cargo_bin("protocheck").unwrap();

@@ -8,53 +8,17 @@
 //! one rule are applied together (they must not overlap) and the result must
 //! compile and clear every one of them.
 
+mod common;
+
+use common::{cases, new_trees, protoc, walk};
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use protocheck::finding::Fix;
 use protocheck::rules::Level;
 use protocheck::{check_paths, Finding, Options};
-
-fn protoc() -> PathBuf {
-    protocheck::protoc::locate(None)
-        .map(|(p, _)| p)
-        .expect("these tests need an editions-capable protoc: set PROTOC or put protoc on PATH (.ci/run installs one from PyPI's grpcio-tools)")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("old").is_dir())
-        .collect();
-    v.sort();
-    v
-}
-
-fn new_trees(case: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with("new"))
-        .collect();
-    v.sort();
-    v
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     for f in walk(from) {

@@ -7,6 +7,10 @@
 //! review the diff before committing it. The `editions_*` cases are compiled
 //! with protoc (`PROTOC`, else `protoc` on `PATH`, else the bundled protoc).
 
+mod common;
+
+use common::{cases, new_trees};
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,26 +18,6 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use protocheck::rules::{self, Level};
 use protocheck::{check_paths, check_schemas, Finding, Input, Options, Report, Schema, Side};
-
-fn cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("old").is_dir())
-        .collect();
-    v.sort();
-    v
-}
-
-fn new_trees(case: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with("new"))
-        .collect();
-    v.sort();
-    v
-}
 
 /// Each tree is compiled once per side (editions trees go through protoc).
 fn schema(tree: &Path, side: Side) -> Arc<Schema> {
