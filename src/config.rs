@@ -74,6 +74,8 @@ pub struct Config {
     pub disable_builtin: bool,
     /// For a buf.yaml: its modules and deps.
     pub layout: Option<Box<BufLayout>>,
+    /// `compat = "…"` (protocheck.toml only): Schema Registry mode.
+    pub compat: Option<crate::registry::Mode>,
 }
 
 impl Default for Config {
@@ -90,6 +92,7 @@ impl Default for Config {
             ignore_unstable_packages: false,
             disable_builtin: false,
             layout: None,
+            compat: None,
         }
     }
 }
@@ -108,6 +111,7 @@ struct TomlConfig {
     ignore_only: BTreeMap<toml::Spanned<String>, Vec<String>>,
     #[serde(default)]
     ignore_unstable_packages: bool,
+    compat: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -572,7 +576,22 @@ impl Config {
             span: Some(s.span()),
             value: s.into_inner(),
         };
+        let compat = match &raw.compat {
+            Some(c) => Some(c.get_ref().parse::<crate::registry::Mode>().map_err(|e| {
+                let (line, col) = line_col(text, c.span().start);
+                Config::error_at(
+                    path,
+                    text,
+                    format!("invalid configuration {}:{line}:{col}: {e}", path.display()),
+                    Some(c.span()),
+                    "not a compatibility mode",
+                    None,
+                )
+            })?),
+            None => None,
+        };
         Ok(Config {
+            compat,
             path: Some(path.to_path_buf()),
             text: Some(Arc::from(text)),
             version: RuleSetVersion::V2,
@@ -708,6 +727,7 @@ impl Config {
                 ignore_unstable_packages: b.ignore_unstable_packages,
                 disable_builtin: b.disable_builtin,
                 layout: None,
+                compat: None,
             })
         };
         let top = raw.breaking.clone().unwrap_or_default();
@@ -865,11 +885,19 @@ impl Config {
 
     /// Expands one `use`/`except`/`ignore_only` entry into rule IDs.
     fn expand(&self, e: &Entry, notes: &mut Vec<String>) -> Result<Vec<&'static str>, Error> {
-        if let Ok(level) = e.value.parse::<Level>() {
+        // buf.yaml v1 and v1beta1 have no CSR category.
+        let level = e.value.parse::<Level>().ok().filter(|l| {
+            *l != Level::Csr || self.version == RuleSetVersion::V2
+        });
+        if let Some(level) = level {
             return Ok(rules::ALL
                 .iter()
                 .filter(|r| {
-                    self.version.has(r.meta().id) && self.version.levels(**r).contains(&level)
+                    self.version.has(r.meta().id)
+                        && match level {
+                            Level::Csr => r.meta().in_level(level),
+                            l => self.version.levels(**r).contains(&l),
+                        }
                 })
                 .map(|r| r.meta().id)
                 .collect());

@@ -1286,5 +1286,6 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         old_location,
         old_text: at.old_decl.as_ref().and_then(|a| decl_text(old, a)),
         new_text: at.new_decl.as_ref().and_then(|a| decl_text(new, a)),
+        registry: None,
     }
 }

@@ -137,6 +137,16 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     RoundTrip(Box<crate::roundtrip::RoundTripError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Registry(Box<crate::registry::Error>),
+}
+
+impl From<crate::registry::Error> for Error {
+    fn from(e: crate::registry::Error) -> Self {
+        Error::Registry(Box::new(e))
+    }
 }
 
 impl From<crate::config::ConfigError> for Error {
@@ -195,7 +205,7 @@ impl Error {
                 | crate::roundtrip::RoundTripError::UnknownMessage { side, .. } => Some(*side),
                 _ => None,
             },
-            Error::MissingInclude { .. } | Error::Config(_) => None,
+            Error::MissingInclude { .. } | Error::Config(_) | Error::Registry(_) => None,
         }
     }
 }

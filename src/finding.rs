@@ -121,6 +121,19 @@ impl Fix {
     }
 }
 
+/// What the Schema Registry makes of a finding (`--compat`): its difference
+/// type, its `#/…` path, the description it prints (none for notes), and the
+/// registered version compared with (transitive modes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct RegistryInfo {
+    #[serde(rename = "type")]
+    pub kind: Option<&'static str>,
+    pub path: String,
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 /// One unsafe change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -149,6 +162,8 @@ pub struct Finding {
     pub old_text: Option<String>,
     /// What the element became, in words (for stories), e.g. the new declaration.
     pub new_text: Option<String>,
+    /// In Schema Registry mode, what the registry says.
+    pub registry: Option<RegistryInfo>,
 }
 
 impl Location {

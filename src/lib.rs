@@ -41,6 +41,7 @@ pub mod input;
 mod lower;
 pub mod protoc;
 mod prune;
+pub mod registry;
 pub mod report;
 mod resolve;
 pub mod roundtrip;
@@ -522,4 +523,62 @@ pub fn check_schemas(old: &Schema, new: &Schema, options: &Options) -> Result<Re
         new_files: new.input_files(),
         sources,
     })
+}
+
+/// Schema Registry mode (`--compat MODE`): checks NEW against each old
+/// version as the registry would under `mode`. `versions` names each old
+/// input as the user gave it (oldest first); the reports come back newest
+/// first, each with the index of its old input.
+pub fn check_registry(
+    olds: &[Input],
+    new: &Input,
+    options: &Options,
+    mode: registry::Mode,
+    versions: &[String],
+) -> Result<Vec<(usize, Report)>, Error> {
+    registry::require_versions(mode, olds.len())?;
+    let mut out = Vec::new();
+    for (i, old) in olds.iter().enumerate().rev() {
+        let (o, n) = compile_pair(old, new, &options.includes)?;
+        let version = mode
+            .is_transitive()
+            .then(|| versions.get(i).map(String::as_str).unwrap_or(""));
+        out.push((i, registry_report(&o, &n, mode, version, options)));
+    }
+    Ok(out)
+}
+
+/// The report of one comparison in Schema Registry mode (see [`registry`]).
+pub fn registry_report(
+    old: &Schema,
+    new: &Schema,
+    mode: registry::Mode,
+    version: Option<&str>,
+    options: &Options,
+) -> Report {
+    let outcome = registry::check(old, new, mode, version);
+    let mut findings = outcome.findings;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut sources = Sources::default();
+    for f in &findings {
+        sources.add(new, &f.location.file);
+        if let Some(o) = &f.old_location {
+            sources.add(old, &o.file);
+        }
+    }
+    let against = version.map(|v| format!(" against {v}")).unwrap_or_default();
+    Report {
+        findings,
+        level: None,
+        rule_set: format!(
+            "Schema Registry mode {}{against}",
+            mode.registry_name()
+        ),
+        deny_warnings: options.deny_warnings,
+        notes: outcome.remarks,
+        warnings: Vec::new(),
+        old_files: old.input_files(),
+        new_files: new.input_files(),
+        sources,
+    }
 }

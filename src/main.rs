@@ -60,6 +60,12 @@ struct Cli {
     /// Overrides `use`/`level` of the configuration.
     #[arg(long, value_parser = parse_level)]
     level: Option<Level>,
+    /// The Schema Registry's verdict under this compatibility level instead of buf's rules:
+    /// backward, forward, full, backward-transitive, forward-transitive, full-transitive or
+    /// none (any case, - or _). Each .proto file is a subject; the transitive levels check
+    /// NEW against every --against given.
+    #[arg(long, value_name = "MODE", value_parser = parse_compat)]
+    compat: Option<protocheck::registry::Mode>,
     /// A protocheck.toml or buf.yaml. By default protocheck.toml, else buf.yaml, is looked
     /// for in NEW's directory and its parents.
     #[arg(long, value_name = "FILE")]
@@ -206,6 +212,10 @@ enum Color {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+}
+
+fn parse_compat(s: &str) -> Result<protocheck::registry::Mode, String> {
     s.parse()
 }
 
@@ -651,6 +661,11 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Schema Registry mode: --compat, else `compat` of protocheck.toml
+    // unless --level asks for buf's rules.
+    if let Some(mode) = compat_mode(cli, &options)? {
+        return run_registry(cli, mode, &old_args, olds, &new, &options);
+    }
     // A spinner on stderr if the check takes more than a second, on a
     // terminal, for human output only.
     let progress = Progress::start(
@@ -732,6 +747,91 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         Ok(()) => {}
     }
     Ok(if reports.iter().any(Report::is_breaking) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The registry mode in force: `--compat` (not with `--level`), else the
+/// configuration's `compat` when no `--level` is given.
+fn compat_mode(
+    cli: &Cli,
+    options: &Options,
+) -> Result<Option<protocheck::registry::Mode>, protocheck::Error> {
+    match (cli.compat, cli.level) {
+        (Some(mode), Some(_)) => Err(protocheck::registry::Error::WithLevel { mode }.into()),
+        (Some(mode), None) => Ok(Some(mode)),
+        (None, Some(_)) => Ok(None),
+        (None, None) => Ok(options.config.as_ref().and_then(|c| c.compat)),
+    }
+}
+
+/// `--compat MODE`: one report per old version, newest first.
+fn run_registry(
+    cli: &Cli,
+    mode: protocheck::registry::Mode,
+    old_args: &[PathBuf],
+    olds: Vec<Option<Input>>,
+    new: &Input,
+    options: &Options,
+) -> Result<ExitCode, protocheck::Error> {
+    // An old side with nothing in it (`git:REF` before the file existed) is
+    // a subject not registered yet: nothing to compare with.
+    let (labels, olds): (Vec<String>, Vec<Input>) = old_args
+        .iter()
+        .zip(olds)
+        .filter_map(|(a, o)| o.map(|o| (a.display().to_string(), o)))
+        .unzip();
+    if olds.is_empty() && !old_args.is_empty() {
+        eprintln!("note: no registered version to compare with: the first registration is never refused");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (reports, evidence) = if cli.roundtrip && olds.len() == 1 {
+        let (o, n) = protocheck::compile_pair(&olds[0], new, &options.includes)?;
+        let version = mode.is_transitive().then_some(labels[0].as_str());
+        let rep = protocheck::registry_report(&o, &n, mode, version, options);
+        let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
+            Ok(rt) => Some(rt),
+            Err(protocheck::Error::RoundTrip(e))
+                if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
+            {
+                eprintln!("note: no round trip: {e}");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        (vec![(0, rep)], rt)
+    } else {
+        if cli.roundtrip {
+            eprintln!("note: --roundtrip shows evidence for one comparison; ignored with several --against");
+        }
+        (
+            protocheck::check_registry(&olds, new, options, mode, &labels)?,
+            None,
+        )
+    };
+    let several = reports.len() > 1;
+    let pairs: Vec<Pair> = reports
+        .iter()
+        .map(|(i, report)| Pair {
+            against: several.then_some(labels[*i].as_str()),
+            report,
+        })
+        .collect();
+    for (_, rep) in &reports {
+        for note in &rep.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(code) = finish(render_pairs(cli, &pairs, evidence.as_ref(), &mut out).and_then(|()| out.flush())) {
+        return Ok(code);
+    }
+    let breaking = mode != protocheck::registry::Mode::None
+        && reports.iter().any(|(_, r)| r.is_breaking());
+    Ok(if breaking {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -124,6 +124,8 @@ struct JsonFinding<'a> {
     fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     roundtrip: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registry: Option<&'a crate::finding::RegistryInfo>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +190,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
                     .collect(),
             }),
             roundtrip: None,
+            registry: f.registry.as_ref(),
         }
     }
 }

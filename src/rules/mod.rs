@@ -27,7 +27,47 @@ pub enum Level {
     WireJson,
     /// The binary encoding only. buf's `WIRE`.
     Wire,
+    /// buf's `CSR` category (buf.yaml v2): the 22 WIRE_JSON rules and 10
+    /// FILE rules that buf chose for Confluent Schema Registry compatibility.
+    /// buf's verdicts, stricter than the registry's own (`--compat`).
+    Csr,
 }
+
+/// The rules of buf's `CSR` category, which buf lists per rule.
+pub const CSR: &[&str] = &[
+    "ENUM_NO_DELETE",
+    "ENUM_SAME_JSON_FORMAT",
+    "ENUM_VALUE_NO_DELETE",
+    "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED",
+    "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED",
+    "ENUM_VALUE_SAME_NAME",
+    "EXTENSION_MESSAGE_NO_DELETE",
+    "FIELD_NO_DELETE",
+    "FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
+    "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
+    "FIELD_SAME_DEFAULT",
+    "FIELD_SAME_JSON_NAME",
+    "FIELD_SAME_NAME",
+    "FIELD_SAME_ONEOF",
+    "FIELD_SAME_TYPE",
+    "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+    "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
+    "FILE_NO_DELETE",
+    "FILE_SAME_PACKAGE",
+    "FILE_SAME_SYNTAX",
+    "MESSAGE_NO_DELETE",
+    "MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR",
+    "MESSAGE_SAME_JSON_FORMAT",
+    "MESSAGE_SAME_REQUIRED_FIELDS",
+    "ONEOF_NO_DELETE",
+    "RESERVED_ENUM_NO_DELETE",
+    "RESERVED_MESSAGE_NO_DELETE",
+    "RPC_SAME_CLIENT_STREAMING",
+    "RPC_SAME_IDEMPOTENCY_LEVEL",
+    "RPC_SAME_REQUEST_TYPE",
+    "RPC_SAME_RESPONSE_TYPE",
+    "RPC_SAME_SERVER_STREAMING",
+];
 
 impl Level {
     pub const ALL: [Level; 4] = [Level::File, Level::Package, Level::WireJson, Level::Wire];
@@ -38,6 +78,7 @@ impl Level {
             Level::Package => "package",
             Level::WireJson => "wire-json",
             Level::Wire => "wire",
+            Level::Csr => "csr",
         }
     }
 
@@ -48,6 +89,7 @@ impl Level {
             Level::Package => "PACKAGE",
             Level::WireJson => "WIRE_JSON",
             Level::Wire => "WIRE",
+            Level::Csr => "CSR",
         }
     }
 }
@@ -63,9 +105,10 @@ impl FromStr for Level {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Level::ALL
             .into_iter()
+            .chain([Level::Csr])
             .find(|l| l.name() == s || l.buf_name() == s)
             .ok_or_else(|| {
-                format!("unknown level \"{s}\": expected file, package, wire-json or wire")
+                format!("unknown level \"{s}\": expected file, package, wire-json, wire or csr")
             })
     }
 }
@@ -87,7 +130,10 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn in_level(&self, level: Level) -> bool {
-        self.levels.contains(&level)
+        match level {
+            Level::Csr => CSR.contains(&self.id),
+            l => self.levels.contains(&l),
+        }
     }
 }
 
