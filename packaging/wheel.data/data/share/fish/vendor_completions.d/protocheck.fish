@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_protocheck_global_optspecs
-    string join \n V/version against= I/include= protoc= level= config= no-config deny-warnings full exclude-imports format= color= link-base= roundtrip h/help
+    string join \n V/version against= I/include= protoc= level= compat= config= no-config deny-warnings full exclude-imports format= color= link-base= roundtrip h/help
 end
 
 function __fish_protocheck_needs_command
@@ -28,6 +28,7 @@ complete -c protocheck -n "__fish_protocheck_needs_command" -l against -d 'Check
 complete -c protocheck -n "__fish_protocheck_needs_command" -s I -l include -d 'Adds an import root for both sides (repeatable)' -r -F
 complete -c protocheck -n "__fish_protocheck_needs_command" -l protoc -d 'The protoc that compiles files written with `edition = "…"` (default: $PROTOC, else protoc on PATH, else the protoc bundled with protocheck)' -r -F
 complete -c protocheck -n "__fish_protocheck_needs_command" -l level -d 'Which rule set to apply, strictest first: file (default), package, wire-json, wire. Overrides `use`/`level` of the configuration' -r
+complete -c protocheck -n "__fish_protocheck_needs_command" -l compat -d 'The Schema Registry\'s verdict under this compatibility level instead of buf\'s rules: backward, forward, full, backward-transitive, forward-transitive, full-transitive or none (any case, - or _). Each .proto file is a subject; the transitive levels check NEW against every --against given' -r
 complete -c protocheck -n "__fish_protocheck_needs_command" -l config -d 'A protocheck.toml or buf.yaml. By default protocheck.toml, else buf.yaml, is looked for in NEW\'s directory and its parents' -r -F
 complete -c protocheck -n "__fish_protocheck_needs_command" -l format -d 'How to print the findings' -r -f -a "text\t'Diagnostics with source snippets, old and new'
 short\t'One line per finding: path:line:col: RULE_ID message'
