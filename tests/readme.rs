@@ -5,18 +5,19 @@ use protocheck::rules::{self, Level};
 
 fn table() -> String {
     let mut s = String::from(
-        "| rule | file | package | wire-json | wire | checks that… |\n|---|---|---|---|---|---|\n",
+        "| rule | file | package | wire-json | wire | csr | checks that… |\n|---|---|---|---|---|---|---|\n",
     );
     for r in rules::ALL {
         let m = r.meta();
         let mark = |l: Level| if m.in_level(l) { "✓" } else { "" };
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             m.id,
             mark(Level::File),
             mark(Level::Package),
             mark(Level::WireJson),
             mark(Level::Wire),
+            mark(Level::Csr),
             m.summary
         ));
     }
