@@ -185,9 +185,6 @@ fn finding(
     if d.nested {
         message = format!("{message} (in a type of another file, used by a field of this one)");
     }
-    if let Some(v) = version {
-        message = format!("against {v}: {message}");
-    }
     let help = format!(
         "{}. The registry prints: {}",
         messages::help(d, (old, ot), (new, nt)),

@@ -69,10 +69,6 @@ impl Notes<'_> {
         help: String,
         affects: Vec<Audience>,
     ) {
-        let message = match self.version {
-            Some(v) => format!("against {v}: {message}"),
-            None => message,
-        };
         let registry = RegistryInfo {
             kind: kind.map(DiffType::name),
             path,
