@@ -38,11 +38,13 @@ fn registry_cases() -> Vec<PathBuf> {
 
 /// The sections of a `.registry` file: name → lines (comments dropped).
 fn expectation(file: &Path) -> BTreeMap<String, Vec<String>> {
-    let text = std::fs::read_to_string(file)
-        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut section = String::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         if let Some(rest) = line.strip_prefix('[') {
             let (name, tail) = rest.split_once(']').unwrap();
             section = name.to_owned();
@@ -161,7 +163,12 @@ fn verdict_of_every_mode_follows_from_the_differences() {
                 "{}.registry",
                 new.file_name().unwrap().to_string_lossy()
             )));
-            let refuses = |s: &str| want.get(s).into_iter().flatten().any(|l| l.starts_with('!'));
+            let refuses = |s: &str| {
+                want.get(s)
+                    .into_iter()
+                    .flatten()
+                    .any(|l| l.starts_with('!'))
+            };
             let (o, n) = compile(&old, &new);
             for (mode, expect) in [
                 (Mode::Backward, refuses("backward")),
@@ -197,7 +204,12 @@ fn every_tree_against_itself_has_no_difference_and_no_note() {
         for tree in trees {
             let (o, n) = compile(&tree, &tree);
             for d in [Direction::Backward, Direction::Forward] {
-                assert_eq!(differences(&o, &n, d), Vec::<String>::new(), "{}", tree.display());
+                assert_eq!(
+                    differences(&o, &n, d),
+                    Vec::<String>::new(),
+                    "{}",
+                    tree.display()
+                );
             }
             for mode in Mode::ALL {
                 let out = registry::check(&o, &n, mode, None);
@@ -326,8 +338,14 @@ fn transitive_story_delete_then_reuse() {
     let at_v2 = out.find(&format!("== against {v2}")).unwrap();
     let at_v1 = out.find(&format!("== against {v1}")).unwrap();
     assert!(at_v2 < at_v1, "newest first:\n{out}");
-    assert!(out.contains("Schema Registry mode BACKWARD_TRANSITIVE against"), "{out}");
-    assert!(out.contains("breaking changes against 1 of 2 versions"), "{out}");
+    assert!(
+        out.contains("Schema Registry mode BACKWARD_TRANSITIVE against"),
+        "{out}"
+    );
+    assert!(
+        out.contains("breaking changes against 1 of 2 versions"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -410,7 +428,11 @@ fn compat_from_protocheck_toml_and_level_overrides_it() {
     for tree in ["old", "new"] {
         let to = dir.path().join(tree).join("shop");
         std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(case.join(tree).join("shop/cart.proto"), to.join("cart.proto")).unwrap();
+        std::fs::copy(
+            case.join(tree).join("shop/cart.proto"),
+            to.join("cart.proto"),
+        )
+        .unwrap();
     }
     std::fs::write(dir.path().join("protocheck.toml"), "compat = \"Forward\"\n").unwrap();
     let old = dir.path().join("old");
@@ -422,7 +444,11 @@ fn compat_from_protocheck_toml_and_level_overrides_it() {
     // --level asks for buf's rules instead: adding a message is fine there.
     let (code, _, _) = run(&[args[0], args[1], "--level", "file"]);
     assert_eq!(code, 0);
-    std::fs::write(dir.path().join("protocheck.toml"), "compat = \"sideways\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("protocheck.toml"),
+        "compat = \"sideways\"\n",
+    )
+    .unwrap();
     let (code, _, err) = run(&args);
     assert_eq!(code, 2);
     assert!(err.contains("sideways"), "{err}");
@@ -435,7 +461,11 @@ fn csr_in_buf_yaml_v2() {
     for tree in ["old", "new"] {
         let to = dir.path().join(tree).join("shop");
         std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(case.join(tree).join("shop/order.proto"), to.join("order.proto")).unwrap();
+        std::fs::copy(
+            case.join(tree).join("shop/order.proto"),
+            to.join("order.proto"),
+        )
+        .unwrap();
     }
     let yaml = dir.path().join("buf.yaml");
     std::fs::write(&yaml, "version: v2\nbreaking:\n  use: [CSR]\n").unwrap();
@@ -499,7 +529,10 @@ fn roundtrip_evidence_in_registry_mode() {
     assert_eq!(code, 1, "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
     let findings = doc["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f.get("roundtrip").is_some()), "{out}");
+    assert!(
+        findings.iter().any(|f| f.get("roundtrip").is_some()),
+        "{out}"
+    );
 }
 
 #[test]
@@ -512,6 +545,81 @@ fn directories_pair_files_each_its_own_subject() {
         &format!("{case}/new_repackaged"),
     ]);
     assert_eq!(code, 0, "{out}");
-    assert!(err.contains("\"common/amount.proto\" is a new subject"), "{err}");
-    assert!(err.contains("\"shop/money.proto\" is not in the new version"), "{err}");
+    assert!(
+        err.contains("\"common/amount.proto\" is a new subject"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"shop/money.proto\" is not in the new version"),
+        "{err}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for f in common::walk(from) {
+        let rel = f.strip_prefix(from).unwrap();
+        std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
+        std::fs::copy(&f, to.join(rel)).unwrap();
+    }
+}
+
+#[test]
+fn every_registry_fix_compiles_and_the_registry_accepts_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut applied = 0;
+    let mut failures = String::new();
+    for case in registry_cases() {
+        let old = case.join("old");
+        for new in common::new_trees(&case) {
+            let (o, n) = compile(&old, &new);
+            for mode in [
+                Mode::Backward,
+                Mode::Forward,
+                Mode::Full,
+                Mode::BackwardTransitive,
+                Mode::FullTransitive,
+            ] {
+                // A transitive check names the version (and moves a changed
+                // field to a new number instead of keeping the old one).
+                let version = mode.is_transitive().then_some("v1");
+                for f in registry::check(&o, &n, mode, version).findings {
+                    let Some(fix) = f.fix.as_ref() else { continue };
+                    applied += 1;
+                    let dir = tmp.path().join(applied.to_string());
+                    copy_tree(&new, &dir);
+                    for e in &fix.edits {
+                        let p = dir.join(&e.file);
+                        let text = std::fs::read_to_string(&p).unwrap();
+                        let fixed = fix.apply(&e.path, &text).unwrap();
+                        std::fs::write(&p, fixed).unwrap();
+                    }
+                    let fixed_new = Input::from_path(Side::New, &dir).unwrap();
+                    let fixed_old = Input::from_path(Side::Old, &old).unwrap();
+                    let what = format!(
+                        "{} under {mode}: {} at {}",
+                        new.display(),
+                        f.rule,
+                        f.registry.as_ref().unwrap().path
+                    );
+                    match protocheck::compile_pair(&fixed_old, &fixed_new, &[]) {
+                        Err(e) => failures.push_str(&format!("{what}: does not compile: {e}\n")),
+                        Ok((o2, n2)) => {
+                            let again = registry::check(&o2, &n2, mode, version);
+                            if let Some(g) = again.findings.iter().find(|g| {
+                                g.is_error()
+                                    && g.rule == f.rule
+                                    && g.registry.as_ref().unwrap().path
+                                        == f.registry.as_ref().unwrap().path
+                            }) {
+                                failures
+                                    .push_str(&format!("{what}: still refused: {}\n", g.message));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(applied >= 20, "only {applied} fixes");
+    assert!(failures.is_empty(), "{applied} fixes applied:\n{failures}");
 }

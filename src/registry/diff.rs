@@ -301,10 +301,7 @@ impl<'a> Differ<'a> {
         for (pos, &oi) in om.iter().enumerate() {
             let name = &o.messages[oi].name;
             let path = format!("{prefix}{name}");
-            match um
-                .iter()
-                .position(|&ui| &u.messages[ui].name == name)
-            {
+            match um.iter().position(|&ui| &u.messages[ui].name == name) {
                 None => self.push(
                     DiffType::MessageRemoved,
                     path,
@@ -376,9 +373,8 @@ impl<'a> Differ<'a> {
         let (oe, ue) = (&self.o.enums[oi], &self.u.enums[ui]);
         let ctx = (Target::Enum(oi), Target::Enum(ui));
         // The first value of each number (aliases share one).
-        let first = |values: &[crate::schema::EnumValue], n: i32| {
-            values.iter().position(|v| v.number == n)
-        };
+        let first =
+            |values: &[crate::schema::EnumValue], n: i32| values.iter().position(|v| v.number == n);
         for (vi, v) in oe.values.iter().enumerate() {
             if first(&oe.values, v.number) != Some(vi) {
                 continue;
@@ -463,7 +459,9 @@ impl<'a> Differ<'a> {
             }
         }
         let oneof_name = |m: &'a Message, f: &Field| -> Option<&'a str> {
-            f.oneof.and_then(|i| m.oneofs.get(i)).map(|x| x.name.as_str())
+            f.oneof
+                .and_then(|i| m.oneofs.get(i))
+                .map(|x| x.name.as_str())
         };
         // Fields by number, across the whole message.
         for (fi, f) in om.fields.iter().enumerate() {
@@ -475,9 +473,10 @@ impl<'a> Differ<'a> {
                 Some(x) => {
                     // Silent when the whole oneof went away with its members.
                     let oneof_survives = uo.iter().any(|(_, y)| y.name == x);
-                    let member_survives = om.fields.iter().any(|g| {
-                        oneof_name(om, g) == Some(x) && um.field(g.number).is_some()
-                    });
+                    let member_survives = om
+                        .fields
+                        .iter()
+                        .any(|g| oneof_name(om, g) == Some(x) && um.field(g.number).is_some());
                     if oneof_survives || member_survives {
                         self.push(
                             DiffType::OneofFieldRemoved,

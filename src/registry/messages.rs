@@ -98,7 +98,10 @@ pub fn description(kind: DiffType, path: &str, direction: Direction) -> String {
 
 /// The line the registry prints for one incompatible difference.
 pub fn registry_line(kind: DiffType, description: &str) -> String {
-    format!("{{errorType:\"{}\", description:\"{description}\"}}", kind.name())
+    format!(
+        "{{errorType:\"{}\", description:\"{description}\"}}",
+        kind.name()
+    )
 }
 
 /// An element of one version, named for a person.
@@ -238,7 +241,10 @@ pub fn account(
         }
         DiffType::FieldNameChanged => changed("its name"),
         DiffType::FieldKindChanged => {
-            format!("{} (a scalar, a message and a map are different kinds)", changed("kind"))
+            format!(
+                "{} (a scalar, a message and a map are different kinds)",
+                changed("kind")
+            )
         }
         DiffType::FieldScalarKindChanged => {
             format!("{} (different scalar groups)", changed("type"))
@@ -275,6 +281,7 @@ pub fn help(
     d: &Difference,
     old: (&Schema, Option<Target>),
     new: (&Schema, Option<Target>),
+    transitive: bool,
 ) -> String {
     let (os, ot) = old;
     let (ns, nt) = new;
@@ -293,9 +300,9 @@ pub fn help(
         _ => 0,
     };
     let keep_and_add = || {
-        let old_decl = decl(os, ot).map(|t| format!("`{t}`")).unwrap_or_else(|| {
-            ot.map(|t| describe(os, t)).unwrap_or_default()
-        });
+        let old_decl = decl(os, ot)
+            .map(|t| format!("`{t}`"))
+            .unwrap_or_else(|| ot.map(|t| describe(os, t)).unwrap_or_default());
         format!(
             "keep {old_decl} as it was and declare the new field under a number never used \
              before ({}); the registry compares fields by number, so a new number is a new \
@@ -319,6 +326,28 @@ pub fn help(
                   and import it (that file is its own subject, registered first), or use BACKWARD"
                 .to_owned(),
         },
+        DiffType::FieldNamedTypeChanged if same_type_name(os, ot, ns, nt) => {
+            "the message type keeps its name but its body changed in the file that declares it \
+             (another subject, registered in a new version): the differences reported at the \
+             type's path in this subject are what the registry refuses; undo them in that file, \
+             or declare a new message type and a new field for it"
+                .to_owned()
+        }
+        DiffType::FieldKindChanged
+        | DiffType::FieldScalarKindChanged
+        | DiffType::FieldNamedTypeChanged
+        | DiffType::FieldNumericLabelChanged
+            if transitive =>
+        {
+            let number = field(ns, nt).map(|f| f.number).unwrap_or_default();
+            format!(
+                "this version still has the old field under number {number}: move the new field \
+                 to a number never used before ({}) and add `reserved {number};` so that no later \
+                 version reuses it; the registry sees a field removed and one added, accepted in \
+                 every mode",
+                next()
+            )
+        }
         DiffType::FieldKindChanged
         | DiffType::FieldScalarKindChanged
         | DiffType::FieldNamedTypeChanged
@@ -356,6 +385,17 @@ pub fn help(
         }
         _ => "nothing to do: the registry accepts this change".to_owned(),
     }
+}
+
+/// Whether two message-typed fields name types of the same local name.
+fn same_type_name(os: &Schema, ot: Option<Target>, ns: &Schema, nt: Option<Target>) -> bool {
+    let local = |s: &Schema, f: Option<&Field>| {
+        f.and_then(|f| f.type_name.as_deref())
+            .and_then(|t| s.message(t))
+            .map(|m| m.nested_name_str().to_owned())
+    };
+    let (a, b) = (local(os, field(os, ot)), local(ns, field(ns, nt)));
+    a.is_some() && a == b
 }
 
 /// The declaration of an element as written, when it is one short line.

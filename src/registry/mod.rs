@@ -13,6 +13,7 @@
 //! produces [`Finding`]s.
 
 mod diff;
+mod fixes;
 mod messages;
 mod modes;
 mod notes;
@@ -165,10 +166,19 @@ pub fn check(old: &Schema, new: &Schema, mode: Mode, version: Option<&str>) -> O
 
 /// Which schema holds each side of a difference of `direction`, as (old
 /// side, new side) targets.
-fn sides(d: &Difference, direction: Direction) -> ((Option<Target>, Target), (Option<Target>, Target)) {
+fn sides(
+    d: &Difference,
+    direction: Direction,
+) -> ((Option<Target>, Target), (Option<Target>, Target)) {
     match direction {
-        Direction::Backward => ((d.original, d.original_context), (d.update, d.update_context)),
-        Direction::Forward => ((d.update, d.update_context), (d.original, d.original_context)),
+        Direction::Backward => (
+            (d.original, d.original_context),
+            (d.update, d.update_context),
+        ),
+        Direction::Forward => (
+            (d.update, d.update_context),
+            (d.original, d.original_context),
+        ),
     }
 }
 
@@ -187,7 +197,7 @@ fn finding(
     }
     let help = format!(
         "{}. The registry prints: {}",
-        messages::help(d, (old, ot), (new, nt)),
+        messages::help(d, (old, ot), (new, nt), version.is_some()),
         messages::registry_line(d.kind, &description)
     );
     let package = d.kind == DiffType::PackageChanged;
@@ -208,6 +218,7 @@ fn finding(
                 version: version.map(str::to_owned),
             },
             package,
+            fix: fixes::fix(d, (old, ot), (new, nt, nctx), version.is_some()),
         },
         (old, ot, octx),
         (new, nt, nctx),
@@ -224,6 +235,7 @@ pub(crate) struct Build {
     pub registry: RegistryInfo,
     /// Point at the `package` statement rather than the whole file.
     pub package: bool,
+    pub fix: Option<crate::finding::Fix>,
 }
 
 /// A finding at `new` (its element, else its context) and `old`.
@@ -271,7 +283,7 @@ pub(crate) fn build(
         severity: b.severity,
         message: b.message,
         help: Some(b.help),
-        fix: None,
+        fix: b.fix,
         affects: b.affects,
         element_kind: kind,
         element,
@@ -293,10 +305,16 @@ fn element(s: &Schema, t: Target) -> (ElementKind, String) {
             ElementKind::EnumValue,
             format!("{}.{}", s.enums[e].full_name, s.enums[e].values[v].name),
         ),
-        Target::Field(m, f) => (ElementKind::Field, s.messages[m].fields[f].full_name.clone()),
+        Target::Field(m, f) => (
+            ElementKind::Field,
+            s.messages[m].fields[f].full_name.clone(),
+        ),
         Target::Oneof(m, o) => (
             ElementKind::Oneof,
-            format!("{}.{}", s.messages[m].full_name, s.messages[m].oneofs[o].name),
+            format!(
+                "{}.{}",
+                s.messages[m].full_name, s.messages[m].oneofs[o].name
+            ),
         ),
     }
 }

@@ -84,6 +84,7 @@ impl Notes<'_> {
                 affects,
                 registry,
                 package: false,
+                fix: None,
             },
             (self.old, ot.0, ot.1),
             (self.new, nt.0, nt.1),
@@ -380,7 +381,9 @@ fn consequence(from: Kind, to: Kind, other_enum: bool) -> &'static str {
             "old readers (string) reject new data that is not valid UTF-8 (proto3) or misread it"
         }
         (Bytes, String) => "new readers (string) reject old bytes that are not valid UTF-8",
-        (_, Bool) | (Bool, _) => "every non-zero number reads as true, and bool readers lose the value",
+        (_, Bool) | (Bool, _) => {
+            "every non-zero number reads as true, and bool readers lose the value"
+        }
         (Enum, _) | (_, Enum) => {
             "numbers without an enum value become unknown values (proto2 readers drop them)"
         }
