@@ -886,9 +886,11 @@ impl Config {
     /// Expands one `use`/`except`/`ignore_only` entry into rule IDs.
     fn expand(&self, e: &Entry, notes: &mut Vec<String>) -> Result<Vec<&'static str>, Error> {
         // buf.yaml v1 and v1beta1 have no CSR category.
-        let level = e.value.parse::<Level>().ok().filter(|l| {
-            *l != Level::Csr || self.version == RuleSetVersion::V2
-        });
+        let level = e
+            .value
+            .parse::<Level>()
+            .ok()
+            .filter(|l| *l != Level::Csr || self.version == RuleSetVersion::V2);
         if let Some(level) = level {
             return Ok(rules::ALL
                 .iter()

@@ -570,10 +570,7 @@ pub fn registry_report(
     Report {
         findings,
         level: None,
-        rule_set: format!(
-            "Schema Registry mode {}{against}",
-            mode.registry_name()
-        ),
+        rule_set: format!("Schema Registry mode {}{against}", mode.registry_name()),
         deny_warnings: options.deny_warnings,
         notes: outcome.remarks,
         warnings: Vec::new(),

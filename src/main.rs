@@ -784,7 +784,9 @@ fn run_registry(
         .filter_map(|(a, o)| o.map(|o| (a.display().to_string(), o)))
         .unzip();
     if olds.is_empty() && !old_args.is_empty() {
-        eprintln!("note: no registered version to compare with: the first registration is never refused");
+        eprintln!(
+            "note: no registered version to compare with: the first registration is never refused"
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let (reports, evidence) = if cli.roundtrip && olds.len() == 1 {
@@ -826,11 +828,13 @@ fn run_registry(
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if let Err(code) = finish(render_pairs(cli, &pairs, evidence.as_ref(), &mut out).and_then(|()| out.flush())) {
+    if let Err(code) =
+        finish(render_pairs(cli, &pairs, evidence.as_ref(), &mut out).and_then(|()| out.flush()))
+    {
         return Ok(code);
     }
-    let breaking = mode != protocheck::registry::Mode::None
-        && reports.iter().any(|(_, r)| r.is_breaking());
+    let breaking =
+        mode != protocheck::registry::Mode::None && reports.iter().any(|(_, r)| r.is_breaking());
     Ok(if breaking {
         ExitCode::from(1)
     } else {
