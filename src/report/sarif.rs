@@ -105,7 +105,10 @@ struct RuleProperties {
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
     rule_id: &'static str,
-    rule_index: usize,
+    /// None for a rule outside the catalogue (a Schema Registry difference
+    /// type under `--compat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
     level: &'static str,
     message: Text,
     locations: Vec<SarifLocation>,
@@ -333,10 +336,7 @@ fn rule(meta: &RuleMeta) -> Rule {
 }
 
 fn result<'a>(pair: &Pair<'a>, f: &'a Finding) -> SarifResult<'a> {
-    let rule_index = rules::ALL
-        .iter()
-        .position(|r| r.meta().id == f.rule)
-        .unwrap_or_default();
+    let rule_index = rules::ALL.iter().position(|r| r.meta().id == f.rule);
     let mut text = f.message.clone();
     if let Some(h) = &f.help {
         text.push_str("\nfix: ");
