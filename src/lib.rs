@@ -540,22 +540,23 @@ pub fn check_registry(
     let mut out = Vec::new();
     for (i, old) in olds.iter().enumerate().rev() {
         let (o, n) = compile_pair(old, new, &options.includes)?;
-        let version = mode
-            .is_transitive()
-            .then(|| versions.get(i).map(String::as_str).unwrap_or(""));
-        out.push((i, registry_report(&o, &n, mode, version, options)));
+        let against = versions.get(i).map(String::as_str).unwrap_or_default();
+        out.push((i, registry_report(&o, &n, mode, against, options)));
     }
     Ok(out)
 }
 
 /// The report of one comparison in Schema Registry mode (see [`registry`]).
+/// `against` names the old version as the user gave it: in the summary, and
+/// in each finding under a transitive mode.
 pub fn registry_report(
     old: &Schema,
     new: &Schema,
     mode: registry::Mode,
-    version: Option<&str>,
+    against: &str,
     options: &Options,
 ) -> Report {
+    let version = (mode.is_transitive() && !against.is_empty()).then_some(against);
     let outcome = registry::check(old, new, mode, version);
     let mut findings = outcome.findings;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -566,7 +567,11 @@ pub fn registry_report(
             sources.add(old, &o.file);
         }
     }
-    let against = version.map(|v| format!(" against {v}")).unwrap_or_default();
+    let against = if against.is_empty() {
+        String::new()
+    } else {
+        format!(" against {against}")
+    };
     Report {
         findings,
         level: None,

@@ -791,8 +791,7 @@ fn run_registry(
     }
     let (reports, evidence) = if cli.roundtrip && olds.len() == 1 {
         let (o, n) = protocheck::compile_pair(&olds[0], new, &options.includes)?;
-        let version = mode.is_transitive().then_some(labels[0].as_str());
-        let rep = protocheck::registry_report(&o, &n, mode, version, options);
+        let rep = protocheck::registry_report(&o, &n, mode, &labels[0], options);
         let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
             Ok(rt) => Some(rt),
             Err(protocheck::Error::RoundTrip(e))

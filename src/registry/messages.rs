@@ -190,8 +190,12 @@ pub fn account(
         "the registry accepts this"
     } else {
         match direction {
-            Direction::Backward => "the registry refuses this under BACKWARD and FULL",
-            Direction::Forward => "the registry refuses this under FORWARD and FULL",
+            Direction::Backward => {
+                "the registry refuses this under BACKWARD and FULL (and their transitive forms)"
+            }
+            Direction::Forward => {
+                "the registry refuses this under FORWARD and FULL (and their transitive forms)"
+            }
         }
     };
     let what = match d.kind {

@@ -246,6 +246,43 @@ impl Notes<'_> {
                 vec![Audience::NewReadersOfOldData, Audience::OldReadersOfNewData],
             );
         }
+        // The same inside a map's key or value.
+        if f.cardinality == Cardinality::Map && g.cardinality == Cardinality::Map {
+            let entry = |s: &'_ Schema, x: &Field, n: u32| {
+                x.type_name
+                    .as_deref()
+                    .and_then(|t| s.message(t))
+                    .and_then(|e| e.field(n))
+                    .map(|e| (e.kind, e.type_name.clone(), e.type_display()))
+            };
+            for (num, part) in [(1, "key"), (2, "value")] {
+                let (Some((ka, ta, da)), Some((kb, tb, db))) = (entry(o, f, num), entry(n, g, num))
+                else {
+                    continue;
+                };
+                let group = scalar_group(ka);
+                let other_enum = ka == Kind::Enum && kb == Kind::Enum && ta != tb;
+                if group.is_some() && group == scalar_group(kb) && (ka != kb || other_enum) {
+                    self.push(
+                        LETS_THROUGH,
+                        None,
+                        p.clone(),
+                        at.0,
+                        at.1,
+                        format!(
+                            "the {part} type of map field {} \"{}\" of message \"{}\" changed from {da} \
+                             to {db}; the registry accepts any change inside a scalar group, but {}",
+                            g.number,
+                            g.name,
+                            n.messages[msg(nt)].full_name,
+                            consequence(ka, kb, other_enum)
+                        ),
+                        "keep the map's types and add a new map field under a new number".to_owned(),
+                        vec![Audience::NewReadersOfOldData, Audience::OldReadersOfNewData],
+                    );
+                }
+            }
+        }
         // Singular ↔ repeated where one side writes no label (proto3): the
         // registry compares no label.
         let (lf, lg) = (written_label(o, f), written_label(n, g));
