@@ -322,6 +322,19 @@ fn transitive_story_delete_then_reuse() {
     );
     assert_eq!(errors[0]["line"], 7);
     assert_eq!(errors[0]["old_line"], 7);
+    // FORWARD_TRANSITIVE: the same story the other way round.
+    let (code, _, _) = run(&[
+        "--compat",
+        "forward-transitive",
+        &v3,
+        "--against",
+        &v1,
+        "--against",
+        &v2,
+    ]);
+    assert_eq!(code, 1);
+    let (code, _, _) = run(&["--compat", "forward", &v3, "--against", &v2]);
+    assert_eq!(code, 0);
     // The text names the mode and each version.
     let (code, out, _) = run(&[
         "--compat",

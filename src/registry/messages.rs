@@ -253,10 +253,23 @@ pub fn account(
         DiffType::FieldScalarKindChanged => {
             format!("{} (different scalar groups)", changed("type"))
         }
-        DiffType::FieldNamedTypeChanged => format!(
-            "{} (another message type, or one whose body no longer matches)",
-            changed("type")
-        ),
+        DiffType::FieldNamedTypeChanged if same_type_name(os, ot, ns, nt) => {
+            let ty = field(ns, nt)
+                .and_then(|f| f.type_name.as_deref())
+                .unwrap_or_default();
+            let file = ns
+                .message(ty)
+                .map(|m| ns.files[m.file].name.as_str())
+                .unwrap_or_default();
+            format!(
+                "{}: its type \"{ty}\" keeps its name, but its body in \"{file}\" changed \
+                 incompatibly",
+                name(ns, nt).unwrap_or_default()
+            )
+        }
+        DiffType::FieldNamedTypeChanged => {
+            format!("{} (another message type)", changed("type"))
+        }
         DiffType::FieldNumericLabelChanged | DiffType::FieldStringOrBytesLabelChanged => {
             changed("label")
         }

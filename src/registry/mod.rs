@@ -144,11 +144,11 @@ pub fn check(old: &Schema, new: &Schema, mode: Mode, version: Option<&str>) -> O
         m => m.directions(),
     };
     for &direction in directions {
-        for (_, d) in differences(old, new, direction) {
+        for (subject, d) in differences(old, new, direction) {
             if d.kind.is_compatible() {
                 continue;
             }
-            let mut f = finding(old, new, &d, direction, version);
+            let mut f = finding(old, new, &d, direction, version, &subject);
             if mode == Mode::None {
                 f.severity = Severity::Info;
                 f.message = format!(
@@ -188,12 +188,16 @@ fn finding(
     d: &Difference,
     direction: Direction,
     version: Option<&str>,
+    subject: &str,
 ) -> Finding {
     let ((ot, octx), (nt, nctx)) = sides(d, direction);
     let description = messages::description(d.kind, &d.path, direction);
     let mut message = messages::account(d, (old, ot), (new, nt), direction);
     if d.nested {
-        message = format!("{message} (in a type of another file, used by a field of this one)");
+        message = format!(
+            "{message} (a type of another file: the registry compares its body because a field \
+             of subject \"{subject}\" uses it and that file changed)"
+        );
     }
     let help = format!(
         "{}. The registry prints: {}",
