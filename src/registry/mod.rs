@@ -11,6 +11,25 @@
 //! FORWARD the same diff with the roles swapped, FULL both (forward part
 //! first). The stage reads only the compiled model ([`crate::schema`]) and
 //! produces [`Finding`]s.
+//!
+//! ```
+//! use protocheck::registry::{self, Mode};
+//! use protocheck::{compile_pair, Input, Side};
+//!
+//! use std::path::Path;
+//!
+//! let old = Input::from_path(Side::Old, Path::new("fixtures/registry_transitive/old")).unwrap();
+//! let new = Input::from_path(Side::New, Path::new("fixtures/registry_transitive/new_v3")).unwrap();
+//! let (old, new) = compile_pair(&old, &new, &[]).unwrap();
+//! let outcome = registry::check(&old, &new, Mode::Backward, None);
+//! let refused: Vec<_> = outcome
+//!     .findings
+//!     .iter()
+//!     .filter(|f| f.is_error())
+//!     .map(|f| (f.rule, f.registry.as_ref().unwrap().path.as_str()))
+//!     .collect();
+//! assert_eq!(refused, [("FIELD_SCALAR_KIND_CHANGED", "#/Metric/2")]);
+//! ```
 
 mod diff;
 mod fixes;
