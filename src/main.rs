@@ -56,8 +56,8 @@ struct Cli {
     /// else protoc on PATH, else the protoc bundled with protocheck).
     #[arg(long, value_name = "PATH")]
     protoc: Option<PathBuf>,
-    /// Which rule set to apply, strictest first: file (default), package, wire-json, wire.
-    /// Overrides `use`/`level` of the configuration.
+    /// Which rule set to apply, strictest first: file (default), package, wire-json, wire; or
+    /// csr, buf's CSR category. Overrides `use`/`level` (and `compat`) of the configuration.
     #[arg(long, value_parser = parse_level)]
     level: Option<Level>,
     /// The Schema Registry's verdict under this compatibility level instead of buf's rules:
