@@ -446,6 +446,9 @@ fn list_rules(level: Option<Level>) -> ExitCode {
 }
 
 fn explain(id: &str) -> ExitCode {
+    if let Some(text) = protocheck::registry::explain(id) {
+        return emit(&text);
+    }
     let Some(rule) = rules::by_id(&id.to_uppercase()) else {
         if let Some((old, new)) = protocheck::config::DEPRECATED
             .iter()

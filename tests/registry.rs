@@ -673,3 +673,16 @@ fn every_format_renders_registry_findings() {
         assert!(r.get("ruleIndex").is_none(), "{r}");
     }
 }
+
+#[test]
+fn explain_knows_every_difference_type_and_note() {
+    let ids = registry::DiffType::ALL
+        .iter()
+        .map(|t| t.name())
+        .chain([registry::LETS_THROUGH, registry::REFUSES_SAFE]);
+    for id in ids {
+        let (code, out, err) = run(&["explain", &id.to_lowercase()]);
+        assert_eq!(code, 0, "{id}: {err}");
+        assert!(out.starts_with(id), "{out}");
+    }
+}

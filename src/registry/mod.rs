@@ -32,13 +32,16 @@
 //! ```
 
 mod diff;
+mod explain;
 mod fixes;
 mod messages;
 mod modes;
 mod notes;
 
 pub use diff::{scalar_group, DiffType, Difference, Target};
+pub use explain::explain;
 pub use modes::{Direction, Mode};
+pub use notes::{LETS_THROUGH, REFUSES_SAFE};
 
 use crate::finding::{Audience, ElementKind, Finding, Location, RegistryInfo, Severity};
 use crate::schema::Schema;
