@@ -130,7 +130,7 @@ fn difference_lists_equal_the_registrys_per_direction() {
 }
 
 #[test]
-fn every_difference_type_is_covered_in_both_verdicts() {
+fn every_difference_type_is_covered_in_both_directions() {
     let mut seen = std::collections::BTreeSet::new();
     for case in registry_cases() {
         for new in common::new_trees(&case) {
@@ -138,19 +138,22 @@ fn every_difference_type_is_covered_in_both_verdicts() {
                 "{}.registry",
                 new.file_name().unwrap().to_string_lossy()
             )));
-            for line in want
-                .get("backward")
-                .into_iter()
-                .chain(want.get("forward"))
-                .flatten()
-            {
-                let ty = line.trim_start_matches("! ").split(' ').next().unwrap();
-                seen.insert(ty.to_owned());
+            for section in ["backward", "forward"] {
+                for line in want.get(section).into_iter().flatten() {
+                    let ty = line.trim_start_matches("! ").split(' ').next().unwrap();
+                    seen.insert((section, ty.to_owned()));
+                }
             }
         }
     }
     for t in registry::DiffType::ALL {
-        assert!(seen.contains(t.name()), "no fixture raises {}", t.name());
+        for section in ["backward", "forward"] {
+            assert!(
+                seen.contains(&(section, t.name().to_owned())),
+                "no fixture raises {} in the {section} diff",
+                t.name()
+            );
+        }
     }
 }
 
