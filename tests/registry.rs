@@ -689,3 +689,93 @@ fn explain_knows_every_difference_type_and_note() {
         assert!(out.starts_with(id), "{out}");
     }
 }
+
+/// git with no user configuration and a fixed identity.
+fn git(dir: &Path, args: &[&str]) {
+    let mut c = std::process::Command::new("git");
+    for k in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+    ] {
+        c.env_remove(k);
+    }
+    let out = c
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The README's CI example: the working tree against the release tags.
+#[test]
+fn working_tree_against_release_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let proto = repo.join("proto");
+    std::fs::create_dir_all(&proto).unwrap();
+    git(repo, &["init", "-q"]);
+    for (tree, tag) in [("old", "v1.0.0"), ("new_v2", "v1.1.0")] {
+        std::fs::copy(
+            Path::new(T).join(tree).join("ev/metric.proto"),
+            proto.join("metric.proto"),
+        )
+        .unwrap();
+        git(repo, &["add", "."]);
+        git(repo, &["commit", "-qm", tag]);
+        git(repo, &["tag", tag]);
+    }
+    std::fs::copy(
+        Path::new(T).join("new_v3/ev/metric.proto"),
+        proto.join("metric.proto"),
+    )
+    .unwrap();
+    let out = protocheck()
+        .current_dir(repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "proto",
+            "--compat",
+            "backward-transitive",
+            "--against=git:v1.0.0",
+            "--against=git:v1.1.0",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["pairs"][0]["against"], "git:v1.1.0");
+    assert_eq!(doc["pairs"][0]["breaking"], false);
+    assert_eq!(doc["pairs"][1]["against"], "git:v1.0.0");
+    let f = &doc["pairs"][1]["findings"][0];
+    assert_eq!(f["registry"]["version"], "git:v1.0.0");
+    assert_eq!(f["old_revision"], "v1.0.0");
+    // The latest release only: the number is free there.
+    let out = protocheck()
+        .current_dir(repo)
+        .args(["proto", "--compat", "backward", "--against=git:v1.1.0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
