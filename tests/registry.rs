@@ -779,3 +779,40 @@ fn working_tree_against_release_tags() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Any two single-file trees of the fixtures, compared as one subject in
+/// every mode: no panic, and every fix applies to the text it was made for.
+#[test]
+fn unrelated_pairs_never_panic() {
+    let mut files = Vec::new();
+    for case in registry_cases() {
+        let mut trees = common::new_trees(&case);
+        trees.push(case.join("old"));
+        for tree in trees {
+            let all = common::walk(&tree);
+            if all.len() == 1 {
+                files.push(all[0].clone());
+            }
+        }
+    }
+    assert!(files.len() > 20);
+    let mut checked = 0;
+    for a in &files {
+        for b in &files {
+            let (o, n) = compile(a, b);
+            for mode in Mode::ALL {
+                let version = mode.is_transitive().then_some("v");
+                for f in registry::check(&o, &n, mode, version).findings {
+                    if let Some(fix) = &f.fix {
+                        for e in &fix.edits {
+                            let text = std::fs::read_to_string(b).unwrap();
+                            assert!(fix.apply(&e.path, &text).is_some(), "{}", b.display());
+                        }
+                    }
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 400);
+}
