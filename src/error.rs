@@ -132,7 +132,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Git(Box<crate::git::GitError>),
+    Git(Box<crate::input::git::GitError>),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -29,30 +29,17 @@
 use std::path::{Path, PathBuf};
 
 pub mod config;
-pub mod descriptor_set;
 pub mod engine;
 pub mod error;
-pub mod features;
-pub mod finding;
-mod fix;
-pub mod git;
-mod hints;
 pub mod input;
-mod lower;
-pub mod protoc;
-mod prune;
 pub mod report;
-mod resolve;
 pub mod roundtrip;
 pub mod rules;
 pub mod schema;
-pub mod snapshot;
-pub mod span;
-pub mod workspace;
 
 pub use config::{Config, Selection};
+pub use engine::finding::{Audience, Finding, Location, Severity};
 pub use error::Error;
-pub use finding::{Audience, Finding, Location, Severity};
 pub use input::Input;
 pub use rules::Level;
 pub use schema::{Schema, Side};
@@ -82,7 +69,7 @@ pub struct Options {
     pub exclude_imports: bool,
     /// NEW is this buf workspace: each module is checked with its own
     /// configuration (unless `config` is given).
-    pub workspace: Option<std::sync::Arc<workspace::Workspace>>,
+    pub workspace: Option<std::sync::Arc<config::workspace::Workspace>>,
 }
 
 impl Options {
@@ -185,7 +172,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     let pruned = if options.full {
         None
     } else {
-        prune::plan(old, new, &options.includes)?
+        input::prune::plan(old, new, &options.includes)?
     };
     let only = |side: Side| {
         pruned.as_ref().map(|p| match side {
@@ -221,8 +208,8 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     let mut old_schema = old_schema.map_err(|e| explain(e, old, &options.includes))?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {
-        prune::check_duplicates(&old_schema, p)?;
-        prune::check_duplicates(&new_schema, p)?;
+        input::prune::check_duplicates(&old_schema, p)?;
+        input::prune::check_duplicates(&new_schema, p)?;
         for schema in [&mut old_schema, &mut new_schema] {
             schema.unchanged_files = p.unchanged.len();
             schema.unchanged_packages = p.unchanged.iter().map(|(_, pkg)| pkg.clone()).collect();
@@ -266,7 +253,7 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
 /// An import not found at a git revision: a missing root, not a broken schema.
 fn explain(e: Error, input: &Input, includes: &[PathBuf]) -> Error {
     match input {
-        Input::Git(g) => git::explain_missing_import(e, g, includes),
+        Input::Git(g) => input::git::explain_missing_import(e, g, includes),
         _ => e,
     }
 }
@@ -279,7 +266,7 @@ fn assign_modules(input: &Input, schema: &mut Schema, includes: &[PathBuf]) -> R
             schema.module_of = input::plan_workspace(side, ws, includes)?.2;
         }
         Input::Git(g) if !g.modules.is_empty() => {
-            schema.module_of = git::plan_modules(schema.side, g)?.2;
+            schema.module_of = input::git::plan_modules(schema.side, g)?.2;
         }
         _ => {}
     }

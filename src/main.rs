@@ -304,7 +304,7 @@ fn long_version(explicit: Option<&std::path::Path>) -> String {
         s.push_str(&format!(" (commit {commit})"));
     }
     s.push('\n');
-    match protocheck::protoc::locate(explicit) {
+    match protocheck::input::protoc::locate(explicit) {
         Some((path, origin)) => {
             let version = std::process::Command::new(&path)
                 .arg("--version")
@@ -580,17 +580,16 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     let workspace_file = if is_git {
         None
     } else if cli.new.is_none() && cli.old.is_none() {
-        protocheck::workspace::find_upwards(&new_arg)
+        protocheck::config::workspace::find_upwards(&new_arg)
     } else if new_arg.is_dir() {
-        protocheck::workspace::file_in(&new_arg)
+        protocheck::config::workspace::file_in(&new_arg)
     } else {
         None
     };
     let workspace = match &workspace_file {
-        Some(f) => Some(std::sync::Arc::new(protocheck::workspace::Workspace::load(
-            f,
-            &cli.include,
-        )?)),
+        Some(f) => Some(std::sync::Arc::new(
+            protocheck::config::workspace::Workspace::load(f, &cli.include)?,
+        )),
         None => None,
     };
     let new = match &workspace {
@@ -646,7 +645,9 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
                 },
             };
             match &workspace {
-                Some(ws) => protocheck::workspace::old_side(old, ws, &cli.include).map(Some),
+                Some(ws) => {
+                    protocheck::config::workspace::old_side(old, ws, &cli.include).map(Some)
+                }
                 None => Ok(Some(old)),
             }
         })
@@ -670,7 +671,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         );
     }
     // The old sides that are workspaces of their own.
-    let olds_ws: Vec<std::sync::Arc<protocheck::workspace::Workspace>> = olds
+    let olds_ws: Vec<std::sync::Arc<protocheck::config::workspace::Workspace>> = olds
         .iter()
         .filter_map(|o| match o {
             Some(Input::Workspace(w)) if Some(w) != workspace.as_ref() => Some(w.clone()),
@@ -820,8 +821,8 @@ fn render_pairs(
 /// that are neither in buf's cache nor given with `-I`.
 fn explain_deps(
     e: protocheck::Error,
-    new: Option<&protocheck::workspace::Workspace>,
-    olds: &[std::sync::Arc<protocheck::workspace::Workspace>],
+    new: Option<&protocheck::config::workspace::Workspace>,
+    olds: &[std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> protocheck::Error {
     let e = match new {
         Some(ws) => ws.explain(e),
@@ -836,13 +837,13 @@ fn explain_deps(
 fn workspace_at(
     arg: &std::path::Path,
     includes: &[PathBuf],
-) -> Result<Option<std::sync::Arc<protocheck::workspace::Workspace>>, protocheck::Error> {
+) -> Result<Option<std::sync::Arc<protocheck::config::workspace::Workspace>>, protocheck::Error> {
     if arg.to_str().is_some_and(|s| s.starts_with("git:")) || !arg.is_dir() {
         return Ok(None);
     }
-    match protocheck::workspace::file_in(arg) {
+    match protocheck::config::workspace::file_in(arg) {
         Some(f) => Ok(Some(std::sync::Arc::new(
-            protocheck::workspace::Workspace::load(&f, includes)?,
+            protocheck::config::workspace::Workspace::load(&f, includes)?,
         ))),
         None => Ok(None),
     }
@@ -851,7 +852,7 @@ fn workspace_at(
 /// The includes of a command on `workspaces`: `-I` and their deps' roots.
 fn with_dep_roots(
     includes: &[PathBuf],
-    workspaces: &[&std::sync::Arc<protocheck::workspace::Workspace>],
+    workspaces: &[&std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> Vec<PathBuf> {
     let mut all = includes.to_vec();
     for ws in workspaces {
@@ -878,7 +879,7 @@ fn snapshot(
         ),
         None => (input(Side::New, input_arg, None)?, includes.to_vec()),
     };
-    let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, &includes, None)
+    let (bytes, inputs, imports) = protocheck::input::snapshot::from_input(&inp, &includes, None)
         .map_err(|e| explain_deps(e, ws.as_deref(), &[]))?;
     if let Some(ws) = &ws {
         for note in ws.unneeded_deps() {
@@ -895,7 +896,7 @@ fn snapshot(
             _ => ExitCode::SUCCESS,
         });
     }
-    if let Err(e) = protocheck::snapshot::write_file(output, &bytes) {
+    if let Err(e) = protocheck::input::snapshot::write_file(output, &bytes) {
         eprintln!("cannot write the snapshot \"{}\": {e}", output.display());
         return Ok(ExitCode::from(2));
     }
@@ -912,7 +913,7 @@ fn snapshot(
 /// check then runs against an empty old schema. `git:REF:PATH`, which names
 /// its path, keeps its error.
 fn nothing_old(arg: &std::path::Path, e: &protocheck::Error) -> Option<String> {
-    use protocheck::git::GitError;
+    use protocheck::input::git::GitError;
     let spec = arg.to_str()?;
     if spec.strip_prefix("git:")?.contains(':') {
         return None;
@@ -1008,7 +1009,7 @@ fn roundtrip(
     let old = input(Side::Old, old, Some(new))?;
     let (old, new) = match &ws {
         Some(ws) => (
-            protocheck::workspace::old_side(old, ws, include)?,
+            protocheck::config::workspace::old_side(old, ws, include)?,
             Input::Workspace(ws.clone()),
         ),
         None => (old, input(Side::New, new, None)?),

@@ -733,7 +733,7 @@ fn valid_sets() -> &'static [Vec<u8>] {
     static SETS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     SETS.get_or_init(|| {
         let snapshot = |dir: &str| {
-            protocheck::snapshot::from_input(&Input::Dir(PathBuf::from(dir)), &[], None)
+            protocheck::input::snapshot::from_input(&Input::Dir(PathBuf::from(dir)), &[], None)
                 .unwrap()
                 .0
         };
@@ -1363,7 +1363,7 @@ fn the_seeds_are_valid() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("set.binpb");
         std::fs::write(&p, set).unwrap();
-        protocheck::descriptor_set::load(Side::Old, &p).unwrap();
+        protocheck::input::descriptor_set::load(Side::Old, &p).unwrap();
     }
     let (old, new) = schemas();
     for (message, name) in MESSAGES.iter().enumerate() {

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Audience, ElementKind, Finding, Severity};
+use crate::engine::finding::{Audience, ElementKind, Finding, Severity};
 use crate::rules::Level;
 use crate::Report;
 

@@ -47,7 +47,7 @@ fn msg_type(schema: &Schema, message: &str) -> Result<MsgType, Error> {
             help: None,
         })
     })?;
-    let sem = std::sync::Arc::new(crate::lower::semantics(schema));
+    let sem = std::sync::Arc::new(crate::schema::lower::semantics(schema));
     Ok(MsgType::new(&desc, &sem))
 }
 

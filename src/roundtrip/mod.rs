@@ -433,8 +433,8 @@ pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, E
     };
     let (old_pool, new_pool) = (pool(old)?, pool(new)?);
     let sems = [
-        Arc::new(crate::lower::semantics(old)),
-        Arc::new(crate::lower::semantics(new)),
+        Arc::new(crate::schema::lower::semantics(old)),
+        Arc::new(crate::schema::lower::semantics(new)),
     ];
     let user = sample::load_all(&options.samples, &options.messages)?;
     let mut chosen = options.clone();

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{FieldResult, MessageReport, Outcome, RoundTrip};
-use crate::finding::{ElementKind, Finding};
+use crate::engine::finding::{ElementKind, Finding};
 
 /// The version of the round-trip JSON document.
 pub const JSON_VERSION: u32 = 1;

@@ -23,7 +23,7 @@ use prost_reflect::{
 /// built from say only per file, through their syntax: which enums are
 /// closed, which fields have implicit presence, which strings are checked for
 /// UTF-8. Filled for the files of one side that were lowered from editions
-/// (see `crate::lower`); every other element follows its file's syntax.
+/// (see `crate::schema::lower`); every other element follows its file's syntax.
 #[derive(Debug, Default)]
 pub struct Semantics {
     /// Enum full name → closed.

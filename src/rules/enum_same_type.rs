@@ -1,5 +1,5 @@
 use crate::engine::{Cx, EnumPair, Part};
-use crate::features::Feature;
+use crate::schema::features::Feature;
 use crate::schema::Enum;
 
 /// "closed" or "open", with what makes it so: `closed (proto2)`,

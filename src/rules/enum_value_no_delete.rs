@@ -42,7 +42,7 @@ rule! {
                 .map(|v| v.name.as_str())
                 .filter(|n| !p.new_enum.values.iter().any(|v| v.name == *n))
                 .collect();
-            let mut reserve = crate::fix::reserve_number(p.number);
+            let mut reserve = crate::engine::fix::reserve_number(p.number);
             if !free.is_empty() {
                 reserve.push(' ');
                 reserve.push_str(&crate::rules::util::reserve_names(

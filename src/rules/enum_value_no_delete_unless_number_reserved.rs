@@ -39,7 +39,7 @@ rule! {
                 p.new_enum,
                 &[p.number],
                 &[],
-                &crate::fix::reserve_number(p.number),
+                &crate::engine::fix::reserve_number(p.number),
                 "reserve the number",
                 " so it can never be reused with another meaning",
             );

@@ -1,7 +1,7 @@
 use std::ops::Range;
 
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, MessagePair, Part};
-use crate::fix::{ProposedEdit, Suggestion, Target};
 use crate::rules::util;
 use crate::schema::{Message, Syntax};
 

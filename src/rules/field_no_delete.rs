@@ -1,5 +1,5 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {
@@ -36,7 +36,7 @@ rule! {
             // A name another field has now cannot be reserved.
             let file = &cx.new.files[p.new_message.file];
             let (reserve, level) = if p.new_message.fields.iter().any(|f| f.name == old.name) {
-                (crate::fix::reserve_number(old.number), "wire")
+                (crate::engine::fix::reserve_number(old.number), "wire")
             } else {
                 (util::reserve_both(file, old), "wire-json")
             };

@@ -37,7 +37,7 @@ rule! {
                 p.new_message,
                 &[],
                 &[&old.name],
-                &crate::fix::reserve_name(&cx.new.files[p.new_message.file], &old.name),
+                &crate::engine::fix::reserve_name(&cx.new.files[p.new_message.file], &old.name),
                 "reserve the name",
                 " so JSON written under it is never read into another field",
             );

@@ -38,7 +38,7 @@ rule! {
                 p.new_message,
                 &[p.number],
                 &[],
-                &crate::fix::reserve_number(p.number),
+                &crate::engine::fix::reserve_number(p.number),
                 "reserve the number",
                 " so it can never be reused with another type",
             );

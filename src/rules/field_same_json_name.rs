@@ -1,5 +1,5 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
 use crate::rules::util;
 
 rule! {

@@ -1,5 +1,5 @@
+use crate::engine::fix::{self, ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::{self, ProposedEdit, Suggestion, Target};
 use crate::schema::{Cardinality, Field, Message, Syntax};
 
 rule! {

@@ -7,11 +7,11 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::engine::finding::{Audience, Severity};
 use crate::engine::{
     Cx, EnumPair, EnumValuePair, ExtensionPair, FieldPair, FileMemberPair, FilePair, MessagePair,
     MethodPair, OneofPair, PackagePair, ServicePair,
 };
-use crate::finding::{Audience, Severity};
 
 /// buf's breaking categories, from strictest to most lenient.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -116,8 +116,8 @@ pub trait Rule: Sync {
 /// Declares a rule: its doc comment becomes both rustdoc and the text of
 /// `protocheck explain`.
 macro_rules! rule {
-    (@severity) => { $crate::finding::Severity::Error };
-    (@severity $sev:ident) => { $crate::finding::Severity::$sev };
+    (@severity) => { $crate::engine::finding::Severity::Error };
+    (@severity $sev:ident) => { $crate::engine::finding::Severity::$sev };
     (@own) => { false };
     (@own $own:literal) => { $own };
     (
@@ -138,7 +138,7 @@ macro_rules! rule {
             const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
                 levels: &[$($crate::rules::Level::$level),*],
-                affects: &[$($crate::finding::Audience::$aud),*],
+                affects: &[$($crate::engine::finding::Audience::$aud),*],
                 severity: rule!(@severity $($sev)?),
                 protocheck_only: rule!(@own $($own)?),
                 summary: $summary,

@@ -100,7 +100,7 @@ rule! {
                         new,
                         &[],
                         &[name],
-                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        &crate::engine::fix::reserve_name(&cx.new.files[new.file], name),
                         "restore the reservation",
                         ": reservations are never removed",
                     );
@@ -137,7 +137,9 @@ mod tests {
             closed: false,
             options: None,
             json_format_allow: true,
-            features: crate::features::Features::defaults(crate::features::Edition::Proto3),
+            features: crate::schema::features::Features::defaults(
+                crate::schema::features::Edition::Proto3,
+            ),
         };
         let old = e(vec![(-10, -5), (2, 5), (9, 9), (100, i32::MAX)]);
         let new = e(vec![(-10, -6), (2, 3), (5, 5), (100, 1000)]);

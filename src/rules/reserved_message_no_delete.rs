@@ -61,7 +61,7 @@ rule! {
                         new,
                         &[],
                         &[name],
-                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        &crate::engine::fix::reserve_name(&cx.new.files[new.file], name),
                         "restore the reservation",
                         ": reservations are never removed",
                     );

@@ -1,5 +1,5 @@
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, MethodPair, Part};
-use crate::fix::{ProposedEdit, Suggestion, Target};
 use crate::rules::util;
 
 rule! {

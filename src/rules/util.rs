@@ -4,8 +4,8 @@ use std::ops::Range;
 
 use prost_types::FileOptions;
 
+use crate::engine::fix::{self, ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, FieldPair, FilePair, Part};
-use crate::fix::{self, ProposedEdit, Suggestion, Target};
 use crate::rules::Level;
 use crate::schema::{Cardinality, Enum, Field, Kind, Message, Schema};
 
@@ -168,7 +168,7 @@ pub fn declaration(f: &Field, number: u32) -> String {
 /// [`declaration`] in an editions file: no `optional` or `required`
 /// keywords, features where the field's differ from the file's.
 fn editions_declaration(f: &Field, number: u32) -> String {
-    use crate::features::{FieldPresence, MessageEncoding};
+    use crate::schema::features::{FieldPresence, MessageEncoding};
     let ty = match &f.type_name {
         Some(t) if f.cardinality != Cardinality::Map => t.clone(),
         Some(_) => "map<…>".to_owned(),
@@ -187,7 +187,7 @@ fn editions_declaration(f: &Field, number: u32) -> String {
         _ if matches!(f.kind, Kind::Message | Kind::Group) || f.oneof.is_some() => None,
         Cardinality::OptionalExplicit | Cardinality::OptionalImplicit
             if f.features
-                .is_written(crate::features::Feature::FieldPresence) =>
+                .is_written(crate::schema::features::Feature::FieldPresence) =>
         {
             Some(f.features.field_presence)
         }
@@ -1084,7 +1084,7 @@ pub fn check_wire_type(
                                 type_words(new)
                             ),
                         )
-                        .severity(crate::finding::Severity::Info)
+                        .severity(crate::engine::finding::Severity::Info)
                         .help("nothing to do here; --level wire-json still reports the change, because JSON uses value names, and file and package report FIELD_SAME_TYPE");
                         true
                     }
@@ -1114,7 +1114,7 @@ pub fn check_wire_type(
                                 type_words(new)
                             ),
                         )
-                        .severity(crate::finding::Severity::Info)
+                        .severity(crate::engine::finding::Severity::Info)
                         .help("nothing to do here; --level file and package still report FIELD_SAME_TYPE, because generated code changes");
                         true
                     }

@@ -16,7 +16,7 @@ use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
 
 use crate::error::Error;
-use crate::features::{Edition, FeatureSet};
+use crate::schema::features::{Edition, FeatureSet};
 use crate::schema::{Schema, Side};
 
 /// `FileDescriptorSet`, as far as features go.
@@ -656,7 +656,7 @@ mod tests {
     /// refuses it or gives a schema every rule can run on. Never a panic.
     #[test]
     fn damaged_sets_never_panic() {
-        let good = include_bytes!("../tests/data/descriptor_sets/buf_image.binpb");
+        let good = include_bytes!("../../tests/data/descriptor_sets/buf_image.binpb");
         let rules = crate::rules::ALL;
         let schema = |side, files: Vec<SetFile>| {
             let (targets, _) = super::targets(&files);
@@ -672,7 +672,7 @@ mod tests {
             check(&good[..cut]);
         }
         // Every byte of the smaller set without source info, changed.
-        let small = include_bytes!("../tests/data/descriptor_sets/buf_no_source_info.binpb");
+        let small = include_bytes!("../../tests/data/descriptor_sets/buf_no_source_info.binpb");
         let mut bytes = small.to_vec();
         for i in 0..bytes.len() {
             let original = bytes[i];

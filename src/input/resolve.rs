@@ -10,7 +10,7 @@
 //! names) resolved here with protoc's rules over the visible symbols; the
 //! compiler then only sees fully-qualified names. The same walk checks what
 //! protoc checks and prost-reflect does not (see [`check_file`]), and runs
-//! without a compiler over files that are only parsed (see `crate::prune`).
+//! without a compiler over files that are only parsed (see `crate::input::prune`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -1067,7 +1067,7 @@ impl Problem {
         self,
         side: crate::schema::Side,
         display_path: &str,
-        text: Option<&crate::span::SourceText>,
+        text: Option<&crate::schema::span::SourceText>,
     ) -> crate::error::CompileError {
         let span = text.and_then(|t| {
             let fd = protox_parse::parse(&self.file, t.text()).ok()?;

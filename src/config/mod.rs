@@ -11,6 +11,8 @@
 //! FIELD_SAME_NAME = ["shop/v1/legacy.proto"]
 //! ```
 
+pub mod workspace;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,8 +21,8 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 use serde::Deserialize;
 
+use crate::engine::finding::Finding;
 use crate::error::Error;
-use crate::finding::Finding;
 use crate::rules::{self, Level, Rule};
 use crate::schema::Schema;
 

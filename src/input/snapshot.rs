@@ -87,7 +87,7 @@ pub fn from_input(
             path,
             edition,
         }) if !matches!(input, crate::Input::Git(_)) => {
-            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
+            let Some((protoc, origin)) = crate::input::protoc::locate(protoc) else {
                 return Err(Error::NoProtoc {
                     side,
                     path,
@@ -95,7 +95,7 @@ pub fn from_input(
                 });
             };
             let (roots, names) = crate::input::plan(side, input, includes)?;
-            let set = crate::protoc::descriptor_set(side, &protoc, origin, &roots, &names)?;
+            let set = crate::input::protoc::descriptor_set(side, &protoc, origin, &roots, &names)?;
             let targets: std::collections::HashSet<String> = names.into_iter().collect();
             let (bytes, files) = mark_imports(&set, &targets).map_err(|e| Error::BadSnapshot {
                 side,
@@ -191,7 +191,7 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, prost::DecodeError> {
 pub fn load(side: Side, path: impl AsRef<Path>) -> Result<Schema, Error> {
     // A snapshot is a descriptor set: validated, editions features kept,
     // and buf's import marks say which files were inputs.
-    crate::descriptor_set::load(side, path.as_ref())
+    crate::input::descriptor_set::load(side, path.as_ref())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,

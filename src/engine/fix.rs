@@ -3,7 +3,7 @@
 //! words and the edit cannot disagree), and the edits are resolved to spans
 //! of the new files when the finding is kept.
 
-use crate::finding::{Edit, Fix};
+use crate::engine::finding::{Edit, Fix};
 use crate::schema::{Field, File, Schema, Syntax};
 
 /// Where an edit goes in the new schema: an element (by its

@@ -18,8 +18,8 @@ use protox::file::{File, FileResolver};
 
 use crate::error::Error;
 use crate::input::{self, Compiled};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Side};
-use crate::span::SourceText;
 
 /// A schema at a git revision: a `.proto` file or a directory of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub struct GitModule {
 pub enum GitError {
     #[error("cannot run git for {side} input \"{spec}\": {message}")]
     #[diagnostic(
-        code(protocheck::git::unavailable),
+        code(protocheck::input::git::unavailable),
         help("install git, or pass the old schema as a directory or a file")
     )]
     NoGit {
@@ -67,7 +67,7 @@ pub enum GitError {
 
     #[error("{side} input \"{spec}\": \"{}\" is not in a git repository", dir.display())]
     #[diagnostic(
-        code(protocheck::git::not_a_repository),
+        code(protocheck::input::git::not_a_repository),
         help("run protocheck inside the repository, or pass the old schema as a path")
     )]
     NotARepository {
@@ -77,7 +77,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": unknown git revision \"{rev}\" in \"{}\"{}", repo.display(), if *shallow { " (a shallow clone)" } else { "" })]
-    #[diagnostic(code(protocheck::git::unknown_revision), help("{help}"))]
+    #[diagnostic(code(protocheck::input::git::unknown_revision), help("{help}"))]
     UnknownRevision {
         side: Side,
         spec: String,
@@ -88,7 +88,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{path}\" does not exist at git revision \"{rev}\"")]
-    #[diagnostic(code(protocheck::git::no_such_path))]
+    #[diagnostic(code(protocheck::input::git::no_such_path))]
     NoSuchPath {
         side: Side,
         spec: String,
@@ -97,7 +97,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{}\" is outside the git repository \"{}\"", path.display(), repo.display())]
-    #[diagnostic(code(protocheck::git::outside_repository))]
+    #[diagnostic(code(protocheck::input::git::outside_repository))]
     OutsideRepository {
         side: Side,
         spec: String,
@@ -106,7 +106,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{path}\" at git revision \"{rev}\" is not a .proto file or a directory")]
-    #[diagnostic(code(protocheck::git::not_proto))]
+    #[diagnostic(code(protocheck::input::git::not_proto))]
     NotProto {
         side: Side,
         spec: String,
@@ -119,7 +119,7 @@ pub enum GitError {
     MissingRoot(Box<MissingRoot>),
 
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
-    #[diagnostic(code(protocheck::git::failed))]
+    #[diagnostic(code(protocheck::input::git::failed))]
     Failed {
         side: Side,
         spec: String,
@@ -152,7 +152,7 @@ impl From<GitError> for Error {
 /// An import the schema at a revision cannot find: a root is missing.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
-#[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
+#[diagnostic(code(protocheck::input::git::missing_root), help("{help}"))]
 pub struct MissingRoot {
     pub side: Side,
     pub spec: String,
@@ -867,8 +867,9 @@ pub(crate) fn compile_with_protoc(
             }
         }
     }
-    let mut schema =
-        crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)?;
+    let mut schema = crate::input::protoc::compile_shown(
+        side, protoc, origin, &dirs, &names, keep_pool, &shown,
+    )?;
     let prefix = format!("{}:", g.rev);
     for f in &mut schema.files {
         if f.display_path.starts_with(&prefix) {
@@ -901,7 +902,7 @@ pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error
             let Some(name) = under(&prefix, p) else {
                 continue;
             };
-            if crate::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
+            if crate::config::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
                 && !module_of.contains_key(&name)
             {
                 module_of.insert(name.clone(), i);

@@ -5,9 +5,13 @@
 //! services by their name within a file of the same path; fields by number;
 //! enum values by number; oneofs and methods by name.
 
+pub mod finding;
+pub(crate) mod fix;
+pub(crate) mod hints;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::finding::{ElementKind, Finding, Location, Severity};
+use crate::engine::finding::{ElementKind, Finding, Location, Severity};
 use crate::rules::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
@@ -169,7 +173,7 @@ pub struct RawFinding {
     pub(crate) message: String,
     pub(crate) help: Option<String>,
     /// The edits the help was rendered from, if it proposes any.
-    pub(crate) edits: Vec<crate::fix::ProposedEdit>,
+    pub(crate) edits: Vec<crate::engine::fix::ProposedEdit>,
     severity: Option<Severity>,
     pub(crate) at: At,
 }
@@ -190,7 +194,7 @@ impl RawFinding {
     }
 
     /// Sets the fix as edits and the help rendered from them.
-    pub(crate) fn suggest(&mut self, s: crate::fix::Suggestion) -> &mut Self {
+    pub(crate) fn suggest(&mut self, s: crate::engine::fix::Suggestion) -> &mut Self {
         self.help = Some(s.help);
         self.edits = s.edits;
         self
@@ -1108,7 +1112,7 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     }
 
     let mut out = cx.out;
-    crate::hints::add(old, new, &mut out);
+    crate::engine::hints::add(old, new, &mut out);
     let mut findings: Vec<Finding> = out.into_iter().map(|r| resolve(old, new, r)).collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -1179,11 +1183,10 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
     }
     if span.is_none() {
         // The start of the file.
-        span = file
-            .source
-            .as_ref()
-            .map(|s| s.span_of(0, 0))
-            .or_else(|| file.has_source_info().then(crate::span::Span::start));
+        span = file.source.as_ref().map(|s| s.span_of(0, 0)).or_else(|| {
+            file.has_source_info()
+                .then(crate::schema::span::Span::start)
+        });
     }
     let (path, revision) = shown_path(file);
     Location {
@@ -1212,7 +1215,7 @@ fn shown_path(file: &crate::schema::File) -> (String, Option<String>) {
 
 /// Fields of a synthetic map entry message have no place of their own: point
 /// at the `map<…>` field that declares the entry.
-fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::span::Span> {
+fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::schema::span::Span> {
     let file = &schema.files[a.file];
     let mut prefix = a.path.as_slice();
     while prefix.len() >= 2 {
@@ -1277,7 +1280,7 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         severity: r.severity.unwrap_or(r.meta.severity),
         message: r.message,
         help: r.help,
-        fix: crate::fix::resolve(new, &r.edits),
+        fix: crate::engine::fix::resolve(new, &r.edits),
         affects: r.meta.affects.to_vec(),
         element_kind: at.kind,
         element: at.element,

@@ -2,6 +2,13 @@
 //! with protox into a [`Schema`] (with protoc where files use editions); or a
 //! binary descriptor set.
 
+pub mod descriptor_set;
+pub mod git;
+pub mod protoc;
+pub(crate) mod prune;
+pub(crate) mod resolve;
+pub mod snapshot;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -10,9 +17,9 @@ use miette::{Diagnostic, LabeledSpan, NamedSource};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::error::{CompileError, Error};
-use crate::resolve::{LoadError, Loader};
+use crate::input::resolve::{LoadError, Loader};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// One side of a comparison as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,11 +29,11 @@ pub enum Input {
     /// A directory: every `.proto` file beneath it is an input, named relative to it.
     Dir(PathBuf),
     /// A file or directory at a git revision (`git:REF:PATH`).
-    Git(crate::git::GitInput),
+    Git(crate::input::git::GitInput),
     /// A binary `FileDescriptorSet` (`protoc -o`, `buf build -o`).
     DescriptorSet(PathBuf),
     /// A buf workspace: every module's files, named relative to their module root.
-    Workspace(Arc<crate::workspace::Workspace>),
+    Workspace(Arc<crate::config::workspace::Workspace>),
 }
 
 /// File name extensions taken for descriptor sets without looking inside.
@@ -72,7 +79,7 @@ impl Input {
         } else {
             // Any other file is a descriptor set if its content is one.
             let bytes = read_file(&path).map_err(|e| e.into_error(side, &path))?;
-            if crate::descriptor_set::looks_like_descriptor_set(&bytes) {
+            if crate::input::descriptor_set::looks_like_descriptor_set(&bytes) {
                 Ok(Input::DescriptorSet(path))
             } else {
                 Err(Error::NotProto { side, path })
@@ -84,7 +91,9 @@ impl Input {
     /// of `new` for `--against git:REF`) is read from git, anything else is a path.
     pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, Error> {
         if arg.starts_with("git:") {
-            Ok(Input::Git(crate::git::GitInput::parse(side, arg, new)?))
+            Ok(Input::Git(crate::input::git::GitInput::parse(
+                side, arg, new,
+            )?))
         } else {
             Input::from_path(side, arg)
         }
@@ -366,7 +375,7 @@ pub(crate) fn plan(
             roots.extend(includes.iter().cloned());
             Ok((roots, vec![name]))
         }
-        Input::Git(_) => unreachable!("git inputs are planned by crate::git"),
+        Input::Git(_) => unreachable!("git inputs are planned by crate::input::git"),
         Input::Dir(dir) => {
             let names = proto_names(side, dir)?;
             if names.is_empty() {
@@ -393,7 +402,7 @@ pub(crate) type WorkspacePlan = (Vec<PathBuf>, Vec<String>, HashMap<String, usiz
 /// files, and the module of each.
 pub(crate) fn plan_workspace(
     side: Side,
-    ws: &crate::workspace::Workspace,
+    ws: &crate::config::workspace::Workspace,
     includes: &[PathBuf],
 ) -> Result<WorkspacePlan, Error> {
     let mut module_of: HashMap<String, usize> = HashMap::new();
@@ -555,7 +564,7 @@ pub(crate) fn compile_only(
     keep_pool: bool,
 ) -> Result<Schema, Error> {
     if let Input::DescriptorSet(path) = input {
-        return crate::descriptor_set::load_with(side, path, keep_pool);
+        return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
     match compile_descriptors_only(side, input, includes, only) {
         Ok(c) => {
@@ -582,7 +591,7 @@ pub(crate) fn compile_only(
             path,
             edition,
         }) => {
-            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
+            let Some((protoc, origin)) = crate::input::protoc::locate(protoc) else {
                 return Err(Error::NoProtoc {
                     side,
                     path,
@@ -590,7 +599,7 @@ pub(crate) fn compile_only(
                 });
             };
             if let Input::Git(g) = input {
-                return crate::git::compile_with_protoc(
+                return crate::input::git::compile_with_protoc(
                     side,
                     g,
                     includes,
@@ -603,7 +612,7 @@ pub(crate) fn compile_only(
             if let Some(only) = only {
                 names.retain(|n| only.contains(n));
             }
-            crate::protoc::compile(side, &protoc, origin, &roots, &names, keep_pool)
+            crate::input::protoc::compile(side, &protoc, origin, &roots, &names, keep_pool)
         }
         Err(e) => Err(e),
     }
@@ -639,7 +648,7 @@ fn compile_descriptors_only(
     only: Option<&HashSet<String>>,
 ) -> Result<Compiled, Error> {
     match input {
-        Input::Git(g) => return crate::git::compile_descriptors(side, g, includes),
+        Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
         Input::DescriptorSet(path) => {
             return Err(Error::NotProto {
                 side,
@@ -697,7 +706,7 @@ fn compile_roots(
 /// Compiles `names` through `resolver`, which records each file it opens in
 /// `seen` and the first error of its own in `failure`. A file that protox
 /// cannot parse because it uses editions gives [`Error::NoProtoc`]. Files
-/// are loaded and their names resolved as protoc does ([`crate::resolve`]);
+/// are loaded and their names resolved as protoc does ([`crate::input::resolve`]);
 /// prost-reflect builds the descriptors from fully-qualified names.
 pub(crate) fn run_compiler(
     side: Side,
@@ -717,7 +726,7 @@ pub(crate) fn run_compiler(
                 .map(prost_types::FileDescriptorProto::from)
         },
         true,
-        crate::resolve::Symbols::default(),
+        crate::input::resolve::Symbols::default(),
     );
     let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
         pool.add_file_descriptor_proto(fd).map_err(|e| {
@@ -751,7 +760,7 @@ pub(crate) fn run_compiler(
         let editions = err.file().and_then(|name| {
             let seen = lock(&seen);
             let src = seen.get(name)?;
-            let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
+            let edition = crate::input::protoc::edition_of(src.text.as_ref()?.text())?;
             Some((src.display_path.clone(), edition))
         });
         if let Some((path, edition)) = editions {

@@ -38,8 +38,8 @@ impl Module {
     }
 
     /// The module's place, without its configuration (for the old side at a git revision).
-    pub fn dirs(&self) -> crate::git::GitModule {
-        crate::git::GitModule {
+    pub fn dirs(&self) -> crate::input::git::GitModule {
+        crate::input::git::GitModule {
             path: self.path.clone(),
             includes: self.includes.clone(),
             excludes: self.excludes.clone(),
@@ -308,7 +308,7 @@ impl Workspace {
         };
         let unresolved = match &e {
             Error::Compile(c) => is_unresolved_import(&c.message),
-            Error::Git(g) => matches!(**g, crate::git::GitError::MissingRoot(_)),
+            Error::Git(g) => matches!(**g, crate::input::git::GitError::MissingRoot(_)),
             _ => false,
         };
         if !unresolved {

@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{CompileError, Error};
+use crate::input::resolve::{LoadError, Loader, Problem, Symbols, Unit};
 use crate::input::{self, Input};
-use crate::resolve::{LoadError, Loader, Problem, Symbols, Unit};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// Which input files each side must compile.
 #[derive(Debug, Default)]
@@ -129,7 +129,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     let mut fd = protox_parse::parse(name, &text).ok()?;
     // Only its names are needed: a problem is located by parsing again.
     fd.source_code_info = None;
-    crate::resolve::slim(&mut fd);
+    crate::input::resolve::slim(&mut fd);
     let mut names = Vec::new();
     let prefix = if fd.package().is_empty() {
         String::new()
@@ -148,7 +148,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     }
     let package = fd.package().to_owned();
     let imports = fd.dependency.clone();
-    let unit = match crate::resolve::outline(&mut fd) {
+    let unit = match crate::input::resolve::outline(&mut fd) {
         Some(o) => Unit::Outline(o),
         None => Unit::Whole(Box::new(fd)),
     };

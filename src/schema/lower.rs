@@ -20,8 +20,8 @@ use prost_types::{
     FileDescriptorSet, OneofDescriptorProto,
 };
 
-use crate::features::{RepeatedFieldEncoding, Utf8Validation};
 use crate::roundtrip::wire::Semantics;
+use crate::schema::features::{RepeatedFieldEncoding, Utf8Validation};
 use crate::schema::{Cardinality, Field, Kind, Schema, Syntax};
 
 /// A pool of one side's descriptors, editions files lowered. `files` are the

@@ -9,10 +9,10 @@ use std::process::Command;
 
 use miette::{LabeledSpan, NamedSource};
 
-use crate::descriptor_set;
 use crate::error::{CompileError, Error};
+use crate::input::descriptor_set;
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// The edition a file declares (`edition = "2023";` as its first statement),
 /// if it uses editions.
