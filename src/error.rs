@@ -42,7 +42,7 @@ pub enum Error {
         kind: &'static str,
     },
 
-    #[error("{side} input \"{}\" is too large ({size} bytes; the limit is {} bytes)", path.display(), crate::input::MAX_FILE)]
+    #[error("{side} input \"{}\" is too large ({size} bytes; the limit is {} bytes)", path.display(), crate::files::MAX_FILE)]
     #[diagnostic(code(protocheck::input::too_large))]
     TooLarge {
         side: Side,

@@ -29,6 +29,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod config;
+pub(crate) mod files;
 pub mod engine;
 pub mod error;
 pub mod input;

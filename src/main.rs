@@ -646,7 +646,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             };
             match &workspace {
                 Some(ws) => {
-                    protocheck::config::workspace::old_side(old, ws, &cli.include).map(Some)
+                    protocheck::input::workspace::old_side(old, ws, &cli.include).map(Some)
                 }
                 None => Ok(Some(old)),
             }
@@ -825,10 +825,10 @@ fn explain_deps(
     olds: &[std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> protocheck::Error {
     let e = match new {
-        Some(ws) => ws.explain(e),
+        Some(ws) => protocheck::input::workspace::explain(ws, e),
         None => e,
     };
-    olds.iter().fold(e, |e, ws| ws.explain(e))
+    olds.iter().fold(e, |e, ws| protocheck::input::workspace::explain(ws, e))
 }
 
 /// A directory holding a buf.yaml or buf.work.yaml, read as the check reads
@@ -1009,7 +1009,7 @@ fn roundtrip(
     let old = input(Side::Old, old, Some(new))?;
     let (old, new) = match &ws {
         Some(ws) => (
-            protocheck::config::workspace::old_side(old, ws, include)?,
+            protocheck::input::workspace::old_side(old, ws, include)?,
             Input::Workspace(ws.clone()),
         ),
         None => (old, input(Side::New, new, None)?),

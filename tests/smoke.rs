@@ -1314,7 +1314,7 @@ fn check_config(case: &ConfigCase) -> Result<Tally, TestCaseError> {
     let config = match Config::load(&path) {
         Ok(c) => c,
         Err(e) => {
-            clear(&e, &path)?;
+            clear(&protocheck::Error::from(e), &path)?;
             return Ok(Tally {
                 verdicts: 0,
                 errors: 1,
@@ -1337,7 +1337,7 @@ fn check_config(case: &ConfigCase) -> Result<Tally, TestCaseError> {
                 Err(e) => prop_assert!(false, "selected, then refused: {e}"),
             },
             Err(e) => {
-                clear(&e, &path)?;
+                clear(&protocheck::Error::from(e), &path)?;
                 prop_assert!(check_schemas(old, new, &options).is_err());
             }
         }

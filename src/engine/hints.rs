@@ -170,7 +170,7 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                         .then(|| {
                             let was =
                                 crate::engine::fix::one_line(new.files.get(to.file)?, &to.path)?;
-                            let now = crate::rules::util::redeclare(new, to, *number, None)?;
+                            let now = crate::engine::fix::redeclare(new, to, *number, None)?;
                             Some(ProposedEdit::replace(
                                 Target::new(to.file, &to.path),
                                 was,

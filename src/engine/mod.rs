@@ -6,13 +6,14 @@
 //! enum values by number; oneofs and methods by name.
 
 pub mod finding;
+pub mod rule;
 pub(crate) mod fix;
 pub(crate) mod hints;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::engine::finding::{ElementKind, Finding, Location, Severity};
-use crate::rules::{Rule, RuleMeta};
+use crate::engine::rule::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
 /// Which token of an element a finding points at.
@@ -211,7 +212,7 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// The levels of the running rule: a fix it proposes must pass at each.
-    pub fn levels(&self) -> &'static [crate::rules::Level] {
+    pub fn levels(&self) -> &'static [crate::engine::rule::Level] {
         self.rule.levels
     }
 

@@ -700,9 +700,9 @@ impl FileResolver for GitResolver {
                 }
                 Root::Disk(dir) => {
                     let path = dir.join(name);
-                    match input::read_file(&path) {
+                    match crate::files::read_file(&path) {
                         Ok(bytes) => return self.found(name, input::display(&path), bytes),
-                        Err(input::ReadFailure::Missing | input::ReadFailure::Dir) => continue,
+                        Err(crate::files::ReadFailure::Missing | crate::files::ReadFailure::Dir) => continue,
                         Err(e) => return Err(self.fail(e.into_error(self.side, &path))),
                     }
                 }

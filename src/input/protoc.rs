@@ -331,10 +331,10 @@ fn check_reachable(
         else {
             continue;
         };
-        let bytes = match crate::input::read_file(&path) {
+        let bytes = match crate::files::read_file(&path) {
             Ok(b) => b,
             // protoc says "not found" itself, with the importing line.
-            Err(crate::input::ReadFailure::Missing) => continue,
+            Err(crate::files::ReadFailure::Missing) => continue,
             Err(e) => {
                 let shown = shown.get(&name).map_or(path.clone(), PathBuf::from);
                 return Err(e.into_error(side, &shown));
@@ -384,7 +384,7 @@ impl Roots<'_> {
     fn find(&self, name: &str) -> Option<FileSource> {
         self.dirs.iter().find_map(|root| {
             let path = root.join(name);
-            let text = String::from_utf8(crate::input::read_file(&path).ok()?).ok()?;
+            let text = String::from_utf8(crate::files::read_file(&path).ok()?).ok()?;
             Some(FileSource {
                 display_path: self
                     .shown

@@ -120,8 +120,8 @@ pub(crate) fn plan(
 /// parses; anything else (different, unreadable, not UTF-8, a syntax error)
 /// is left to the compiler, which reports it properly.
 fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
-    let a = input::read_file(&old_dir.join(name)).ok()?;
-    let b = input::read_file(&new_dir.join(name)).ok()?;
+    let a = crate::files::read_file(&old_dir.join(name)).ok()?;
+    let b = crate::files::read_file(&new_dir.join(name)).ok()?;
     if a != b {
         return None;
     }
@@ -176,7 +176,7 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     names.sort_unstable();
     let parse = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
         for root in roots {
-            let Ok(bytes) = input::read_file(&root.join(name)) else {
+            let Ok(bytes) = crate::files::read_file(&root.join(name)) else {
                 continue;
             };
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -245,7 +245,7 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     let source = |name: &str| {
         roots.iter().find_map(|root| {
             let path = root.join(name);
-            let text = String::from_utf8(input::read_file(&path).ok()?).ok()?;
+            let text = String::from_utf8(crate::files::read_file(&path).ok()?).ok()?;
             Some(FileSource {
                 display_path: input::display(&path),
                 text: Some(SourceText::new(text)),

@@ -7,7 +7,7 @@ use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor, Seria
 use serde::Serialize;
 use serde_json::Value;
 
-use super::wire::Semantics;
+use crate::schema::lower::Semantics;
 use super::{Direction, Outcome};
 
 /// The JSON leg of one sample in one direction.

@@ -37,7 +37,8 @@ pub mod synth;
 pub mod wire;
 
 use compare::At;
-use wire::{hex, MsgType, Semantics};
+use crate::schema::lower::Semantics;
+use wire::{hex, MsgType};
 
 /// Which version writes and which reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -57,7 +57,7 @@ fn load(path: &Path, messages: &[String]) -> Result<UserSample, Error> {
             .into())
         }
     };
-    let bytes = crate::input::read_file(path).map_err(|e| RoundTripError::SampleRead {
+    let bytes = crate::files::read_file(path).map_err(|e| RoundTripError::SampleRead {
         path: path.to_path_buf(),
         source: e.into_io(),
     })?;

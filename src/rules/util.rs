@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use prost_types::FileOptions;
 
-use crate::engine::fix::{self, ProposedEdit, Suggestion, Target};
+use crate::engine::fix::{self, redeclare, ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, FieldPair, FilePair, Part};
 use crate::rules::Level;
 use crate::schema::{Cardinality, Enum, Field, Kind, Message, Schema};
@@ -261,34 +261,6 @@ fn restorable(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> bool {
             == cx.new.files.get(new.file).map(|f| &f.syntax)
         && real_oneof(p.old_message, old) == real_oneof(p.new_message, new)
         && fix::types_exist(cx.old, cx.new, old)
-}
-
-/// The new declaration with another number and, optionally, another name.
-pub(crate) fn redeclare(
-    schema: &Schema,
-    new: &Field,
-    number: u32,
-    name: Option<&str>,
-) -> Option<String> {
-    let file = schema.files.get(new.file)?;
-    let decl = file.span(&new.path)?;
-    let text = fix::one_line(file, &new.path)?;
-    let rel = |sub: i32| -> Option<(usize, usize)> {
-        let mut path = new.path.clone();
-        path.push(sub);
-        let s = file.span(&path)?;
-        let start = s.offset.checked_sub(decl.offset)?;
-        (start + s.len <= text.len()).then_some((start, start + s.len))
-    };
-    let mut cuts = vec![{
-        let (a, b) = rel(3)?;
-        (a, b, number.to_string())
-    }];
-    if let Some(name) = name {
-        let (a, b) = rel(1)?;
-        cuts.push((a, b, name.to_owned()));
-    }
-    fix::splice(&text, cuts)
 }
 
 /// Whether the number now holds another kind of field (its type or

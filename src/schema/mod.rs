@@ -7,6 +7,7 @@
 
 pub mod features;
 pub mod lower;
+pub(crate) mod overlay;
 pub mod span;
 
 use std::collections::{HashMap, HashSet};
@@ -21,7 +22,7 @@ use prost_types::{
     ServiceOptions, SourceCodeInfo,
 };
 
-use crate::input::descriptor_set::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
+use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
 use crate::schema::features::{
     Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding,
 };
