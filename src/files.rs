@@ -110,4 +110,3 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     }
     Ok(bytes)
 }
-

@@ -548,8 +548,8 @@ fn input(
     new: Option<&std::path::Path>,
 ) -> Result<Input, protocheck::Error> {
     match arg.to_str() {
-        Some(s) if s.starts_with("git:") => Input::from_arg(side, s, new),
-        _ => Input::from_path(side, arg),
+        Some(s) if s.starts_with("git:") => Ok(Input::from_arg(side, s, new)?),
+        _ => Ok(Input::from_path(side, arg)?),
     }
 }
 
@@ -645,9 +645,11 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
                 },
             };
             match &workspace {
-                Some(ws) => {
-                    protocheck::input::workspace::old_side(old, ws, &cli.include).map(Some)
-                }
+                Some(ws) => Ok(Some(protocheck::input::workspace::old_side(
+                    old,
+                    ws,
+                    &cli.include,
+                )?)),
                 None => Ok(Some(old)),
             }
         })
@@ -824,11 +826,16 @@ fn explain_deps(
     new: Option<&protocheck::config::workspace::Workspace>,
     olds: &[std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> protocheck::Error {
-    let e = match new {
-        Some(ws) => protocheck::input::workspace::explain(ws, e),
-        None => e,
+    let protocheck::Error::Input(e) = e else {
+        return e;
     };
-    olds.iter().fold(e, |e, ws| protocheck::input::workspace::explain(ws, e))
+    let e = match new {
+        Some(ws) => protocheck::input::workspace::explain(ws, *e),
+        None => *e,
+    };
+    olds.iter()
+        .fold(e, |e, ws| protocheck::input::workspace::explain(ws, e))
+        .into()
 }
 
 /// A directory holding a buf.yaml or buf.work.yaml, read as the check reads
@@ -880,7 +887,7 @@ fn snapshot(
         None => (input(Side::New, input_arg, None)?, includes.to_vec()),
     };
     let (bytes, inputs, imports) = protocheck::input::snapshot::from_input(&inp, &includes, None)
-        .map_err(|e| explain_deps(e, ws.as_deref(), &[]))?;
+        .map_err(|e| explain_deps(e.into(), ws.as_deref(), &[]))?;
     if let Some(ws) = &ws {
         for note in ws.unneeded_deps() {
             eprintln!("note: {note}");
@@ -918,7 +925,10 @@ fn nothing_old(arg: &std::path::Path, e: &protocheck::Error) -> Option<String> {
     if spec.strip_prefix("git:")?.contains(':') {
         return None;
     }
-    let protocheck::Error::Git(g) = e else {
+    let protocheck::Error::Input(e) = e else {
+        return None;
+    };
+    let protocheck::input::error::InputError::Git(g) = &**e else {
         return None;
     };
     match &**g {
@@ -971,13 +981,11 @@ fn check_with_roundtrip(
     // still runs, without the evidence.
     let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
         Ok(rt) => Some(rt),
-        Err(protocheck::Error::RoundTrip(e))
-            if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
-        {
+        Err(e @ roundtrip::RoundTripError::NoDescriptors { .. }) => {
             eprintln!("note: no round trip: {e}");
             None
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok((rep, rt))
 }
@@ -1026,7 +1034,7 @@ fn roundtrip(
         ..roundtrip::Options::default()
     };
     let rt = roundtrip::run_inputs(&old, &new, &includes, &options)
-        .map_err(|e| explain_deps(e, ws.as_deref(), old_ws.as_slice()))?;
+        .map_err(|e| explain_deps(e.into(), ws.as_deref(), old_ws.as_slice()))?;
     for w in &workspaces {
         for note in w.unneeded_deps() {
             eprintln!("note: {note}");

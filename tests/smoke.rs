@@ -104,7 +104,7 @@ impl Tally {
 }
 
 /// The error as the command line shows it.
-fn rendered(e: &protocheck::Error) -> String {
+fn rendered(e: &dyn miette::Diagnostic) -> String {
     let mut s = String::new();
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(1000);
@@ -113,7 +113,7 @@ fn rendered(e: &protocheck::Error) -> String {
 }
 
 /// A clear error: a message, and the diagnostic names `file`.
-fn clear(e: &protocheck::Error, file: &Path) -> Result<(), TestCaseError> {
+fn clear(e: &dyn miette::Diagnostic, file: &Path) -> Result<(), TestCaseError> {
     let msg = e.to_string();
     if std::env::var_os("SMOKE_ERRORS").is_some() {
         eprintln!("error: {msg}");
@@ -1314,7 +1314,7 @@ fn check_config(case: &ConfigCase) -> Result<Tally, TestCaseError> {
     let config = match Config::load(&path) {
         Ok(c) => c,
         Err(e) => {
-            clear(&protocheck::Error::from(e), &path)?;
+            clear(&e, &path)?;
             return Ok(Tally {
                 verdicts: 0,
                 errors: 1,
@@ -1337,7 +1337,7 @@ fn check_config(case: &ConfigCase) -> Result<Tally, TestCaseError> {
                 Err(e) => prop_assert!(false, "selected, then refused: {e}"),
             },
             Err(e) => {
-                clear(&protocheck::Error::from(e), &path)?;
+                clear(&e, &path)?;
                 prop_assert!(check_schemas(old, new, &options).is_err());
             }
         }

@@ -42,7 +42,7 @@ pub struct ConfigError {
     pub message: String,
     pub path: Option<String>,
     #[source_code]
-    pub source_code: Option<NamedSource<Arc<str>>>,
+    pub source_code: Option<Arc<NamedSource<Arc<str>>>>,
     #[label(collection)]
     pub labels: Vec<LabeledSpan>,
     #[help]
@@ -495,14 +495,12 @@ impl Config {
 
     /// Reads a `protocheck.toml` or a `buf.yaml` (by its name or extension).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let fail = |message: String| {
-            ConfigError {
-                message,
-                path: Some(path.display().to_string()),
-                source_code: None,
-                labels: Vec::new(),
-                help: None,
-            }
+        let fail = |message: String| ConfigError {
+            message,
+            path: Some(path.display().to_string()),
+            source_code: None,
+            labels: Vec::new(),
+            help: None,
         };
         let bytes = crate::files::read_file(path).map_err(|e| {
             fail(match e {
@@ -542,10 +540,10 @@ impl Config {
         ConfigError {
             message,
             path: Some(path.display().to_string()),
-            source_code: Some(NamedSource::new(
+            source_code: Some(Arc::new(NamedSource::new(
                 path.display().to_string(),
                 Arc::from(text),
-            )),
+            ))),
             labels: span
                 .map(|s| vec![LabeledSpan::new(Some(label.to_owned()), s.start, s.len())])
                 .unwrap_or_default(),
@@ -646,7 +644,10 @@ impl Config {
             Drop,
             Keep,
         }
-        let make = |b: &BufBreaking, module: &str, outside: Outside| -> Result<Config, ConfigError> {
+        let make = |b: &BufBreaking,
+                    module: &str,
+                    outside: Outside|
+         -> Result<Config, ConfigError> {
             let mut ignore = Vec::new();
             let strip = |p: &String| -> Result<Option<String>, ConfigError> {
                 match module_relative(module, p) {

@@ -351,10 +351,10 @@ fn missing_dep(yaml: &Path, dep: &str) -> ConfigError {
                 .unwrap_or_else(|| "no cache directory".to_owned())
         ),
         path: Some(yaml.display().to_string()),
-        source_code: Some(miette::NamedSource::new(
+        source_code: Some(Arc::new(miette::NamedSource::new(
             yaml.display().to_string(),
             Arc::<str>::from(text.as_str()),
-        )),
+        ))),
         labels: span
             .map(|s| vec![miette::LabeledSpan::new(Some("this dep".to_owned()), s.start, s.len())])
             .unwrap_or_default(),

@@ -6,9 +6,9 @@
 //! enum values by number; oneofs and methods by name.
 
 pub mod finding;
-pub mod rule;
 pub(crate) mod fix;
 pub(crate) mod hints;
+pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

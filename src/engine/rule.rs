@@ -112,4 +112,3 @@ pub trait Rule: Sync {
     fn check_service(&self, _cx: &mut Cx, _p: &ServicePair) {}
     fn check_method(&self, _cx: &mut Cx, _p: &MethodPair) {}
 }
-

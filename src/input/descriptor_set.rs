@@ -15,7 +15,7 @@ use prost::Message as _;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
 
-use crate::error::Error;
+use crate::input::error::InputError;
 use crate::schema::features::{Edition, FeatureSet};
 use crate::schema::overlay::{FileOverlay, MessageOverlay, SetOverlay};
 use crate::schema::{Schema, Side};
@@ -85,22 +85,22 @@ pub(crate) fn is_well_known(name: &str) -> bool {
 }
 
 /// Loads a descriptor-set input.
-pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
+pub fn load(side: Side, path: &Path) -> Result<Schema, InputError> {
     load_with(side, path, false)
 }
 
 /// [`load`]; with `keep_pool`, the schema keeps a descriptor pool for the
 /// round trip.
-pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, Error> {
+pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, InputError> {
     let bytes = crate::files::read_file(path).map_err(|e| e.into_error(side, path))?;
-    let files = decode(&bytes).map_err(|problem| Error::DescriptorSet {
+    let files = decode(&bytes).map_err(|problem| InputError::DescriptorSet {
         side,
         path: path.to_path_buf(),
         problem,
     })?;
     let (targets, inferred) = targets(&files);
     if targets.is_empty() {
-        return Err(Error::DescriptorSet {
+        return Err(InputError::DescriptorSet {
             side,
             path: path.to_path_buf(),
             problem: "holds only imported files and well-known types, nothing to check".to_owned(),

@@ -3,12 +3,14 @@
 //! binary descriptor set.
 
 pub mod descriptor_set;
+pub mod error;
 pub mod git;
+pub mod pair;
 pub mod protoc;
 pub(crate) mod prune;
 pub(crate) mod resolve;
-pub mod workspace;
 pub mod snapshot;
+pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
-use crate::error::{CompileError, Error};
+use crate::input::error::{CompileError, InputError};
 use crate::input::resolve::{LoadError, Loader};
 use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
@@ -42,14 +44,14 @@ const DESCRIPTOR_SET_EXTENSIONS: [&str; 5] = ["binpb", "pb", "desc", "bin", "pro
 
 impl Input {
     /// Classifies a path from the command line.
-    pub fn from_path(side: Side, path: impl Into<PathBuf>) -> Result<Input, Error> {
+    pub fn from_path(side: Side, path: impl Into<PathBuf>) -> Result<Input, InputError> {
         let path = path.into();
         let meta = std::fs::metadata(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::Missing {
+            std::io::ErrorKind::NotFound => InputError::Missing {
                 side,
                 path: path.clone(),
             },
-            _ => Error::Read {
+            _ => InputError::Read {
                 side,
                 path: path.clone(),
                 source,
@@ -62,13 +64,13 @@ impl Input {
         if meta.is_dir() {
             Ok(Input::Dir(path))
         } else if !meta.is_file() {
-            Err(Error::NotRegular {
+            Err(InputError::NotRegular {
                 side,
                 kind: kind_of(meta.file_type()),
                 path,
             })
         } else if meta.len() > MAX_FILE {
-            Err(Error::TooLarge {
+            Err(InputError::TooLarge {
                 side,
                 path,
                 size: meta.len(),
@@ -83,14 +85,14 @@ impl Input {
             if crate::input::descriptor_set::looks_like_descriptor_set(&bytes) {
                 Ok(Input::DescriptorSet(path))
             } else {
-                Err(Error::NotProto { side, path })
+                Err(InputError::NotProto { side, path })
             }
         }
     }
 
     /// Classifies an argument: `git:REF:PATH` (or `git:REF`, taking the path
     /// of `new` for `--against git:REF`) is read from git, anything else is a path.
-    pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, Error> {
+    pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, InputError> {
         if arg.starts_with("git:") {
             Ok(Input::Git(crate::input::git::GitInput::parse(
                 side, arg, new,
@@ -124,26 +126,25 @@ use crate::files::{kind_of, read_file, ReadFailure, MAX_FILE};
 
 impl ReadFailure {
     /// As an input error of `side`.
-    pub(crate) fn into_error(self, side: Side, path: &Path) -> Error {
+    pub(crate) fn into_error(self, side: Side, path: &Path) -> InputError {
         let path = path.to_path_buf();
         match self {
-            ReadFailure::Missing => Error::Missing { side, path },
-            ReadFailure::Dir => Error::Read {
+            ReadFailure::Missing => InputError::Missing { side, path },
+            ReadFailure::Dir => InputError::Read {
                 side,
                 path,
                 source: std::io::Error::other("a directory, not a file"),
             },
-            ReadFailure::NotRegular(kind) => Error::NotRegular { side, path, kind },
-            ReadFailure::TooLarge(size) => Error::TooLarge { side, path, size },
-            ReadFailure::Io(source) => Error::Read { side, path, source },
+            ReadFailure::NotRegular(kind) => InputError::NotRegular { side, path, kind },
+            ReadFailure::TooLarge(size) => InputError::TooLarge { side, path, size },
+            ReadFailure::Io(source) => InputError::Read { side, path, source },
         }
     }
-
 }
 
 /// Why `-I path`, which is not a directory, cannot be an include root.
-pub(crate) fn include_error(path: &Path) -> Error {
-    Error::MissingInclude {
+pub(crate) fn include_error(path: &Path) -> InputError {
+    InputError::MissingInclude {
         path: path.to_path_buf(),
         problem: if path.exists() {
             "is not a directory"
@@ -162,7 +163,7 @@ struct RootsResolver {
     strip_large: bool,
     stripped: Arc<std::sync::atomic::AtomicBool>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
-    failure: Arc<Mutex<Option<Error>>>,
+    failure: Arc<Mutex<Option<InputError>>>,
     side: Side,
 }
 
@@ -183,7 +184,7 @@ impl FileResolver for RootsResolver {
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    let err = Error::NotUtf8 {
+                    let err = InputError::NotUtf8 {
                         side: self.side,
                         path: path.clone(),
                     };
@@ -244,7 +245,7 @@ pub(crate) fn plan(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
-) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
+) -> Result<(Vec<PathBuf>, Vec<String>), InputError> {
     for inc in includes {
         if !inc.is_dir() {
             return Err(include_error(inc));
@@ -278,7 +279,7 @@ pub(crate) fn plan(
         Input::Dir(dir) => {
             let names = proto_names(side, dir)?;
             if names.is_empty() {
-                return Err(Error::NoProtoFiles {
+                return Err(InputError::NoProtoFiles {
                     side,
                     path: dir.clone(),
                 });
@@ -303,7 +304,7 @@ pub(crate) fn plan_workspace(
     side: Side,
     ws: &crate::config::workspace::Workspace,
     includes: &[PathBuf],
-) -> Result<WorkspacePlan, Error> {
+) -> Result<WorkspacePlan, InputError> {
     let mut module_of: HashMap<String, usize> = HashMap::new();
     let mut names = Vec::new();
     for (i, m) in ws.modules.iter().enumerate() {
@@ -313,7 +314,7 @@ pub(crate) fn plan_workspace(
                 continue;
             }
             if let Some(&j) = module_of.get(&name) {
-                return Err(Error::from(crate::config::ConfigError {
+                return Err(InputError::from(crate::config::ConfigError {
                     message: format!(
                         "{side} file \"{name}\" is in two modules of {}: \"{}\" and \"{}\"",
                         ws.file.display(),
@@ -334,7 +335,7 @@ pub(crate) fn plan_workspace(
         }
     }
     if names.is_empty() {
-        return Err(Error::NoProtoFiles {
+        return Err(InputError::NoProtoFiles {
             side,
             path: ws.root.clone(),
         });
@@ -347,7 +348,7 @@ pub(crate) fn plan_workspace(
 }
 
 /// The `.proto` files beneath `dir`, by import name relative to it.
-fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
+fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, InputError> {
     // One import name per file: a file reached again through a
     // symbolic link (one to a parent directory, say) keeps its
     // shortest name.
@@ -384,14 +385,14 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("walk failed")),
                 };
-                return Err(Error::Read { side, path, source });
+                return Err(InputError::Read { side, path, source });
             }
         };
         let t = entry.file_type();
         let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
         if is_proto && !t.is_file() && !t.is_dir() {
             // Never opened: reading a named pipe blocks.
-            return Err(Error::NotRegular {
+            return Err(InputError::NotRegular {
                 side,
                 path: entry.into_path(),
                 kind: kind_of(t),
@@ -433,7 +434,7 @@ fn import_name(rel: &Path) -> Option<String> {
 /// Compiles one side. Well-known types come from protox's built-in copies,
 /// which win over any vendored `google/protobuf/*.proto`. Files written with
 /// `edition = "…"` need protoc, found as [`compile_with`] says.
-pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, Error> {
+pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, InputError> {
     compile_with(side, input, includes, None)
 }
 
@@ -445,7 +446,7 @@ pub fn compile_with(
     input: &Input,
     includes: &[PathBuf],
     protoc: Option<&Path>,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     compile_only(side, input, includes, None, protoc, true)
 }
 
@@ -461,7 +462,7 @@ pub(crate) fn compile_only(
     only: Option<&HashSet<String>>,
     protoc: Option<&Path>,
     keep_pool: bool,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     if let Input::DescriptorSet(path) = input {
         return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
@@ -485,13 +486,13 @@ pub(crate) fn compile_only(
         }
         // protox does not parse editions: such a side goes to protoc (a git
         // revision's files are written out for it).
-        Err(Error::NoProtoc {
+        Err(InputError::NoProtoc {
             side,
             path,
             edition,
         }) => {
             let Some((protoc, origin)) = crate::input::protoc::locate(protoc) else {
-                return Err(Error::NoProtoc {
+                return Err(InputError::NoProtoc {
                     side,
                     path,
                     edition,
@@ -536,7 +537,7 @@ pub fn compile_descriptors(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, InputError> {
     compile_descriptors_only(side, input, includes, None)
 }
 
@@ -545,11 +546,11 @@ fn compile_descriptors_only(
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, InputError> {
     match input {
         Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
         Input::DescriptorSet(path) => {
-            return Err(Error::NotProto {
+            return Err(InputError::NotProto {
                 side,
                 path: path.clone(),
             })
@@ -563,7 +564,7 @@ fn compile_descriptors_only(
     let mut compiled = match compile_roots(side, &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
-        Err((e @ Error::NoProtoc { .. }, _)) => Err(e),
+        Err((e @ InputError::NoProtoc { .. }, _)) => Err(e),
         Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }?;
@@ -586,7 +587,7 @@ fn compile_roots(
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
-) -> Result<Compiled, (Error, bool)> {
+) -> Result<Compiled, (InputError, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
@@ -612,8 +613,8 @@ pub(crate) fn run_compiler(
     resolver: impl FileResolver + 'static,
     names: Vec<String>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
-    failure: Arc<Mutex<Option<Error>>>,
-) -> Result<Compiled, Error> {
+    failure: Arc<Mutex<Option<InputError>>>,
+) -> Result<Compiled, InputError> {
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(resolver);
@@ -663,7 +664,7 @@ pub(crate) fn run_compiler(
             Some((src.display_path.clone(), edition))
         });
         if let Some((path, edition)) = editions {
-            return Err(Error::NoProtoc {
+            return Err(InputError::NoProtoc {
                 side,
                 path: PathBuf::from(path),
                 edition,

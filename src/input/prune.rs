@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{CompileError, Error};
+use crate::input::error::{CompileError, InputError};
 use crate::input::resolve::{LoadError, Loader, Problem, Symbols, Unit};
 use crate::input::{self, Input};
 use crate::schema::span::SourceText;
@@ -48,7 +48,7 @@ pub(crate) fn plan(
     old: &Input,
     new: &Input,
     includes: &[PathBuf],
-) -> Result<Option<Pruned>, Error> {
+) -> Result<Option<Pruned>, InputError> {
     let (Input::Dir(old_dir), Input::Dir(new_dir)) = (old, new) else {
         return Ok(None);
     };
@@ -165,7 +165,10 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
 /// imports are loaded (missing and cyclic imports are errors), the names of
 /// all of them and their imports collected (a name defined twice is an
 /// error), and every type name in them resolved. Takes their descriptors.
-fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> Result<(), Error> {
+fn check_unchanged(
+    roots: &[PathBuf],
+    unchanged: &mut HashMap<&str, Parsed>,
+) -> Result<(), InputError> {
     use protox::file::FileResolver;
     let google = protox::file::GoogleFileResolver::new();
     let mut parsed: HashMap<&str, Unit> = unchanged
@@ -290,7 +293,7 @@ fn collect_names(prefix: &str, messages: &[prost_types::DescriptorProto], out: &
 
 /// A changed file that defines a name an unchanged file defines too: the
 /// error a full compile would report.
-pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), Error> {
+pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), InputError> {
     let defined = schema
         .target_messages()
         .map(|(_, m)| (m.file, m.full_name.as_str(), m.path.as_slice()))

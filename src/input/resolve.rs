@@ -1068,7 +1068,7 @@ impl Problem {
         side: crate::schema::Side,
         display_path: &str,
         text: Option<&crate::schema::span::SourceText>,
-    ) -> crate::error::CompileError {
+    ) -> crate::input::error::CompileError {
         let span = text.and_then(|t| {
             let fd = protox_parse::parse(&self.file, t.text()).ok()?;
             let info = fd.source_code_info?;
@@ -1080,7 +1080,7 @@ impl Problem {
                 path = path.split_last()?.1;
             }
         });
-        crate::error::CompileError {
+        crate::input::error::CompileError {
             side,
             location: match span {
                 Some(s) => format!("{display_path}:{}:{}: ", s.line, s.column),

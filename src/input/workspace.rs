@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::workspace::{file_in, Module, Workspace};
-use crate::error::Error;
+use crate::input::error::InputError;
 use crate::input::git::{GitError, GitModule};
 use crate::input::Input;
 
@@ -26,10 +26,10 @@ impl From<&Module> for GitModule {
 /// do with it: an import that does not resolve while a dep is neither cached
 /// nor given with `-I` is the dep's error, naming the dep (where the buf.yaml
 /// lists it), the two ways out, and the import.
-pub fn explain(ws: &Workspace, e: Error) -> Error {
+pub fn explain(ws: &Workspace, e: InputError) -> InputError {
     let unresolved = match &e {
-        Error::Compile(c) => is_unresolved_import(&c.message),
-        Error::Git(g) => matches!(**g, GitError::MissingRoot(_)),
+        InputError::Compile(c) => is_unresolved_import(&c.message),
+        InputError::Git(g) => matches!(**g, GitError::MissingRoot(_)),
         _ => false,
     };
     if !unresolved {
@@ -40,7 +40,7 @@ pub fn explain(ws: &Workspace, e: Error) -> Error {
     };
     c.message
         .push_str(&format!(", and an import does not resolve: {e}"));
-    Error::from(c)
+    InputError::from(c)
 }
 
 /// Whether a compiler's message is about an import that was not found.
@@ -52,7 +52,7 @@ fn is_unresolved_import(message: &str) -> bool {
 /// The old side of a workspace check: a directory with a buf.yaml or
 /// buf.work.yaml of its own is read as its own workspace; the same directory
 /// at a git revision, or a directory without one, with NEW's modules.
-pub fn old_side(old: Input, new: &Workspace, includes: &[PathBuf]) -> Result<Input, Error> {
+pub fn old_side(old: Input, new: &Workspace, includes: &[PathBuf]) -> Result<Input, InputError> {
     match old {
         Input::Dir(dir) => match file_in(&dir) {
             Some(f) => Ok(Input::Workspace(Arc::new(Workspace::load(&f, includes)?))),

@@ -12,8 +12,8 @@ use miette::{
 };
 
 use crate::engine::finding::{ElementKind, Finding, Severity};
+use crate::report::Report;
 use crate::schema::Side;
-use crate::Report;
 
 /// How to draw text output.
 #[derive(Debug, Clone, Copy)]

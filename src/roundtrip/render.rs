@@ -413,7 +413,7 @@ pub fn evidence_text(results: &[&FieldResult], width: usize) -> Option<String> {
 /// The check's JSON document with each finding's round-trip evidence added
 /// as `"roundtrip"` (an array of field results).
 pub fn write_check_json(
-    report: &crate::Report,
+    report: &crate::report::Report,
     rt: &RoundTrip,
     out: &mut dyn Write,
 ) -> io::Result<()> {

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use prost::encoding::{decode_key, encode_key, encode_varint, WireType};
 use crate::schema::lower::Semantics;
+use prost::encoding::{decode_key, encode_key, encode_varint, WireType};
 use prost_reflect::{
     Cardinality, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, Kind, MessageDescriptor,
     Syntax,

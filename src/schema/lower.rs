@@ -361,4 +361,3 @@ impl Semantics {
             .unwrap_or(e.parent_file().syntax() == ReflectSyntax::Proto2)
     }
 }
-

@@ -22,10 +22,10 @@ use prost_types::{
     ServiceOptions, SourceCodeInfo,
 };
 
-use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
 use crate::schema::features::{
     Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding,
 };
+use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
 use crate::schema::span::{LocationIndex, SourceText, Span};
 
 /// Which version of the schema something belongs to.

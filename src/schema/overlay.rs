@@ -125,4 +125,3 @@ impl EnumOverlay {
         self.options.as_ref()?.features.as_ref()
     }
 }
-
