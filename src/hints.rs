@@ -169,7 +169,7 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     let edit = (!nm.is_reserved_number(*number))
                         .then(|| {
                             let was = crate::fix::one_line(new.files.get(to.file)?, &to.path)?;
-                            let now = crate::rules::util::redeclare(new, to, *number, None)?;
+                            let now = crate::rules::field_fixes::redeclare(new, to, *number, None)?;
                             Some(ProposedEdit::replace(
                                 Target::new(to.file, &to.path),
                                 was,

@@ -1,6 +1,7 @@
 use crate::engine::{Cx, FieldPair, Part};
 use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::field_fixes;
+use crate::rules::words;
 use crate::schema::{Cardinality, Field, Schema, Syntax};
 
 rule! {
@@ -102,7 +103,7 @@ fn consequence(old: Cardinality, new: Cardinality) -> String {
 /// The declaration as written in its file: `optional int32 a = 1;` in
 /// proto2, `int32 a = 1;` for proto3 implicit presence.
 fn declaration(schema: &Schema, f: &Field, number: u32) -> String {
-    let d = util::declaration(f, number);
+    let d = words::declaration(f, number);
     let proto2 = schema
         .files
         .get(f.file)
@@ -124,7 +125,7 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> Suggestion {
         ));
     }
     // Writes the old declaration back; `tail` says why.
-    let keep = |tail: &str| match util::revert_field(cx, p) {
+    let keep = |tail: &str| match field_fixes::revert_field(cx, p) {
         Some(edit) => Suggestion::new("keep the declaration as it was", vec![edit], tail),
         None => Suggestion::new(&format!("keep `{decl}`"), Vec::new(), tail),
     };
@@ -159,6 +160,6 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> Suggestion {
                 keep(": code that calls its has_… accessor stops compiling without `optional`")
             }
         }
-        _ => util::reused_number_fix(cx, p).unwrap_or_else(|| keep("")),
+        _ => field_fixes::reused_number_fix(cx, p).unwrap_or_else(|| keep("")),
     }
 }

@@ -1,5 +1,7 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::util;
+use crate::rules::consequence;
+use crate::rules::field_fixes;
+use crate::rules::words;
 use crate::schema::Kind;
 
 rule! {
@@ -52,11 +54,11 @@ rule! {
             let msg = format!(
                 "{} changed type from {} to {}: {}",
                 p.describe(),
-                util::type_words(old),
-                util::type_words(new),
-                util::type_change_consequence(old, new)
+                words::type_words(old),
+                words::type_words(new),
+                consequence::type_change_consequence(old, new)
             );
-            let fix = util::reused_number_fix(cx, p);
+            let fix = field_fixes::reused_number_fix(cx, p);
             let f = cx.report(p.at(Part::Type), msg);
             if let Some(s) = fix {
                 f.suggest(s);
