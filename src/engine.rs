@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::finding::{ElementKind, Finding, Location, Severity};
+use crate::finding::{Audience, ElementKind, Finding, Location, Severity};
 use crate::rules::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
@@ -171,6 +171,9 @@ pub struct RawFinding {
     /// The edits the help was rendered from, if it proposes any.
     pub(crate) edits: Vec<crate::fix::ProposedEdit>,
     severity: Option<Severity>,
+    /// Whom this finding breaks, when its consequence says fewer than the
+    /// rule's `affects` (which bounds it).
+    affects: Option<Vec<Audience>>,
     pub(crate) at: At,
 }
 
@@ -186,6 +189,13 @@ impl RawFinding {
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self.edits.clear();
+        self
+    }
+
+    /// Sets whom this finding breaks, from its consequence; audiences the
+    /// rule does not declare are left out.
+    pub(crate) fn affecting(&mut self, who: &[Audience]) -> &mut Self {
+        self.affects = Some(who.to_vec());
         self
     }
 
@@ -219,6 +229,7 @@ impl<'a> Cx<'a> {
             help: None,
             edits: Vec::new(),
             severity: None,
+            affects: None,
             at,
         });
         let last = self.out.len() - 1;
@@ -1278,7 +1289,16 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         message: r.message,
         help: r.help,
         fix: crate::fix::resolve(new, &r.edits),
-        affects: r.meta.affects.to_vec(),
+        affects: match &r.affects {
+            Some(who) => r
+                .meta
+                .affects
+                .iter()
+                .copied()
+                .filter(|a| who.contains(a))
+                .collect(),
+            None => r.meta.affects.to_vec(),
+        },
         element_kind: at.kind,
         element: at.element,
         subject: at.subject,

@@ -3,7 +3,7 @@
 //! types it rests on.
 
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::consequence::{json_change_consequence, type_change_consequence};
+use crate::rules::consequence::{json_change, report, type_change, Consequence};
 use crate::rules::field_fixes::reused_number_fix;
 use crate::rules::words::type_words;
 use crate::schema::{Cardinality, Enum, Field, Kind, Schema};
@@ -140,22 +140,31 @@ pub fn check_wire_type(
     if compatible {
         return;
     }
-    let consequence = if json {
-        json_change_consequence(old, new).unwrap_or_else(|| type_change_consequence(old, new))
-    } else {
-        type_change_consequence(old, new)
+    let wire = type_change(old, new);
+    let consequence = match json.then(|| json_change(old, new)).flatten() {
+        // The binary side, where the wire check accepts it, is reported on
+        // its own (FIELD_WIRE_NO_WIDENING, NO_NARROWING, SAME_SIGNEDNESS);
+        // its readers are hurt all the same.
+        Some(j) => j.with_readers_of(&wire),
+        None => wire,
     };
-    let mut msg = format!(
-        "{} changed type from {} to {}: {consequence}",
+    let subject = format!(
+        "{} changed type from {} to {}",
         p.describe(),
         type_words(old),
         type_words(new),
     );
+    let mut claim = consequence.claim().to_owned();
     if let Some(why) = differs {
-        msg = format!("{msg} ({why})");
+        claim = format!("{claim} ({why})");
     }
     let fix = reused_number_fix(cx, p);
-    let f = cx.report(p.at(Part::Type), msg);
+    let f = report(
+        cx,
+        p.at(Part::Type),
+        subject,
+        &Consequence::new(claim, consequence.affects()),
+    );
     if let Some(s) = fix {
         f.suggest(s);
     }

@@ -51,15 +51,15 @@ rule! {
             if same {
                 return;
             }
-            let msg = format!(
-                "{} changed type from {} to {}: {}",
+            let subject = format!(
+                "{} changed type from {} to {}",
                 p.describe(),
                 words::type_words(old),
                 words::type_words(new),
-                consequence::type_change_consequence(old, new)
             );
             let fix = field_fixes::reused_number_fix(cx, p);
-            let f = cx.report(p.at(Part::Type), msg);
+            let c = consequence::type_change(old, new);
+            let f = consequence::report(cx, p.at(Part::Type), subject, &c);
             if let Some(s) = fix {
                 f.suggest(s);
             }
