@@ -12,7 +12,7 @@ pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::engine::finding::{ElementKind, Finding, Location, Severity};
+use crate::engine::finding::{Audience, ElementKind, Finding, Location, Severity};
 use crate::engine::rule::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
@@ -176,6 +176,9 @@ pub struct RawFinding {
     /// The edits the help was rendered from, if it proposes any.
     pub(crate) edits: Vec<crate::engine::fix::ProposedEdit>,
     severity: Option<Severity>,
+    /// Whom this finding breaks, when its consequence says fewer than the
+    /// rule's `affects` (which bounds it).
+    affects: Option<Vec<Audience>>,
     pub(crate) at: At,
 }
 
@@ -191,6 +194,13 @@ impl RawFinding {
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self.edits.clear();
+        self
+    }
+
+    /// Sets whom this finding breaks, from its consequence; audiences the
+    /// rule does not declare are left out.
+    pub(crate) fn affecting(&mut self, who: &[Audience]) -> &mut Self {
+        self.affects = Some(who.to_vec());
         self
     }
 
@@ -224,6 +234,7 @@ impl<'a> Cx<'a> {
             help: None,
             edits: Vec::new(),
             severity: None,
+            affects: None,
             at,
         });
         let last = self.out.len() - 1;
@@ -1282,7 +1293,16 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         message: r.message,
         help: r.help,
         fix: crate::engine::fix::resolve(new, &r.edits),
-        affects: r.meta.affects.to_vec(),
+        affects: match &r.affects {
+            Some(who) => r
+                .meta
+                .affects
+                .iter()
+                .copied()
+                .filter(|a| who.contains(a))
+                .collect(),
+            None => r.meta.affects.to_vec(),
+        },
         element_kind: at.kind,
         element: at.element,
         subject: at.subject,

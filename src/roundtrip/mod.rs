@@ -244,6 +244,14 @@ pub struct Run {
     pub prost_error: Option<String>,
     pub fields: Vec<FieldResult>,
     pub json: json::JsonRun,
+    /// The message as the writer wrote it, in protobuf text format (one
+    /// field a line), for the text output's diff; not in the JSON.
+    #[serde(skip)]
+    pub as_written: Option<String>,
+    /// The message as the reader's application sees it, likewise; none when
+    /// the reader rejects it or it cannot be shown.
+    #[serde(skip)]
+    pub as_read: Option<String>,
 }
 
 /// Both runs of every sample in one direction, with the outcomes merged
@@ -765,6 +773,11 @@ fn run_one(
         explain(f, r, prost_error.as_deref());
     }
     let json = json::run(d, &w.desc, &r.desc, &r.sem, &s.bytes, s.info.index);
+    let as_written = render::text_view(w, &wm);
+    let as_read = decode_error
+        .is_none()
+        .then(|| render::text_view(r, &rm))
+        .flatten();
     Ok(Run {
         sample: s.info.index,
         message: compare::show_msg_full(w, &wm),
@@ -775,6 +788,8 @@ fn run_one(
         prost_error,
         fields,
         json,
+        as_written,
+        as_read,
     })
 }
 

@@ -45,7 +45,7 @@ rule! {
             let mut reserve = crate::engine::fix::reserve_number(p.number);
             if !free.is_empty() {
                 reserve.push(' ');
-                reserve.push_str(&crate::rules::util::reserve_names(
+                reserve.push_str(&crate::rules::reserved::reserve_names(
                     &cx.new.files[p.new_enum.file],
                     &free,
                 ));

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -35,7 +35,7 @@ rule! {
                 return;
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
-            let fix = util::reserve_in_enum(
+            let fix = reserved::reserve_in_enum(
                 p.new_enum,
                 &[p.number],
                 &[],

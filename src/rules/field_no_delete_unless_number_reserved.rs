@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -34,7 +34,7 @@ rule! {
             if p.new_message.is_reserved_number(p.number) {
                 return;
             }
-            let fix = util::reserve_in_message(
+            let fix = reserved::reserve_in_message(
                 p.new_message,
                 &[p.number],
                 &[],

@@ -114,7 +114,16 @@ mod rpc_same_request_type;
 mod rpc_same_response_type;
 mod rpc_same_server_streaming;
 mod service_no_delete;
-pub(crate) mod util;
+
+// Helpers the rules share, by what they are about.
+pub(crate) mod compatible_type;
+pub(crate) mod consequence;
+pub(crate) mod field_fixes;
+pub(crate) mod file_option;
+pub(crate) mod methods;
+pub(crate) mod number_ranges;
+pub(crate) mod reserved;
+pub(crate) mod words;
 
 /// Every rule, in ID order.
 pub static ALL: &[&dyn Rule] = &[
