@@ -1,143 +1,34 @@
-//! Errors that stop a check: each says which side (old or new) and which file.
+//! The crate's error: whichever stage stopped the check, with that stage's
+//! diagnostic (file, line and column where there is one).
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use miette::Diagnostic;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource};
-
+use crate::config::ConfigError;
+use crate::input::error::InputError;
+use crate::roundtrip::RoundTripError;
 use crate::schema::Side;
 
+/// Why a check could not be made (the exit code 2 case). Each variant wraps
+/// the error of the stage that stopped, and shows as that error does.
 #[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
 pub enum Error {
-    #[error("{side} input \"{}\" does not exist", path.display())]
-    #[diagnostic(code(protocheck::input::missing))]
-    Missing { side: Side, path: PathBuf },
-
-    #[error("include directory \"{}\" {problem}", path.display())]
-    #[diagnostic(code(protocheck::input::missing_include))]
-    MissingInclude {
-        path: PathBuf,
-        /// `does not exist` or `is not a directory`.
-        problem: &'static str,
-    },
-
-    #[error("cannot read {side} input \"{}\": {source}", path.display())]
-    #[diagnostic(code(protocheck::input::unreadable))]
-    Read {
-        side: Side,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
-    #[error("{side} input \"{}\" is {kind}, not a regular file", path.display())]
-    #[diagnostic(
-        code(protocheck::input::not_regular),
-        help("protocheck reads regular files only (reading a named pipe or a device could block or never end): pass a .proto file, a directory or a descriptor set")
-    )]
-    NotRegular {
-        side: Side,
-        path: PathBuf,
-        /// What it is instead: "a named pipe", "a socket", "a character device"…
-        kind: &'static str,
-    },
-
-    #[error("{side} input \"{}\" is too large ({size} bytes; the limit is {} bytes)", path.display(), crate::input::MAX_FILE)]
-    #[diagnostic(code(protocheck::input::too_large))]
-    TooLarge {
-        side: Side,
-        path: PathBuf,
-        size: u64,
-    },
-
-    #[error("{side} input \"{}\" is not a .proto file, a descriptor set or a directory", path.display())]
-    #[diagnostic(
-        code(protocheck::input::not_proto),
-        help("pass a .proto file, a directory that contains .proto files, or a binary FileDescriptorSet (`protoc -o`, `buf build -o`)")
-    )]
-    NotProto { side: Side, path: PathBuf },
-
-    #[error("{side} descriptor set \"{}\" {problem}", path.display())]
-    #[diagnostic(
-        code(protocheck::input::descriptor_set),
-        help("pass a binary FileDescriptorSet as written by `protoc --descriptor_set_out` (`-o`) or `buf build -o`")
-    )]
-    DescriptorSet {
-        side: Side,
-        path: PathBuf,
-        /// What is wrong, as a clause: "is not a binary FileDescriptorSet (…)".
-        problem: String,
-    },
-
-    #[error("{side} file \"{}\" uses edition {edition}, which protocheck compiles with protoc, and no protoc was found", path.display())]
-    #[diagnostic(
-        code(protocheck::input::no_protoc),
-        help("install an editions-capable protoc and put it on PATH, set PROTOC to it, or pass --protoc PATH; `pip install grpcio-tools` ships one, run as `python3 -m grpc_tools.protoc` (a two-line wrapper script can put it on PATH as `protoc`); or pass a descriptor set built with `protoc -o` or `buf build -o` instead. (protocheck's own protoc is bundled only in builds for Linux, macOS and Windows, and is written on first use to a cache directory: HOME, XDG_CACHE_HOME or PROTOCHECK_CACHE_DIR must name a writable one)")
-    )]
-    NoProtoc {
-        side: Side,
-        /// The editions file that needs protoc.
-        path: PathBuf,
-        edition: String,
-    },
-
-    #[error("cannot run protoc \"{}\" (from {origin}) for the {side} schema: {source}", protoc.display())]
-    #[diagnostic(
-        code(protocheck::input::protoc),
-        help("pass an executable protoc with --protoc PATH or the PROTOC environment variable")
-    )]
-    ProtocUnusable {
-        side: Side,
-        protoc: PathBuf,
-        /// `--protoc`, `PROTOC` or `PATH`.
-        origin: &'static str,
-        #[source]
-        source: std::io::Error,
-    },
-
-    #[error("protoc \"{}\" failed on the {side} schema: {message}", protoc.display())]
-    #[diagnostic(code(protocheck::input::protoc_failed))]
-    ProtocFailed {
-        side: Side,
-        protoc: PathBuf,
-        message: String,
-    },
-
-    #[error("no .proto files under {side} directory \"{}\"", path.display())]
-    #[diagnostic(code(protocheck::input::empty))]
-    NoProtoFiles { side: Side, path: PathBuf },
-
-    #[error("{side} file \"{}\" is not valid UTF-8", path.display())]
-    #[diagnostic(code(protocheck::input::not_utf8))]
-    NotUtf8 { side: Side, path: PathBuf },
-
-    #[error("{side} snapshot \"{}\" is not a descriptor set: {message}", path.display())]
-    #[diagnostic(
-        code(protocheck::input::bad_snapshot),
-        help("write snapshots with `protocheck snapshot INPUT -o FILE`")
-    )]
-    BadSnapshot {
-        side: Side,
-        path: PathBuf,
-        message: String,
-    },
-
+    /// An input could not be read or compiled.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Compile(Box<CompileError>),
+    Input(Box<InputError>),
 
+    /// A configuration file (`protocheck.toml`, `buf.yaml`) or option is wrong.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(Box<crate::config::ConfigError>),
+    Config(Box<ConfigError>),
 
+    /// The round trip could not run.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Git(Box<crate::git::GitError>),
+    RoundTrip(Box<RoundTripError>),
 
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    RoundTrip(Box<crate::roundtrip::RoundTripError>),
-
+    /// Schema Registry mode (`--compat`) was asked for in a way it cannot run.
     #[error(transparent)]
     #[diagnostic(transparent)]
     Registry(Box<crate::registry::Error>),
@@ -149,63 +40,38 @@ impl From<crate::registry::Error> for Error {
     }
 }
 
-impl From<crate::config::ConfigError> for Error {
-    fn from(e: crate::config::ConfigError) -> Self {
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        match e {
+            // One place for every configuration problem, wherever it was met.
+            InputError::Config(c) => Error::Config(c),
+            e => Error::Input(Box::new(e)),
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
         Error::Config(Box::new(e))
     }
 }
 
-/// A schema that does not compile, pointing into the file that failed.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("{side} schema does not compile: {location}{message}")]
-#[diagnostic(code(protocheck::compile))]
-pub struct CompileError {
-    pub side: Side,
-    /// `path:line:col: `, or `path: `, or empty when the compiler named no file.
-    pub location: String,
-    pub message: String,
-    /// The failing file's path as shown, where the compiler named one.
-    pub path: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    #[source_code]
-    pub source_code: Option<NamedSource<Arc<str>>>,
-    #[label(collection)]
-    pub labels: Vec<LabeledSpan>,
-    #[help]
-    pub help: Option<String>,
-}
-
-impl From<CompileError> for Error {
-    fn from(e: CompileError) -> Self {
-        Error::Compile(Box::new(e))
+impl From<RoundTripError> for Error {
+    fn from(e: RoundTripError) -> Self {
+        match e {
+            RoundTripError::Input(i) => Error::from(*i),
+            e => Error::RoundTrip(Box::new(e)),
+        }
     }
 }
 
 impl Error {
-    /// Which side the error is about, where it is about one.
+    /// Which side (old or new) the error is about, where it is about one.
     pub fn side(&self) -> Option<Side> {
         match self {
-            Error::Missing { side, .. }
-            | Error::Read { side, .. }
-            | Error::NotRegular { side, .. }
-            | Error::TooLarge { side, .. }
-            | Error::NotProto { side, .. }
-            | Error::NoProtoFiles { side, .. }
-            | Error::NotUtf8 { side, .. }
-            | Error::BadSnapshot { side, .. }
-            | Error::DescriptorSet { side, .. }
-            | Error::NoProtoc { side, .. }
-            | Error::ProtocUnusable { side, .. }
-            | Error::ProtocFailed { side, .. } => Some(*side),
-            Error::Compile(c) => Some(c.side),
-            Error::Git(g) => Some(g.side()),
-            Error::RoundTrip(r) => match &**r {
-                crate::roundtrip::RoundTripError::NoDescriptors { side, .. }
-                | crate::roundtrip::RoundTripError::UnknownMessage { side, .. } => Some(*side),
-                _ => None,
-            },
-            Error::MissingInclude { .. } | Error::Config(_) | Error::Registry(_) => None,
+            Error::Input(e) => e.side(),
+            Error::RoundTrip(e) => e.side(),
+            Error::Config(_) | Error::Registry(_) => None,
         }
     }
 }

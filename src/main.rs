@@ -314,7 +314,7 @@ fn long_version(explicit: Option<&std::path::Path>) -> String {
         s.push_str(&format!(" (commit {commit})"));
     }
     s.push('\n');
-    match protocheck::protoc::locate(explicit) {
+    match protocheck::input::protoc::locate(explicit) {
         Some((path, origin)) => {
             let version = std::process::Command::new(&path)
                 .arg("--version")
@@ -561,8 +561,8 @@ fn input(
     new: Option<&std::path::Path>,
 ) -> Result<Input, protocheck::Error> {
     match arg.to_str() {
-        Some(s) if s.starts_with("git:") => Input::from_arg(side, s, new),
-        _ => Input::from_path(side, arg),
+        Some(s) if s.starts_with("git:") => Ok(Input::from_arg(side, s, new)?),
+        _ => Ok(Input::from_path(side, arg)?),
     }
 }
 
@@ -593,17 +593,16 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
     let workspace_file = if is_git {
         None
     } else if cli.new.is_none() && cli.old.is_none() {
-        protocheck::workspace::find_upwards(&new_arg)
+        protocheck::config::workspace::find_upwards(&new_arg)
     } else if new_arg.is_dir() {
-        protocheck::workspace::file_in(&new_arg)
+        protocheck::config::workspace::file_in(&new_arg)
     } else {
         None
     };
     let workspace = match &workspace_file {
-        Some(f) => Some(std::sync::Arc::new(protocheck::workspace::Workspace::load(
-            f,
-            &cli.include,
-        )?)),
+        Some(f) => Some(std::sync::Arc::new(
+            protocheck::config::workspace::Workspace::load(f, &cli.include)?,
+        )),
         None => None,
     };
     let new = match &workspace {
@@ -659,7 +658,11 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
                 },
             };
             match &workspace {
-                Some(ws) => protocheck::workspace::old_side(old, ws, &cli.include).map(Some),
+                Some(ws) => Ok(Some(protocheck::input::workspace::old_side(
+                    old,
+                    ws,
+                    &cli.include,
+                )?)),
                 None => Ok(Some(old)),
             }
         })
@@ -688,7 +691,7 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
         );
     }
     // The old sides that are workspaces of their own.
-    let olds_ws: Vec<std::sync::Arc<protocheck::workspace::Workspace>> = olds
+    let olds_ws: Vec<std::sync::Arc<protocheck::config::workspace::Workspace>> = olds
         .iter()
         .filter_map(|o| match o {
             Some(Input::Workspace(w)) if Some(w) != workspace.as_ref() => Some(w.clone()),
@@ -797,13 +800,11 @@ fn run_registry(
         let rep = protocheck::registry_report(&o, &n, mode, &labels[0], options);
         let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
             Ok(rt) => Some(rt),
-            Err(protocheck::Error::RoundTrip(e))
-                if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
-            {
+            Err(e @ roundtrip::RoundTripError::NoDescriptors { .. }) => {
                 eprintln!("note: no round trip: {e}");
                 None
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         (vec![(0, rep)], rt)
     } else {
@@ -926,14 +927,19 @@ fn render_pairs(
 /// that are neither in buf's cache nor given with `-I`.
 fn explain_deps(
     e: protocheck::Error,
-    new: Option<&protocheck::workspace::Workspace>,
-    olds: &[std::sync::Arc<protocheck::workspace::Workspace>],
+    new: Option<&protocheck::config::workspace::Workspace>,
+    olds: &[std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> protocheck::Error {
-    let e = match new {
-        Some(ws) => ws.explain(e),
-        None => e,
+    let protocheck::Error::Input(e) = e else {
+        return e;
     };
-    olds.iter().fold(e, |e, ws| ws.explain(e))
+    let e = match new {
+        Some(ws) => protocheck::input::workspace::explain(ws, *e),
+        None => *e,
+    };
+    olds.iter()
+        .fold(e, |e, ws| protocheck::input::workspace::explain(ws, e))
+        .into()
 }
 
 /// A directory holding a buf.yaml or buf.work.yaml, read as the check reads
@@ -942,13 +948,13 @@ fn explain_deps(
 fn workspace_at(
     arg: &std::path::Path,
     includes: &[PathBuf],
-) -> Result<Option<std::sync::Arc<protocheck::workspace::Workspace>>, protocheck::Error> {
+) -> Result<Option<std::sync::Arc<protocheck::config::workspace::Workspace>>, protocheck::Error> {
     if arg.to_str().is_some_and(|s| s.starts_with("git:")) || !arg.is_dir() {
         return Ok(None);
     }
-    match protocheck::workspace::file_in(arg) {
+    match protocheck::config::workspace::file_in(arg) {
         Some(f) => Ok(Some(std::sync::Arc::new(
-            protocheck::workspace::Workspace::load(&f, includes)?,
+            protocheck::config::workspace::Workspace::load(&f, includes)?,
         ))),
         None => Ok(None),
     }
@@ -957,7 +963,7 @@ fn workspace_at(
 /// The includes of a command on `workspaces`: `-I` and their deps' roots.
 fn with_dep_roots(
     includes: &[PathBuf],
-    workspaces: &[&std::sync::Arc<protocheck::workspace::Workspace>],
+    workspaces: &[&std::sync::Arc<protocheck::config::workspace::Workspace>],
 ) -> Vec<PathBuf> {
     let mut all = includes.to_vec();
     for ws in workspaces {
@@ -984,8 +990,8 @@ fn snapshot(
         ),
         None => (input(Side::New, input_arg, None)?, includes.to_vec()),
     };
-    let (bytes, inputs, imports) = protocheck::snapshot::from_input(&inp, &includes, None)
-        .map_err(|e| explain_deps(e, ws.as_deref(), &[]))?;
+    let (bytes, inputs, imports) = protocheck::input::snapshot::from_input(&inp, &includes, None)
+        .map_err(|e| explain_deps(e.into(), ws.as_deref(), &[]))?;
     if let Some(ws) = &ws {
         for note in ws.unneeded_deps() {
             eprintln!("note: {note}");
@@ -1001,7 +1007,7 @@ fn snapshot(
             _ => ExitCode::SUCCESS,
         });
     }
-    if let Err(e) = protocheck::snapshot::write_file(output, &bytes) {
+    if let Err(e) = protocheck::input::snapshot::write_file(output, &bytes) {
         eprintln!("cannot write the snapshot \"{}\": {e}", output.display());
         return Ok(ExitCode::from(2));
     }
@@ -1018,12 +1024,15 @@ fn snapshot(
 /// check then runs against an empty old schema. `git:REF:PATH`, which names
 /// its path, keeps its error.
 fn nothing_old(arg: &std::path::Path, e: &protocheck::Error) -> Option<String> {
-    use protocheck::git::GitError;
+    use protocheck::input::git::GitError;
     let spec = arg.to_str()?;
     if spec.strip_prefix("git:")?.contains(':') {
         return None;
     }
-    let protocheck::Error::Git(g) = e else {
+    let protocheck::Error::Input(e) = e else {
+        return None;
+    };
+    let protocheck::input::error::InputError::Git(g) = &**e else {
         return None;
     };
     match &**g {
@@ -1076,13 +1085,11 @@ fn check_with_roundtrip(
     // still runs, without the evidence.
     let rt = match roundtrip::run(&o, &n, &roundtrip::Options::default()) {
         Ok(rt) => Some(rt),
-        Err(protocheck::Error::RoundTrip(e))
-            if matches!(*e, roundtrip::RoundTripError::NoDescriptors { .. }) =>
-        {
+        Err(e @ roundtrip::RoundTripError::NoDescriptors { .. }) => {
             eprintln!("note: no round trip: {e}");
             None
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok((rep, rt))
 }
@@ -1114,7 +1121,7 @@ fn roundtrip(
     let old = input(Side::Old, old, Some(new))?;
     let (old, new) = match &ws {
         Some(ws) => (
-            protocheck::workspace::old_side(old, ws, include)?,
+            protocheck::input::workspace::old_side(old, ws, include)?,
             Input::Workspace(ws.clone()),
         ),
         None => (old, input(Side::New, new, None)?),
@@ -1131,7 +1138,7 @@ fn roundtrip(
         ..roundtrip::Options::default()
     };
     let rt = roundtrip::run_inputs(&old, &new, &includes, &options)
-        .map_err(|e| explain_deps(e, ws.as_deref(), old_ws.as_slice()))?;
+        .map_err(|e| explain_deps(e.into(), ws.as_deref(), old_ws.as_slice()))?;
     for w in &workspaces {
         for note in w.unneeded_deps() {
             eprintln!("note: {note}");

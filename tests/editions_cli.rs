@@ -179,7 +179,7 @@ fn bad_descriptor_sets_exit_2_and_say_what_is_wrong() {
 #[test]
 fn without_protoc_the_bundled_one_is_written_once_and_used() {
     assert!(
-        protocheck::protoc::has_bundled(),
+        protocheck::input::protoc::has_bundled(),
         "the tests build for a platform protoc-bin-vendored has a protoc for"
     );
     let empty = tempfile::tempdir().unwrap();

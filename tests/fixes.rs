@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use protocheck::finding::Fix;
+use protocheck::engine::finding::Fix;
 use protocheck::rules::Level;
 use protocheck::{check_paths, Finding, Options};
 

@@ -1,6 +1,7 @@
 //! Every case under `fixtures/<case>/` has an `old/` tree and one or more
 //! `new*/` trees. For each new tree, `<new>.expected` lists the findings at
-//! every level, with locations on both sides. Every tree is also checked
+//! every level, with locations on both sides and, on the line below each,
+//! whom it breaks. Every tree is also checked
 //! against itself and must report nothing.
 //!
 //! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expectations;
@@ -69,11 +70,13 @@ fn line(case: &Path, f: &Finding) -> String {
         protocheck::Severity::Warning => " warning",
         protocheck::Severity::Info => " info",
     };
+    let breaks: Vec<&str> = f.affects.iter().map(|a| a.describe()).collect();
     format!(
-        "{}{severity} {}{old}: {}",
+        "{}{severity} {}{old}: {}\n  breaks: {}",
         f.rule,
         loc(case, &f.location),
-        f.message
+        f.message,
+        breaks.join(", ")
     )
 }
 

@@ -599,7 +599,7 @@ fn editions_files_at_a_revision_compile_with_protoc() {
     // protoc, and findings and errors still name them as REV:path. Needs an
     // editions-capable protoc: PROTOC, PATH, else the bundled one.
     assert!(
-        protocheck::protoc::locate(None).is_some(),
+        protocheck::input::protoc::locate(None).is_some(),
         "no protoc: this build has no bundled protoc and none is in PROTOC or on PATH"
     );
     let tmp = tempfile::tempdir().unwrap();

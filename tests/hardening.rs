@@ -535,7 +535,7 @@ fn a_named_pipe_imported_by_an_editions_file_is_refused_before_protoc_runs() {
     // Editions files go to protoc, which would block on the pipe: protocheck
     // reads the imports first, as protoc will find them.
     assert!(
-        protocheck::protoc::locate(None).is_some(),
+        protocheck::input::protoc::locate(None).is_some(),
         "no protoc: this build has no bundled protoc and none is in PROTOC or on PATH"
     );
     let t = tempfile::tempdir().unwrap();

@@ -1210,3 +1210,69 @@ fn an_enum_name_the_reader_lacks_is_dropped_in_json_everywhere_it_is_summarized(
         "{finding:#}"
     );
 }
+
+// The text output shows the first sample as written and as read, in
+// protobuf text format, as a diff.
+
+#[test]
+fn text_output_diffs_the_sample_as_written_and_as_read() {
+    let (code, out, _) = run(&["roundtrip", OLD, "fixtures/order/new_reuse"]);
+    assert_eq!(code, 1);
+    // The old float arrives where the new reader expects a varint: it keeps
+    // the record as unknown field 3, and sees no total.
+    let want = "    as written (-, old) and as read (+, new):\n      order_id: \"order_id-ü\"\n      user_id: \"user_id-ü\"\n    - total: 12.5\n    + # 3: unknown, fixed32 0x41480000\n";
+    assert!(out.contains(want), "{out}");
+    // And the other way: the new int64 is unknown to the old reader.
+    assert!(
+        out.contains("as written (-, new) and as read (+, old):"),
+        "{out}"
+    );
+    assert!(out.contains("    - total_cents: -5000000000\n"), "{out}");
+    assert!(
+        out.contains("    + # 3: unknown, varint 18446744068709551616\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn text_output_has_no_diff_where_the_reader_sees_what_was_written() {
+    // The same schema on both sides: every value reads as written.
+    let (code, out, _) = run(&["roundtrip", OLD, OLD]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("as written"), "{out}");
+    assert!(!out.contains("\n    - "), "{out}");
+    assert!(!out.contains("\n    + "), "{out}");
+    // A field added in the new schema: the new reader sees exactly what the
+    // old writer wrote (no diff); only the old reader, which lacks field 4,
+    // sees it differently.
+    let (_, out, _) = run(&["roundtrip", OLD, "fixtures/order/new_add"]);
+    let (to_new, to_old) = out.split_once("new writer → old reader").unwrap();
+    assert!(!to_new.contains("as written"), "{out}");
+    assert!(
+        to_old.contains("as written (-, new) and as read (+, old):"),
+        "{out}"
+    );
+    assert!(
+        to_old.contains("    - coupon_code: \"coupon_code-ü\"\n"),
+        "{out}"
+    );
+    assert!(
+        to_old.contains("    + # 4: unknown, length-delimited (14 bytes)\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_output_has_no_text_diff() {
+    let (_, out, _) = run(&[
+        "roundtrip",
+        OLD,
+        "fixtures/order/new_reuse",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        !out.contains("as_written") && !out.contains("as_read"),
+        "{out}"
+    );
+}

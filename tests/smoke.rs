@@ -104,7 +104,7 @@ impl Tally {
 }
 
 /// The error as the command line shows it.
-fn rendered(e: &protocheck::Error) -> String {
+fn rendered(e: &dyn miette::Diagnostic) -> String {
     let mut s = String::new();
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(1000);
@@ -113,7 +113,7 @@ fn rendered(e: &protocheck::Error) -> String {
 }
 
 /// A clear error: a message, and the diagnostic names `file`.
-fn clear(e: &protocheck::Error, file: &Path) -> Result<(), TestCaseError> {
+fn clear(e: &dyn miette::Diagnostic, file: &Path) -> Result<(), TestCaseError> {
     let msg = e.to_string();
     if std::env::var_os("SMOKE_ERRORS").is_some() {
         eprintln!("error: {msg}");
@@ -733,7 +733,7 @@ fn valid_sets() -> &'static [Vec<u8>] {
     static SETS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     SETS.get_or_init(|| {
         let snapshot = |dir: &str| {
-            protocheck::snapshot::from_input(&Input::Dir(PathBuf::from(dir)), &[], None)
+            protocheck::input::snapshot::from_input(&Input::Dir(PathBuf::from(dir)), &[], None)
                 .unwrap()
                 .0
         };
@@ -1363,7 +1363,7 @@ fn the_seeds_are_valid() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("set.binpb");
         std::fs::write(&p, set).unwrap();
-        protocheck::descriptor_set::load(Side::Old, &p).unwrap();
+        protocheck::input::descriptor_set::load(Side::Old, &p).unwrap();
     }
     let (old, new) = schemas();
     for (message, name) in MESSAGES.iter().enumerate() {

@@ -9,8 +9,9 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use prost::Message;
 use prost_types::FileDescriptorSet;
+use protocheck::input::snapshot;
 use protocheck::rules::Level;
-use protocheck::{check_paths, check_schemas, input, snapshot, Input, Options, Side};
+use protocheck::{check_paths, check_schemas, input, Input, Options, Side};
 
 fn protocheck(dir: Option<&Path>, args: &[&str]) -> (i32, Vec<u8>, String) {
     let mut c = Command::cargo_bin("protocheck").unwrap();
@@ -198,7 +199,7 @@ fn a_snapshot_checks_like_its_source() {
                 new_schema.promote_imports();
                 let got = check_schemas(&old_schema, &new_schema, &options).unwrap();
                 // Lines and columns; a snapshot has no text for byte offsets.
-                let at = |s: Option<protocheck::span::Span>| {
+                let at = |s: Option<protocheck::schema::span::Span>| {
                     s.map(|s| (s.line, s.column, s.end_line, s.end_column))
                 };
                 let key = |r: &protocheck::Report| -> Vec<_> {

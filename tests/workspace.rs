@@ -429,7 +429,7 @@ fn snapshot_and_roundtrip_read_a_workspace_as_the_check_does() {
         &["snapshot", "old", "-I", dep, "-o", snap.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{out}{err}");
-    let set = protocheck::snapshot::decode(&std::fs::read(&snap).unwrap()).unwrap();
+    let set = protocheck::input::snapshot::decode(&std::fs::read(&snap).unwrap()).unwrap();
     let mut targets: Vec<&str> = set.targets.iter().map(String::as_str).collect();
     targets.sort_unstable();
     assert_eq!(

@@ -60,7 +60,7 @@ fn fixture() -> &'static Fixture {
                 &text.replace("ONE = 1; TWO = 2;", "ONE = 1; TWO = 2; THREE = 3;"),
             ),
         );
-        let editions = protocheck::protoc::locate(None)
+        let editions = protocheck::input::protoc::locate(None)
             .map(|_| compile_pair(&eo, &en, &[]).expect("the editions schemas compile"));
         Fixture {
             old,

@@ -7,9 +7,9 @@
 
 use super::diff::{DiffType, Difference, Target};
 use super::place;
-use crate::finding::{Edit, Fix};
+use crate::engine::finding::{Edit, Fix};
+use crate::schema::span::Span;
 use crate::schema::Schema;
-use crate::span::Span;
 
 /// The edits for one difference, or `None`.
 /// `transitive`: the old version is one of several, maybe not the latest;

@@ -43,7 +43,7 @@ pub use explain::explain;
 pub use modes::{Direction, Mode};
 pub use notes::{LETS_THROUGH, REFUSES_SAFE};
 
-use crate::finding::{Audience, ElementKind, Finding, Location, RegistryInfo, Severity};
+use crate::engine::finding::{Audience, ElementKind, Finding, Location, RegistryInfo, Severity};
 use crate::schema::Schema;
 
 /// Why a check in Schema Registry mode could not run.
@@ -261,7 +261,7 @@ pub(crate) struct Build {
     pub registry: RegistryInfo,
     /// Point at the `package` statement rather than the whole file.
     pub package: bool,
-    pub fix: Option<crate::finding::Fix>,
+    pub fix: Option<crate::engine::finding::Fix>,
 }
 
 /// A finding at `new` (its element, else its context) and `old`.

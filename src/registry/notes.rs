@@ -7,7 +7,7 @@ use prost_types::field_descriptor_proto::Label;
 use super::diff::{scalar_group, written_label, DiffType, Target};
 use super::modes::{Direction, Mode};
 use super::{build, message_path, messages, Build};
-use crate::finding::{Audience, Finding, RegistryInfo, Severity};
+use crate::engine::finding::{Audience, Finding, RegistryInfo, Severity};
 use crate::schema::{Cardinality, Field, Kind, Schema};
 
 /// A note's rule ID: the registry accepts a change that readers feel.

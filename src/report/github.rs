@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::Pair;
-use crate::finding::Severity;
+use crate::engine::finding::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as the runner decodes it.
 fn escape_data(s: &str) -> String {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{fingerprint, Pair};
-use crate::finding::Severity;
+use crate::engine::finding::Severity;
 
 #[derive(Serialize)]
 struct Issue<'a> {

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{summary_line, Pair};
-use crate::finding::{Finding, Severity};
+use crate::engine::finding::{Finding, Severity};
 
 #[derive(Serialize)]
 #[serde(rename = "testsuites")]

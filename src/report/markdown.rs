@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{summary_line, Pair};
-use crate::finding::{Finding, Severity};
+use crate::engine::finding::{Finding, Severity};
 
 /// How to link to files.
 #[derive(Debug, Clone, Default)]

@@ -10,9 +10,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Audience, ElementKind, Finding, Severity};
+use crate::engine::finding::{Audience, ElementKind, Finding, Severity};
 use crate::rules::Level;
-use crate::Report;
+use crate::schema::{Schema, Side};
 
 pub mod github;
 pub mod gitlab;
@@ -125,7 +125,7 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     roundtrip: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    registry: Option<&'a crate::finding::RegistryInfo>,
+    registry: Option<&'a crate::engine::finding::RegistryInfo>,
 }
 
 #[derive(Serialize)]
@@ -333,5 +333,87 @@ pub fn summary_line(report: &Report) -> String {
             plural(e, "breaking change", "breaking changes"),
             plural(w, "warning", "warnings"),
         ),
+    }
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// The level in force, when the rules are exactly one level's.
+    pub level: Option<Level>,
+    /// The rules in force, in words: "level file", "the rules of buf.yaml".
+    pub rule_set: String,
+    /// Whether warnings count as breaking.
+    pub deny_warnings: bool,
+    /// Notes about the configuration (deprecated rule IDs expanded).
+    pub notes: Vec<String>,
+    /// Problems in the configuration that did not stop the check (an ignore
+    /// path that matches no file).
+    pub warnings: Vec<String>,
+    /// How many input files each side had.
+    pub old_files: usize,
+    pub new_files: usize,
+    /// The text of every file a finding points into, for snippets.
+    pub sources: Sources,
+}
+
+/// File texts by side and displayed path.
+#[derive(Debug, Clone, Default)]
+pub struct Sources(std::collections::HashMap<(Side, String), std::sync::Arc<str>>);
+
+impl Sources {
+    pub fn get(&self, side: Side, path: &str) -> Option<&std::sync::Arc<str>> {
+        self.0.get(&(side, path.to_owned()))
+    }
+
+    pub(crate) fn add(&mut self, schema: &Schema, file: &str) {
+        if let Some(f) = schema.file(file) {
+            if let Some(src) = &f.source {
+                // Keyed as findings show the path: a file at a git revision
+                // by its path in the repository.
+                let shown = match &f.revision {
+                    Some(r) => f
+                        .display_path
+                        .strip_prefix(&format!("{r}:"))
+                        .unwrap_or(&f.display_path)
+                        .to_owned(),
+                    None => f.display_path.clone(),
+                };
+                self.0
+                    .entry((schema.side, shown))
+                    .or_insert_with(|| src.text().clone());
+            }
+        }
+    }
+}
+
+impl Report {
+    /// Whether any finding is an error (or a warning under `deny_warnings`):
+    /// the exit code 1 case.
+    pub fn is_breaking(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.is_error() || (self.deny_warnings && f.severity == Severity::Warning))
+    }
+
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Findings that explain an accepted change.
+    pub fn infos(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Info)
+            .count()
     }
 }

@@ -10,7 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
 use super::{fingerprint, rule_doc, Pair};
-use crate::finding::{Audience, Finding, Location, Severity};
+use crate::engine::finding::{Audience, Finding, Location, Severity};
 use crate::rules::{self, Level, RuleMeta};
 
 /// The schema the document declares.
@@ -145,7 +145,7 @@ struct Replacement {
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
     element: &'a str,
-    element_kind: crate::finding::ElementKind,
+    element_kind: crate::engine::finding::ElementKind,
     affects: &'a [Audience],
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,

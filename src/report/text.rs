@@ -11,9 +11,9 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use crate::finding::{ElementKind, Finding, Severity};
+use crate::engine::finding::{ElementKind, Finding, Severity};
+use crate::report::Report;
 use crate::schema::Side;
-use crate::Report;
 
 /// How to draw text output.
 #[derive(Debug, Clone, Copy)]
@@ -297,7 +297,7 @@ fn diagnostic(report: &Report, group: &[&Finding], texts: &mut Texts) -> Diag {
 
 /// `path:line:col`, or the element and its file when the schema has no
 /// source info; `None` for a place with no position of its own.
-fn place(l: &crate::finding::Location, element: &str, side: &str) -> Option<String> {
+fn place(l: &crate::engine::finding::Location, element: &str, side: &str) -> Option<String> {
     match l.span {
         Some(s) => Some(format!(
             "{}:{}:{}{}",

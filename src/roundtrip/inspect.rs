@@ -18,8 +18,8 @@ use prost_reflect::{DeserializeOptions, DynamicMessage, Kind};
 use serde_json::{json, Map, Value};
 
 use super::wire::{self, Msg, MsgType, Payload, Slot, Val};
+use super::RoundTripError;
 use crate::schema::Schema;
-use crate::Error;
 
 /// What the reader of `schema` makes of `bytes` as message type `message`.
 #[derive(Debug, Clone)]
@@ -33,26 +33,27 @@ pub struct Inspection {
     pub reencoded: Option<Vec<u8>>,
 }
 
-fn msg_type(schema: &Schema, message: &str) -> Result<MsgType, Error> {
-    let pool = schema.pool.clone().ok_or_else(|| {
-        Error::from(super::RoundTripError::NoDescriptors {
+fn msg_type(schema: &Schema, message: &str) -> Result<MsgType, RoundTripError> {
+    let pool = schema
+        .pool
+        .clone()
+        .ok_or_else(|| RoundTripError::NoDescriptors {
             side: schema.side,
             reason: schema.pool_problem.clone(),
-        })
-    })?;
-    let desc = pool.get_message_by_name(message).ok_or_else(|| {
-        Error::from(super::RoundTripError::UnknownMessage {
+        })?;
+    let desc = pool
+        .get_message_by_name(message)
+        .ok_or_else(|| RoundTripError::UnknownMessage {
             side: schema.side,
             name: message.to_owned(),
             help: None,
-        })
-    })?;
-    let sem = std::sync::Arc::new(crate::lower::semantics(schema));
+        })?;
+    let sem = std::sync::Arc::new(crate::schema::lower::semantics(schema));
     Ok(MsgType::new(&desc, &sem))
 }
 
 /// Reads `bytes` as `message` of `schema` with the round trip's reader.
-pub fn inspect(schema: &Schema, message: &str, bytes: &[u8]) -> Result<Inspection, Error> {
+pub fn inspect(schema: &Schema, message: &str, bytes: &[u8]) -> Result<Inspection, RoundTripError> {
     let ty = msg_type(schema, message)?;
     let msg = match wire::read(&ty, bytes) {
         Ok(m) => m,
@@ -81,7 +82,7 @@ pub fn inspect_json(
     message: &str,
     text: &str,
     strict: bool,
-) -> Result<Result<Value, String>, Error> {
+) -> Result<Result<Value, String>, RoundTripError> {
     let ty = msg_type(schema, message)?;
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,

@@ -7,8 +7,8 @@ use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor, Seria
 use serde::Serialize;
 use serde_json::Value;
 
-use super::wire::Semantics;
 use super::{Direction, Outcome};
+use crate::schema::lower::Semantics;
 
 /// The JSON leg of one sample in one direction.
 #[derive(Debug, Clone, Serialize)]

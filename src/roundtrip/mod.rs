@@ -24,9 +24,9 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
 use serde::Serialize;
 
+use crate::input::error::InputError;
 use crate::input::Input;
 use crate::schema::{Schema, Side};
-use crate::Error;
 
 mod compare;
 pub mod inspect;
@@ -36,8 +36,9 @@ pub mod sample;
 pub mod synth;
 pub mod wire;
 
+use crate::schema::lower::Semantics;
 use compare::At;
-use wire::{hex, MsgType, Semantics};
+use wire::{hex, MsgType};
 
 /// Which version writes and which reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -243,6 +244,14 @@ pub struct Run {
     pub prost_error: Option<String>,
     pub fields: Vec<FieldResult>,
     pub json: json::JsonRun,
+    /// The message as the writer wrote it, in protobuf text format (one
+    /// field a line), for the text output's diff; not in the JSON.
+    #[serde(skip)]
+    pub as_written: Option<String>,
+    /// The message as the reader's application sees it, likewise; none when
+    /// the reader rejects it or it cannot be shown.
+    #[serde(skip)]
+    pub as_read: Option<String>,
 }
 
 /// Both runs of every sample in one direction, with the outcomes merged
@@ -381,6 +390,11 @@ pub enum RoundTripError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Sample(Box<SampleError>),
+
+    /// The inputs could not be read or compiled.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(Box<InputError>),
 }
 
 /// A sample that is not a valid message of its writer's type.
@@ -403,9 +417,21 @@ pub struct SampleError {
     pub help: Option<String>,
 }
 
-impl From<RoundTripError> for Error {
-    fn from(e: RoundTripError) -> Self {
-        Error::RoundTrip(Box::new(e))
+impl From<InputError> for RoundTripError {
+    fn from(e: InputError) -> Self {
+        RoundTripError::Input(Box::new(e))
+    }
+}
+
+impl RoundTripError {
+    /// Which side (old or new) the error is about, where it is about one.
+    pub fn side(&self) -> Option<Side> {
+        match self {
+            RoundTripError::NoDescriptors { side, .. }
+            | RoundTripError::UnknownMessage { side, .. } => Some(*side),
+            RoundTripError::Input(e) => e.side(),
+            _ => None,
+        }
     }
 }
 
@@ -415,26 +441,23 @@ pub fn compile_pair(
     old: &Input,
     new: &Input,
     includes: &[PathBuf],
-) -> Result<(Schema, Schema), Error> {
-    crate::compile_pair(old, new, includes)
+) -> Result<(Schema, Schema), RoundTripError> {
+    Ok(crate::input::pair::compile_pair(old, new, includes)?)
 }
 
 /// Round-trips samples of every message type in both schemas (or the chosen
 /// ones) in both directions.
-pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, Error> {
-    let pool = |s: &Schema| -> Result<DescriptorPool, Error> {
-        s.pool.clone().ok_or_else(|| {
-            RoundTripError::NoDescriptors {
-                side: s.side,
-                reason: s.pool_problem.clone(),
-            }
-            .into()
+pub fn run(old: &Schema, new: &Schema, options: &Options) -> Result<RoundTrip, RoundTripError> {
+    let pool = |s: &Schema| -> Result<DescriptorPool, RoundTripError> {
+        s.pool.clone().ok_or_else(|| RoundTripError::NoDescriptors {
+            side: s.side,
+            reason: s.pool_problem.clone(),
         })
     };
     let (old_pool, new_pool) = (pool(old)?, pool(new)?);
     let sems = [
-        Arc::new(crate::lower::semantics(old)),
-        Arc::new(crate::lower::semantics(new)),
+        Arc::new(crate::schema::lower::semantics(old)),
+        Arc::new(crate::schema::lower::semantics(new)),
     ];
     let user = sample::load_all(&options.samples, &options.messages)?;
     let mut chosen = options.clone();
@@ -481,7 +504,7 @@ pub fn run_inputs(
     new: &Input,
     includes: &[PathBuf],
     options: &Options,
-) -> Result<RoundTrip, Error> {
+) -> Result<RoundTrip, RoundTripError> {
     let (o, n) = compile_pair(old, new, includes)?;
     run(&o, &n, options)
 }
@@ -492,7 +515,7 @@ fn message_names(
     old_pool: &DescriptorPool,
     new_pool: &DescriptorPool,
     options: &Options,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<String>, RoundTripError> {
     if !options.messages.is_empty() {
         for name in &options.messages {
             for (side, pool) in [(Side::Old, old_pool), (Side::New, new_pool)] {
@@ -508,8 +531,7 @@ fn message_names(
                         side,
                         name: name.clone(),
                         help: best.map(|b| format!("did you mean \"{b}\"?")),
-                    }
-                    .into());
+                    });
                 }
             }
         }
@@ -544,7 +566,7 @@ fn message(
     user: &[&sample::UserSample],
     options: &Options,
     notes: &mut Vec<String>,
-) -> Result<MessageReport, Error> {
+) -> Result<MessageReport, RoundTripError> {
     let types = [
         (Side::Old, MsgType::new(old, old_sem)),
         (Side::New, MsgType::new(new, new_sem)),
@@ -599,7 +621,7 @@ fn message(
             if let Some(mut e) = best {
                 e.help
                     .get_or_insert_with(|| format!("neither the old nor the new {name} reads it"));
-                return Err(RoundTripError::Sample(e).into());
+                return Err(RoundTripError::Sample(e));
             }
         }
     } else {
@@ -687,9 +709,14 @@ fn merge(all: impl Iterator<Item = FieldResult>) -> Vec<FieldResult> {
     by.into_values().collect()
 }
 
-fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<Run, Error> {
+fn run_one(
+    d: Direction,
+    w: &MsgType,
+    r: &MsgType,
+    s: &WriterSample,
+) -> Result<Run, RoundTripError> {
     let bad_sample = |e: wire::WireError| {
-        Error::from(RoundTripError::Sample(Box::new(SampleError {
+        RoundTripError::Sample(Box::new(SampleError {
             path: s.info.name.clone(),
             location: format!(" at byte {}", e.offset),
             message: e.reason.clone(),
@@ -698,7 +725,7 @@ fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<R
             source_code: None,
             span: None,
             help: None,
-        })))
+        }))
     };
     let wm = wire::read(w, &s.bytes).map_err(bad_sample)?;
     let rm = wire::read(r, &s.bytes).map_err(bad_sample)?;
@@ -746,6 +773,11 @@ fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<R
         explain(f, r, prost_error.as_deref());
     }
     let json = json::run(d, &w.desc, &r.desc, &r.sem, &s.bytes, s.info.index);
+    let as_written = render::text_view(w, &wm);
+    let as_read = decode_error
+        .is_none()
+        .then(|| render::text_view(r, &rm))
+        .flatten();
     Ok(Run {
         sample: s.info.index,
         message: compare::show_msg_full(w, &wm),
@@ -756,6 +788,8 @@ fn run_one(d: Direction, w: &MsgType, r: &MsgType, s: &WriterSample) -> Result<R
         prost_error,
         fields,
         json,
+        as_written,
+        as_read,
     })
 }
 

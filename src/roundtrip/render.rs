@@ -4,10 +4,14 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use prost_reflect::text_format::FormatOptions;
+use prost_reflect::DynamicMessage;
 use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
 
+use super::wire::{self, MsgType};
 use super::{FieldResult, MessageReport, Outcome, RoundTrip};
-use crate::finding::{ElementKind, Finding};
+use crate::engine::finding::{ElementKind, Finding};
 
 /// The version of the round-trip JSON document.
 pub const JSON_VERSION: u32 = 1;
@@ -169,6 +173,13 @@ pub fn write_text(rt: &RoundTrip, out: &mut dyn Write, width: usize) -> io::Resu
                     format!("bytes: {}", super::clip_hex_to(&first.written, 64))
                 };
                 write!(out, "{}", wrap(&bytes, width, "    ", "      "))?;
+                if let (Some(a), Some(b)) = (&first.as_written, &first.as_read) {
+                    write!(
+                        out,
+                        "{}",
+                        text_diff(a, b, &d.writer.to_string(), &d.reader.to_string())
+                    )?;
+                }
                 if d.runs.len() > 1 {
                     let others: Vec<&str> = d.runs[1..]
                         .iter()
@@ -269,6 +280,109 @@ pub fn write_text(rt: &RoundTrip, out: &mut dyn Write, width: usize) -> io::Resu
         writeln!(out)?;
     }
     writeln!(out, "{}", summary_line(rt))
+}
+
+/// A message as the application holding it sees it, in protobuf text format
+/// with one field a line; records it keeps only as unknown fields follow as
+/// comments (`# 3: unknown, fixed32 0x41480000`). `None` when the message
+/// cannot be rebuilt for printing.
+pub(super) fn text_view(t: &MsgType, m: &wire::Msg) -> Option<String> {
+    // The unknown records are left out of what is printed as fields: one of
+    // a known number (a wire-type mismatch) would not decode.
+    let known = wire::Msg {
+        unknown: Vec::new(),
+        ..m.clone()
+    };
+    let bytes = wire::write(t, &known);
+    let msg = DynamicMessage::decode(t.desc.clone(), bytes.as_slice()).ok()?;
+    let mut text =
+        utf8_unescaped(&msg.to_text_format_with_options(&FormatOptions::new().pretty(true)));
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for u in &m.unknown {
+        text.push_str(&format!(
+            "# {}: unknown, {}\n",
+            u.number,
+            super::compare::show_payload(u.wire_type, &u.payload)
+        ));
+    }
+    Some(text)
+}
+
+/// Text format with octal escapes (`\\303\\274`) of non-ASCII bytes that
+/// spell valid UTF-8 written as the characters (`ü`), as Go's text format
+/// and protoc's `--decode` do; other escapes are kept.
+fn utf8_unescaped(text: &str) -> String {
+    let b = text.as_bytes();
+    let octal = |i: usize| -> Option<u8> {
+        let d = b.get(i + 1..i + 4)?;
+        (b[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)))
+            .then(|| {
+                u8::try_from(
+                    (d[0] - b'0') as u32 * 64 + (d[1] - b'0') as u32 * 8 + (d[2] - b'0') as u32,
+                )
+                .ok()
+            })
+            .flatten()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        // A backslash escaping a backslash is not the start of an escape.
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
+            out.push_str("\\\\");
+            i += 2;
+            continue;
+        }
+        let mut run = Vec::new();
+        let mut j = i;
+        while let Some(v) = octal(j).filter(|v| *v >= 0x80) {
+            run.push(v);
+            j += 4;
+        }
+        match std::str::from_utf8(&run) {
+            Ok(chars) if !run.is_empty() => {
+                out.push_str(chars);
+                i = j;
+            }
+            _ => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8().max(1);
+            }
+        }
+    }
+    out
+}
+
+/// The message as written and as read, as a diff of their text format:
+/// lines the reader sees differently marked `-` (as written) and `+` (as
+/// read), a few unchanged lines around them; nothing when they are the
+/// same.
+pub fn text_diff(written: &str, read: &str, writer: &str, reader: &str) -> String {
+    if written == read {
+        return String::new();
+    }
+    let diff = TextDiff::from_lines(written, read);
+    let mut s = format!("    as written (-, {writer}) and as read (+, {reader}):\n");
+    for (i, group) in diff.grouped_ops(2).iter().enumerate() {
+        if i > 0 {
+            s.push_str("      …\n");
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let mark = match change.tag() {
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Equal => ' ',
+                };
+                let line = change.value().trim_end_matches('\n');
+                s.push_str(&format!("    {mark} {line}\n"));
+            }
+        }
+    }
+    s
 }
 
 /// The closing line: how many fields lost or changed anything.
@@ -413,11 +527,40 @@ pub fn evidence_text(results: &[&FieldResult], width: usize) -> Option<String> {
 /// The check's JSON document with each finding's round-trip evidence added
 /// as `"roundtrip"` (an array of field results).
 pub fn write_check_json(
-    report: &crate::Report,
+    report: &crate::report::Report,
     rt: &RoundTrip,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     crate::report::write_json_with(report, out, &|f| {
         serde_json::to_value(evidence_for(rt, f)).ok()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_texts_have_no_diff() {
+        assert_eq!(text_diff("a: 1\nb: 2\n", "a: 1\nb: 2\n", "old", "new"), "");
+    }
+
+    #[test]
+    fn changed_lines_are_marked_with_context_around_them() {
+        let written = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n";
+        let read = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 7\n";
+        assert_eq!(
+            text_diff(written, read, "old", "new"),
+            "    as written (-, old) and as read (+, new):\n      d: 4\n      e: 5\n    - f: 6\n    + f: 7\n"
+        );
+    }
+
+    #[test]
+    fn utf8_octal_escapes_become_characters_and_others_stay() {
+        assert_eq!(utf8_unescaped(r#"s: "a-\303\274""#), "s: \"a-ü\"");
+        // Not UTF-8 on its own: kept.
+        assert_eq!(utf8_unescaped(r#"b: "\377\001""#), r#"b: "\377\001""#);
+        // An escaped backslash followed by digits is not an escape.
+        assert_eq!(utf8_unescaped(r#"s: "\\303""#), r#"s: "\\303""#);
+    }
 }

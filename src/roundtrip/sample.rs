@@ -10,7 +10,6 @@ use prost::Message;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 use super::{wire, RoundTripError, SampleError};
-use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -37,11 +36,11 @@ impl UserSample {
 
 /// Reads every sample. Each is of the one `--message` given, or (text
 /// format) of the type its `# proto-message:` line names.
-pub fn load_all(paths: &[PathBuf], messages: &[String]) -> Result<Vec<UserSample>, Error> {
+pub fn load_all(paths: &[PathBuf], messages: &[String]) -> Result<Vec<UserSample>, RoundTripError> {
     paths.iter().map(|p| load(p, messages)).collect()
 }
 
-fn load(path: &Path, messages: &[String]) -> Result<UserSample, Error> {
+fn load(path: &Path, messages: &[String]) -> Result<UserSample, RoundTripError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -53,11 +52,10 @@ fn load(path: &Path, messages: &[String]) -> Result<UserSample, Error> {
         _ => {
             return Err(RoundTripError::SampleFormat {
                 path: path.to_path_buf(),
-            }
-            .into())
+            })
         }
     };
-    let bytes = crate::input::read_file(path).map_err(|e| RoundTripError::SampleRead {
+    let bytes = crate::files::read_file(path).map_err(|e| RoundTripError::SampleRead {
         path: path.to_path_buf(),
         source: e.into_io(),
     })?;
@@ -78,8 +76,7 @@ fn load(path: &Path, messages: &[String]) -> Result<UserSample, Error> {
         _ => {
             return Err(RoundTripError::SampleType {
                 path: path.to_path_buf(),
-            }
-            .into())
+            })
         }
     };
     Ok(UserSample {

@@ -9,41 +9,16 @@
 //! reject the whole message (invalid UTF-8 in a proto3 string, a nested
 //! message that does not parse, a missing required field) are events too.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::schema::lower::Semantics;
 use prost::encoding::{decode_key, encode_key, encode_varint, WireType};
 use prost_reflect::{
     Cardinality, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, Kind, MessageDescriptor,
     Syntax,
 };
-
-/// What an editions file decides per element that the descriptors a pool is
-/// built from say only per file, through their syntax: which enums are
-/// closed, which fields have implicit presence, which strings are checked for
-/// UTF-8. Filled for the files of one side that were lowered from editions
-/// (see `crate::lower`); every other element follows its file's syntax.
-#[derive(Debug, Default)]
-pub struct Semantics {
-    /// Enum full name → closed.
-    pub(crate) closed: HashMap<String, bool>,
-    /// Field or extension full name → implicit presence.
-    pub(crate) implicit: HashMap<String, bool>,
-    /// Field or extension full name → strings checked for UTF-8.
-    pub(crate) utf8: HashMap<String, bool>,
-}
-
-impl Semantics {
-    /// Whether a reader keeps values the enum does not declare as unknown
-    /// fields.
-    pub fn is_closed(&self, e: &EnumDescriptor) -> bool {
-        self.closed
-            .get(e.full_name())
-            .copied()
-            .unwrap_or(e.parent_file().syntax() == Syntax::Proto2)
-    }
-}
 
 /// How deep groups and nested messages may go before the bytes are rejected.
 const MAX_DEPTH: u32 = 64;

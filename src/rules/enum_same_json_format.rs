@@ -44,7 +44,7 @@ rule! {
                     "enum \"{}\" changed JSON format from \"ALLOW\" to \"LEGACY_BEST_EFFORT\"{}: its JSON mapping is no longer checked",
                     new.full_name,
                     if new.features.edition.is_editions() {
-                        format!(" ({})", new.features.origin(crate::features::Feature::JsonFormat))
+                        format!(" ({})", new.features.origin(crate::schema::features::Feature::JsonFormat))
                     } else {
                         String::new()
                     }

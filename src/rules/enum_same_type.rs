@@ -1,5 +1,7 @@
+use crate::engine::finding::Audience::*;
 use crate::engine::{Cx, EnumPair, Part};
-use crate::features::Feature;
+use crate::rules::consequence::{self, Consequence};
+use crate::schema::features::Feature;
 use crate::schema::Enum;
 
 /// "closed" or "open", with what makes it so: `closed (proto2)`,
@@ -58,19 +60,27 @@ rule! {
             if old.closed == new.closed {
                 return;
             }
-            let consequence = if old.closed {
-                "old readers move numbers they do not know to unknown fields, while new writers may now set any number"
+            let c = if old.closed {
+                Consequence::new(
+                    "old readers move numbers they do not know to unknown fields, while new writers may now set any number",
+                    &[OldReadersOfNewData, GeneratedCode],
+                )
             } else {
-                "new readers move numbers missing from the enum to unknown fields, so stored values can vanish"
+                Consequence::new(
+                    "new readers move numbers missing from the enum to unknown fields, so stored values can vanish",
+                    &[NewReadersOfOldData, GeneratedCode],
+                )
             };
-            cx.report(
+            consequence::report(
+                cx,
                 p.at(ENUM_TYPE),
                 format!(
-                    "enum \"{}\" changed from {} to {}: {consequence}",
+                    "enum \"{}\" changed from {} to {}",
                     new.full_name,
                     kind_words(old),
                     kind_words(new)
                 ),
+                &c,
             )
             .help(if new.features.edition.is_editions() {
                 format!(

@@ -42,10 +42,10 @@ rule! {
                 .map(|v| v.name.as_str())
                 .filter(|n| !p.new_enum.values.iter().any(|v| v.name == *n))
                 .collect();
-            let mut reserve = crate::fix::reserve_number(p.number);
+            let mut reserve = crate::engine::fix::reserve_number(p.number);
             if !free.is_empty() {
                 reserve.push(' ');
-                reserve.push_str(&crate::rules::util::reserve_names(
+                reserve.push_str(&crate::rules::reserved::reserve_names(
                     &cx.new.files[p.new_enum.file],
                     &free,
                 ));

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -47,11 +47,11 @@ rule! {
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
             let plural = if unreserved.len() == 1 { "" } else { "s" };
-            let fix = util::reserve_in_enum(
+            let fix = reserved::reserve_in_enum(
                 p.new_enum,
                 &[],
                 &unreserved_names,
-                &util::reserve_names(&cx.new.files[p.new_enum.file], &unreserved_names),
+                &reserved::reserve_names(&cx.new.files[p.new_enum.file], &unreserved_names),
                 &format!("reserve the name{plural}"),
                 &format!(
                     " so JSON written under th{} name{plural} is never read as another value",

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, EnumValuePair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -35,11 +35,11 @@ rule! {
                 return;
             }
             let names: Vec<String> = p.old.iter().map(|v| format!("\"{}\"", v.name)).collect();
-            let fix = util::reserve_in_enum(
+            let fix = reserved::reserve_in_enum(
                 p.new_enum,
                 &[p.number],
                 &[],
-                &crate::fix::reserve_number(p.number),
+                &crate::engine::fix::reserve_number(p.number),
                 "reserve the number",
                 " so it can never be reused with another meaning",
             );

@@ -1,5 +1,5 @@
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, EnumValuePair, Part};
-use crate::fix::{ProposedEdit, Suggestion, Target};
 
 /// `"A", "B"`.
 fn quoted(names: &[&str]) -> String {

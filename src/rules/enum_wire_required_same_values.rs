@@ -1,4 +1,6 @@
+use crate::engine::finding::Audience::*;
 use crate::engine::{Cx, EnumValuePair, Part};
+use crate::rules::consequence::{self, Consequence};
 use crate::schema::{Kind, Schema};
 
 rule! {
@@ -61,7 +63,10 @@ rule! {
             let (what, who, help) = if added {
                 (
                     "was added to",
-                    "old readers reject every message in which new writers set it",
+                    Consequence::new(
+                        "old readers reject every message in which new writers set it",
+                        &[OldReadersOfNewData],
+                    ),
                     format!(
                         "deploy the new schema to every reader before any writer uses {}, or make \"{field}\" optional first",
                         names.join(", ")
@@ -70,18 +75,23 @@ rule! {
             } else {
                 (
                     "was deleted from",
-                    "new readers reject old data that holds it",
+                    Consequence::new(
+                        "new readers reject old data that holds it",
+                        &[NewReadersOfOldData],
+                    ),
                     format!("keep {} in the enum and mark it `[deprecated = true]`", names.join(", ")),
                 )
             };
-            cx.report(
+            consequence::report(
+                cx,
                 p.at(Part::Whole),
                 format!(
-                    "enum value {} {} {what} closed enum \"{}\", the type of required field \"{field}\": {who}",
+                    "enum value {} {} {what} closed enum \"{}\", the type of required field \"{field}\"",
                     p.number,
                     names.join(", "),
                     reader_enum.full_name
                 ),
+                &who,
             )
             .help(help);
         }

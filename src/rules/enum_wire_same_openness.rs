@@ -1,4 +1,6 @@
+use crate::engine::finding::Audience::*;
 use crate::engine::{Cx, EnumPair};
+use crate::rules::consequence::{self, Consequence};
 
 rule! {
     /// # What
@@ -37,19 +39,27 @@ rule! {
                 return;
             }
             let word = |closed: bool| if closed { "closed" } else { "open" };
-            cx.report(
+            let c = if new.closed {
+                Consequence::new(
+                    "values it does not know now go to unknown fields and the field reads as its default",
+                    &[NewReadersOfOldData],
+                )
+            } else {
+                Consequence::new(
+                    "values it does not know are now kept in the field, where old readers dropped them",
+                    &[OldReadersOfNewData],
+                )
+            };
+            consequence::report(
+                cx,
                 p.at(super::enum_same_type::ENUM_TYPE),
                 format!(
-                    "enum \"{}\" changed from {} to {}: {}",
+                    "enum \"{}\" changed from {} to {}",
                     new.full_name,
                     word(old.closed),
-                    word(new.closed),
-                    if new.closed {
-                        "values it does not know now go to unknown fields and the field reads as its default"
-                    } else {
-                        "values it does not know are now kept in the field, where old readers dropped them"
-                    }
+                    word(new.closed)
                 ),
+                &c,
             )
             .help("keep the enum's openness (with editions: `option features.enum_type = ...;` on the enum)");
         }

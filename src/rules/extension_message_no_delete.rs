@@ -1,8 +1,8 @@
 use std::ops::Range;
 
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, MessagePair, Part};
-use crate::fix::{ProposedEdit, Suggestion, Target};
-use crate::rules::util;
+use crate::rules::number_ranges;
 use crate::schema::{Message, Syntax};
 
 rule! {
@@ -34,7 +34,7 @@ rule! {
     impl {
         fn check_message(&self, cx: &mut Cx, p: &MessagePair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let lost = util::uncovered(&ranges(old), &ranges(new));
+            let lost = number_ranges::uncovered(&ranges(old), &ranges(new));
             if lost.is_empty() {
                 return;
             }
@@ -47,7 +47,7 @@ rule! {
             } else {
                 536_870_911
             };
-            let words = util::ranges_words(&lost, max);
+            let words = number_ranges::ranges_words(&lost, max);
             let fix = restore(cx, new, &lost, &words);
             cx.report(
                 p.at(Part::ExtensionRanges),
@@ -81,7 +81,7 @@ fn restore(cx: &Cx, new: &Message, lost: &[Range<u64>], words: &str) -> Suggesti
             "field {} \"{}\" uses one of these numbers now",
             f.number, f.name
         ))
-    } else if util::message_reserved(new)
+    } else if number_ranges::message_reserved(new)
         .iter()
         .any(|r| lost.iter().any(|l| l.start < r.end && r.start < l.end))
     {

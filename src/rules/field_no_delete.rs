@@ -1,6 +1,8 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::field_fixes;
+use crate::rules::reserved;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,11 +38,11 @@ rule! {
             // A name another field has now cannot be reserved.
             let file = &cx.new.files[p.new_message.file];
             let (reserve, level) = if p.new_message.fields.iter().any(|f| f.name == old.name) {
-                (crate::fix::reserve_number(old.number), "wire")
+                (crate::engine::fix::reserve_number(old.number), "wire")
             } else {
-                (util::reserve_both(file, old), "wire-json")
+                (reserved::reserve_both(file, old), "wire-json")
             };
-            let fix = match util::restore_field(cx, p) {
+            let fix = match field_fixes::restore_field(cx, p) {
                 Some(edit) => Suggestion::new(
                     "keep the field",
                     vec![edit],
@@ -52,7 +54,7 @@ rule! {
                 None => Suggestion::new(
                     &format!(
                         "keep the field and mark it `[deprecated = true]` (no automatic edit: `{}` cannot be written back as it was here): generated code loses its accessors; if the deletion is intended, reserve it (`{}`) and check at --level {}",
-                        util::declaration(old, old.number),
+                        words::declaration(old, old.number),
                         reserve,
                         level
                     ),

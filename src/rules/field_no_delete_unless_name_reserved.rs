@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -33,11 +33,11 @@ rule! {
             if p.new_message.is_reserved_name(&old.name) {
                 return;
             }
-            let fix = util::reserve_in_message(
+            let fix = reserved::reserve_in_message(
                 p.new_message,
                 &[],
                 &[&old.name],
-                &crate::fix::reserve_name(&cx.new.files[p.new_message.file], &old.name),
+                &crate::engine::fix::reserve_name(&cx.new.files[p.new_message.file], &old.name),
                 "reserve the name",
                 " so JSON written under it is never read into another field",
             );

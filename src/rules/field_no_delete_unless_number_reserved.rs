@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::util;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -34,11 +34,11 @@ rule! {
             if p.new_message.is_reserved_number(p.number) {
                 return;
             }
-            let fix = util::reserve_in_message(
+            let fix = reserved::reserve_in_message(
                 p.new_message,
                 &[p.number],
                 &[],
-                &crate::fix::reserve_number(p.number),
+                &crate::engine::fix::reserve_number(p.number),
                 "reserve the number",
                 " so it can never be reused with another type",
             );

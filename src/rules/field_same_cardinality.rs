@@ -1,6 +1,9 @@
+use crate::engine::finding::Audience::{self, *};
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::consequence::{self, Consequence};
+use crate::rules::field_fixes;
+use crate::rules::words;
 use crate::schema::{Cardinality, Field, Schema, Syntax};
 
 rule! {
@@ -36,7 +39,7 @@ rule! {
     FieldSameCardinality {
         id: "FIELD_SAME_CARDINALITY",
         levels: [File, Package],
-        affects: [GeneratedCode, NewReadersOfOldData, OldReadersOfNewData],
+        affects: [GeneratedCode, NewReadersOfOldData, OldReadersOfNewData, JsonClients],
         summary: "a field keeps its cardinality (presence, required, repeated, map)",
     }
     impl {
@@ -60,49 +63,58 @@ pub(super) fn check<G: PartialEq>(cx: &mut Cx, p: &FieldPair, group: fn(Cardinal
     if oc == nc || group(oc) == group(nc) {
         return;
     }
-    let msg = format!(
-        "{} changed cardinality from \"{oc}\" to \"{nc}\": {}",
-        p.describe(),
-        consequence(oc, nc)
+    let subject = format!(
+        "{} changed cardinality from \"{oc}\" to \"{nc}\"",
+        p.describe()
     );
     let fix = help(cx, p, old, new);
-    cx.report(p.at(Part::Feature(&[1], &Part::Label)), msg)
-        .suggest(fix);
+    let c = cardinality_change(oc, nc);
+    consequence::report(cx, p.at(Part::Feature(&[1], &Part::Label)), subject, &c).suggest(fix);
 }
 
-/// What a cardinality change does, in one clause.
-fn consequence(old: Cardinality, new: Cardinality) -> String {
+/// What a cardinality change does, and to whom.
+fn cardinality_change(old: Cardinality, new: Cardinality) -> Consequence {
     use Cardinality::*;
-    match (old, new) {
-        (OptionalImplicit, OptionalExplicit) => {
-            "the bytes are unchanged, but generated code gains presence accessors (has_…/clear_…) and in some languages a different field type".to_owned()
-        }
-        (OptionalExplicit, OptionalImplicit) => {
-            "generated code loses its presence accessors (has_…), and a value explicitly set to zero is no longer sent or told apart from unset".to_owned()
-        }
-        (_, Required) => {
-            "readers now reject messages that lack the field, and old writers may leave it out".to_owned()
-        }
-        (Required, _) => {
-            "old readers reject messages that lack the field, which new writers may now send".to_owned()
-        }
-        (Repeated, Map) | (Map, Repeated) => {
-            "the bytes are the same (a map is a list of entry messages), but JSON writes a map as an object and a repeated field as an array, and generated code changes type".to_owned()
-        }
-        (OptionalExplicit | OptionalImplicit, Repeated | Map) => {
-            "a reader expecting one value keeps only the last of several (packed lists may be dropped as unknown), and generated code changes type".to_owned()
-        }
-        (Repeated | Map, _) => {
-            "lists written before are cut down to their last element when read as one value, and generated code changes type".to_owned()
-        }
-        _ => "generated code changes type".to_owned(),
-    }
+    let (claim, who): (&str, &[Audience]) = match (old, new) {
+        (OptionalImplicit, OptionalExplicit) => (
+            "the bytes are unchanged, but generated code gains presence accessors (has_…/clear_…) and in some languages a different field type",
+            &[GeneratedCode],
+        ),
+        // Old readers with presence see "unset" where new writers meant zero.
+        (OptionalExplicit, OptionalImplicit) => (
+            "generated code loses its presence accessors (has_…), and a value explicitly set to zero is no longer sent or told apart from unset",
+            &[OldReadersOfNewData, GeneratedCode],
+        ),
+        (_, Required) => (
+            "readers now reject messages that lack the field, and old writers may leave it out",
+            &[NewReadersOfOldData, GeneratedCode],
+        ),
+        (Required, _) => (
+            "old readers reject messages that lack the field, which new writers may now send",
+            &[OldReadersOfNewData, GeneratedCode],
+        ),
+        (Repeated, Map) | (Map, Repeated) => (
+            "the bytes are the same (a map is a list of entry messages), but JSON writes a map as an object and a repeated field as an array, and generated code changes type",
+            &[JsonClients, GeneratedCode],
+        ),
+        (OptionalExplicit | OptionalImplicit, Repeated | Map) => (
+            "old readers expect one value and keep only the last of several that new writers write (packed lists may be dropped as unknown), and generated code changes type",
+            // JSON writes one value as itself and several as an array.
+            &[OldReadersOfNewData, JsonClients, GeneratedCode],
+        ),
+        (Repeated | Map, _) => (
+            "lists written before are cut down to their last element when read as one value, and generated code changes type",
+            &[NewReadersOfOldData, JsonClients, GeneratedCode],
+        ),
+        _ => ("generated code changes type", &[GeneratedCode]),
+    };
+    Consequence::new(claim, who)
 }
 
 /// The declaration as written in its file: `optional int32 a = 1;` in
 /// proto2, `int32 a = 1;` for proto3 implicit presence.
 fn declaration(schema: &Schema, f: &Field, number: u32) -> String {
-    let d = util::declaration(f, number);
+    let d = words::declaration(f, number);
     let proto2 = schema
         .files
         .get(f.file)
@@ -124,7 +136,7 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> Suggestion {
         ));
     }
     // Writes the old declaration back; `tail` says why.
-    let keep = |tail: &str| match util::revert_field(cx, p) {
+    let keep = |tail: &str| match field_fixes::revert_field(cx, p) {
         Some(edit) => Suggestion::new("keep the declaration as it was", vec![edit], tail),
         None => Suggestion::new(&format!("keep `{decl}`"), Vec::new(), tail),
     };
@@ -159,6 +171,6 @@ fn help(cx: &Cx, p: &FieldPair, old: &Field, new: &Field) -> Suggestion {
                 keep(": code that calls its has_… accessor stops compiling without `optional`")
             }
         }
-        _ => util::reused_number_fix(cx, p).unwrap_or_else(|| keep("")),
+        _ => field_fixes::reused_number_fix(cx, p).unwrap_or_else(|| keep("")),
     }
 }

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::features::Feature;
+use crate::schema::features::Feature;
 use crate::schema::{CppStringType, Field, Kind};
 
 rule! {

@@ -1,6 +1,6 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::field_fixes;
 use crate::schema::{Cardinality, Field, Kind, Schema};
 
 rule! {
@@ -49,7 +49,7 @@ rule! {
                 None => "remove the `default` option".to_owned(),
             };
             let tail = "; if the field's meaning changed, keep it and add a new field under a new name and number";
-            let fix = match util::revert_field(cx, p) {
+            let fix = match field_fixes::revert_field(cx, p) {
                 Some(edit) => Suggestion::new(&lead, vec![edit], tail),
                 None => Suggestion::new(&lead, Vec::new(), tail),
             };

@@ -1,6 +1,6 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::field_fixes;
 
 rule! {
     /// # What
@@ -40,12 +40,12 @@ rule! {
                 " (or set it explicitly: `[json_name = \"{}\"]`)",
                 old.json_name
             );
-            let fix = if util::reused(p) {
-                util::reused_number_fix(cx, p)
+            let fix = if field_fixes::reused(p) {
+                field_fixes::reused_number_fix(cx, p)
             } else {
                 None
             }
-            .unwrap_or_else(|| match util::revert_field(cx, p) {
+            .unwrap_or_else(|| match field_fixes::revert_field(cx, p) {
                 Some(edit) => Suggestion::new(&lead, vec![edit], &tail),
                 None => Suggestion::new(&lead, Vec::new(), &tail),
             });

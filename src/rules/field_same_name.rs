@@ -1,6 +1,6 @@
+use crate::engine::fix::Suggestion;
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::Suggestion;
-use crate::rules::util;
+use crate::rules::field_fixes;
 
 rule! {
     /// # What
@@ -43,12 +43,12 @@ rule! {
             }
             let lead = format!("keep the name \"{}\" for number {}", old.name, p.number);
             let tail = "; if the field's meaning changed, keep it and declare the new field under a new name and number";
-            let fix = if util::reused(p) {
-                util::reused_number_fix(cx, p)
+            let fix = if field_fixes::reused(p) {
+                field_fixes::reused_number_fix(cx, p)
             } else {
                 None
             }
-            .unwrap_or_else(|| match util::rename_back(cx, p) {
+            .unwrap_or_else(|| match field_fixes::rename_back(cx, p) {
                 Some(edit) => Suggestion::new(&lead, vec![edit], tail),
                 None => Suggestion::new(&lead, Vec::new(), tail),
             });

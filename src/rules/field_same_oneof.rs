@@ -1,5 +1,7 @@
+use crate::engine::finding::Audience::*;
+use crate::engine::fix::{self, ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, FieldPair, Part};
-use crate::fix::{self, ProposedEdit, Suggestion, Target};
+use crate::rules::consequence::{self, Consequence};
 use crate::schema::{Cardinality, Field, Message, Syntax};
 
 rule! {
@@ -43,25 +45,30 @@ rule! {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
             let before = oneof_name(p.old_message, old);
             let after = oneof_name(p.new_message, new);
-            let (msg, help) = match (before, after) {
+            let (subject, c, help) = match (before, after) {
                 (None, None) => return,
                 (Some(a), Some(b)) if a == b => return,
                 (Some(a), Some(b)) => (
-                    format!(
-                        "{} moved from oneof \"{a}\" to oneof \"{b}\": it now clears the members of \"{b}\" instead of those of \"{a}\"",
-                        p.describe()
+                    format!("{} moved from oneof \"{a}\" to oneof \"{b}\"", p.describe()),
+                    Consequence::new(
+                        format!("it now clears the members of \"{b}\" instead of those of \"{a}\""),
+                        &[NewReadersOfOldData, OldReadersOfNewData, GeneratedCode],
                     ),
                     format!("keep \"{}\" in oneof \"{a}\"", old.name),
                 ),
                 (None, Some(b)) => (
-                    format!(
-                        "{} moved into oneof \"{b}\": {}",
-                        p.describe(),
-                        match others(p.new_message, new) {
-                            0 => "as its only member it reads the same bytes, but generated code changes (oneof case accessors) and members added later will clear it".to_owned(),
-                            n => format!("it now clears, and is cleared by, {}, so data that set several of them keeps only the last", members(n)),
-                        }
-                    ),
+                    format!("{} moved into oneof \"{b}\"", p.describe()),
+                    match others(p.new_message, new) {
+                        0 => Consequence::new(
+                            "as its only member it reads the same bytes, but generated code changes (oneof case accessors) and members added later will clear it",
+                            &[GeneratedCode],
+                        ),
+                        // Old writers could set it beside the others.
+                        n => Consequence::new(
+                            format!("it now clears, and is cleared by, {}, so data that set several of them keeps only the last", members(n)),
+                            &[NewReadersOfOldData, GeneratedCode],
+                        ),
+                    },
                     format!(
                         "keep \"{}\" outside the oneof; to offer it as a choice, add a new member under an unused number (e.g. {}) and deprecate this field",
                         old.name,
@@ -69,14 +76,17 @@ rule! {
                     ),
                 ),
                 (Some(a), None) => (
-                    format!(
-                        "{} moved out of oneof \"{a}\": {}",
-                        p.describe(),
-                        match others(p.old_message, old) {
-                            0 => "the bytes stay readable, but generated code changes (oneof case accessors)".to_owned(),
-                            n => format!("old readers still treat it as a member, so when new writers set it together with {}, old readers keep only the last", members(n)),
-                        }
-                    ),
+                    format!("{} moved out of oneof \"{a}\"", p.describe()),
+                    match others(p.old_message, old) {
+                        0 => Consequence::new(
+                            "the bytes stay readable, but generated code changes (oneof case accessors)",
+                            &[GeneratedCode],
+                        ),
+                        n => Consequence::new(
+                            format!("old readers still treat it as a member, so when new writers set it together with {}, old readers keep only the last", members(n)),
+                            &[OldReadersOfNewData, GeneratedCode],
+                        ),
+                    },
                     format!(
                         "keep \"{}\" in oneof \"{a}\"; if it must stand alone, keep it there and add a new field under a new name and an unused number (e.g. {})",
                         old.name,
@@ -101,7 +111,7 @@ rule! {
                     Suggestion::new(&help, Vec::new(), &why)
                 }
             };
-            cx.report(p.at(Part::Whole), msg).suggest(fix);
+            consequence::report(cx, p.at(Part::Whole), subject, &c).suggest(fix);
         }
     }
 }

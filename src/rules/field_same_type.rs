@@ -1,5 +1,7 @@
 use crate::engine::{Cx, FieldPair, Part};
-use crate::rules::util;
+use crate::rules::consequence;
+use crate::rules::field_fixes;
+use crate::rules::words;
 use crate::schema::Kind;
 
 rule! {
@@ -49,15 +51,15 @@ rule! {
             if same {
                 return;
             }
-            let msg = format!(
-                "{} changed type from {} to {}: {}",
+            let subject = format!(
+                "{} changed type from {} to {}",
                 p.describe(),
-                util::type_words(old),
-                util::type_words(new),
-                util::type_change_consequence(old, new)
+                words::type_words(old),
+                words::type_words(new),
             );
-            let fix = util::reused_number_fix(cx, p);
-            let f = cx.report(p.at(Part::Type), msg);
+            let fix = field_fixes::reused_number_fix(cx, p);
+            let c = consequence::type_change(old, new);
+            let f = consequence::report(cx, p.at(Part::Type), subject, &c);
             if let Some(s) = fix {
                 f.suggest(s);
             }

@@ -1,4 +1,6 @@
+use crate::engine::finding::Audience::*;
 use crate::engine::{Cx, FieldPair, Part};
+use crate::rules::consequence::{self, Consequence};
 use crate::schema::Kind;
 
 rule! {
@@ -42,10 +44,16 @@ rule! {
                 return;
             }
             let word = |v: bool| if v { "VERIFY" } else { "NONE" };
-            let effect = if b {
-                "parsers now reject strings that are not valid UTF-8, which old writers could send"
+            let c = if b {
+                Consequence::new(
+                    "parsers now reject strings that are not valid UTF-8, which old writers could send",
+                    &[NewReadersOfOldData],
+                )
             } else {
-                "parsers no longer reject strings that are not valid UTF-8, and old readers fail on such strings from new writers"
+                Consequence::new(
+                    "parsers no longer reject strings that are not valid UTF-8, and old readers fail on such strings from new writers",
+                    &[OldReadersOfNewData],
+                )
             };
             let old_file = &cx.old.files[old.file];
             let fix = if new.features.edition.is_editions() {
@@ -56,14 +64,16 @@ rule! {
             } else {
                 format!("keep the field in a {} file, as it was in \"{}\"", old_file.syntax, old_file.name)
             };
-            cx.report(
+            consequence::report(
+                cx,
                 p.at(Part::Feature(&[4], &Part::Type)),
                 format!(
-                    "{} changed UTF-8 validation from \"{}\" to \"{}\": {effect}",
+                    "{} changed UTF-8 validation from \"{}\" to \"{}\"",
                     p.describe(),
                     word(a),
                     word(b)
                 ),
+                &c,
             )
             .help(format!(
                 "{fix}; if it must carry arbitrary bytes, add a new `bytes` field"

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FieldPair};
-use crate::rules::util;
+use crate::rules::compatible_type;
 use crate::schema::Kind;
 
 rule! {
@@ -34,7 +34,7 @@ rule! {
     }
     impl {
         fn check_field(&self, cx: &mut Cx, p: &FieldPair) {
-            util::check_wire_type(cx, p, true, compatible);
+            compatible_type::check_wire_type(cx, p, true, compatible);
         }
     }
 }

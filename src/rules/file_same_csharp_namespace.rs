@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "csharp_namespace",
                 number: 37,
-                value: |o| util::quoted(o.csharp_namespace()),
+                value: |o| words::quoted(o.csharp_namespace()),
                 breaks: "the generated C# classes move to another namespace, breaking `using` directives and qualified names",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "go_package",
                 number: 11,
-                value: |o| util::quoted(o.go_package()),
+                value: |o| words::quoted(o.go_package()),
                 breaks: "the generated Go package moves, and every Go import of it breaks",
             }
             .check(cx, p);

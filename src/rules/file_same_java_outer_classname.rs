@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -38,7 +39,7 @@ rule! {
             FileOption {
                 name: "java_outer_classname",
                 number: 8,
-                value: |o| util::quoted(o.java_outer_classname()),
+                value: |o| words::quoted(o.java_outer_classname()),
                 breaks: "the generated Java outer class is renamed, breaking Java code that names it",
             }
             .check(cx, p);

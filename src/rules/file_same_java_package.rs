@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -37,7 +38,7 @@ rule! {
             FileOption {
                 name: "java_package",
                 number: 1,
-                value: |o| util::quoted(o.java_package()),
+                value: |o| words::quoted(o.java_package()),
                 breaks: "the generated Java classes move to another package, breaking every Java import of them",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "objc_class_prefix",
                 number: 36,
-                value: |o| util::quoted(o.objc_class_prefix()),
+                value: |o| words::quoted(o.objc_class_prefix()),
                 breaks: "every generated Objective-C class is renamed, breaking code that uses them",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -35,7 +36,7 @@ rule! {
             FileOption {
                 name: "php_class_prefix",
                 number: 40,
-                value: |o| util::quoted(o.php_class_prefix()),
+                value: |o| words::quoted(o.php_class_prefix()),
                 breaks: "every generated PHP class is renamed, breaking PHP code that uses them",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "php_metadata_namespace",
                 number: 44,
-                value: |o| util::quoted(o.php_metadata_namespace()),
+                value: |o| words::quoted(o.php_metadata_namespace()),
                 breaks: "the generated PHP metadata class moves, breaking code and autoloading that name it",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "php_namespace",
                 number: 41,
-                value: |o| util::quoted(o.php_namespace()),
+                value: |o| words::quoted(o.php_namespace()),
                 breaks: "the generated PHP classes move to another namespace, breaking `use` statements and autoloading",
             }
             .check(cx, p);

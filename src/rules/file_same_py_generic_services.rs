@@ -1,5 +1,5 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::FileOption;
+use crate::rules::file_option::FileOption;
 
 rule! {
     /// # What

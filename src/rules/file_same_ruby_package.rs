@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -36,7 +37,7 @@ rule! {
             FileOption {
                 name: "ruby_package",
                 number: 45,
-                value: |o| util::quoted(o.ruby_package()),
+                value: |o| words::quoted(o.ruby_package()),
                 breaks: "the generated Ruby classes move to another module, breaking Ruby code that names them",
             }
             .check(cx, p);

@@ -1,5 +1,6 @@
 use crate::engine::{Cx, FilePair};
-use crate::rules::util::{self, FileOption};
+use crate::rules::file_option::FileOption;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -35,7 +36,7 @@ rule! {
             FileOption {
                 name: "swift_prefix",
                 number: 39,
-                value: |o| util::quoted(o.swift_prefix()),
+                value: |o| words::quoted(o.swift_prefix()),
                 breaks: "every generated Swift type is renamed, breaking Swift code that uses them",
             }
             .check(cx, p);

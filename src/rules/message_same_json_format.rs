@@ -37,7 +37,7 @@ rule! {
             }
             let file = &cx.new.files[new.file];
             let why = if new.features.edition.is_editions() {
-                new.features.origin(crate::features::Feature::JsonFormat)
+                new.features.origin(crate::schema::features::Feature::JsonFormat)
             } else {
                 format!("file \"{}\" is now {}", file.name, file.syntax)
             };

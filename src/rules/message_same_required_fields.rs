@@ -2,7 +2,9 @@ use std::collections::BTreeSet;
 
 use prost_types::field_descriptor_proto::Label;
 
+use crate::engine::finding::Audience::*;
 use crate::engine::{Cx, FieldPair, MessagePair, Part};
+use crate::rules::consequence::{self, Consequence};
 use crate::schema::Message;
 
 rule! {
@@ -55,12 +57,18 @@ rule! {
                         format!("restore `required` field \"{name}\" {n}: old readers reject messages without it"),
                     ),
                 };
-                cx.report(
+                let c = Consequence::new(
+                    "old readers reject messages that new writers send without it",
+                    &[OldReadersOfNewData],
+                );
+                consequence::report(
+                    cx,
                     field.at(Part::Feature(&[1], &Part::Label)),
                     format!(
-                        "required field {n} \"{name}\" of message \"{}\" {what}: old readers reject messages that new writers send without it",
+                        "required field {n} \"{name}\" of message \"{}\" {what}",
                         new.full_name
                     ),
+                    &c,
                 )
                 .help(help);
             }
@@ -68,12 +76,15 @@ rule! {
                 let field = locate(old, new, n);
                 let name = &new.field(n).map(|f| f.name.clone()).unwrap_or_default();
                 let was = if old.field(n).is_some() { "became required" } else { "was added as required" };
-                cx.report(
+                let c = Consequence::new(
+                    "new readers reject everything old writers send without it",
+                    &[NewReadersOfOldData],
+                );
+                consequence::report(
+                    cx,
                     field.at(Part::Feature(&[1], &Part::Label)),
-                    format!(
-                        "field {n} \"{name}\" of message \"{}\" {was}: new readers reject everything old writers send without it",
-                        new.full_name
-                    ),
+                    format!("field {n} \"{name}\" of message \"{}\" {was}", new.full_name),
+                    &c,
                 )
                 .help(if new.features.edition.is_editions() {
                     format!("declare \"{name}\" without `features.field_presence = LEGACY_REQUIRED` and check for it in application code")

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, EnumPair, Part};
-use crate::rules::util;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -40,7 +40,7 @@ rule! {
                 format!(
                     "enum \"{}\" was deleted from {}",
                     old.nested_name,
-                    util::package_words(package)
+                    words::package_words(package)
                 ),
             )
             .help(format!(

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, ExtensionPair, Part};
-use crate::rules::util;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -40,7 +40,7 @@ rule! {
                     "extension \"{}\" of \"{}\" was deleted from {}",
                     old.nested_name(),
                     old.extendee_name(),
-                    util::package_words(p.package)
+                    words::package_words(p.package)
                 ),
             )
             .help(format!(

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, MessagePair, Part};
-use crate::rules::util;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -41,7 +41,7 @@ rule! {
                 format!(
                     "message \"{}\" was deleted from {}",
                     old.nested_name,
-                    util::package_words(package)
+                    words::package_words(package)
                 ),
             )
             .help(format!(

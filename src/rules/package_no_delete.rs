@@ -1,5 +1,5 @@
 use crate::engine::{Cx, PackagePair, Part};
-use crate::rules::util;
+use crate::rules::words;
 
 rule! {
     /// # What
@@ -35,7 +35,7 @@ rule! {
                 return;
             }
             let files: Vec<String> = p.old_files.iter().map(|f| format!("\"{}\"", f.name)).collect();
-            cx.report(p.at(Part::Whole), format!("{} was deleted", util::package_words(p.name)))
+            cx.report(p.at(Part::Whole), format!("{} was deleted", words::package_words(p.name)))
                 .help(format!(
                     "no file declares it any more (before: {}); restore them, under any path (no automatic edit: which path is yours to choose), until nothing imports the code generated for the package or looks its types up by name",
                     files.join(", ")

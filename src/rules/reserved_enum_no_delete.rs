@@ -1,7 +1,8 @@
 use std::ops::Range;
 
 use crate::engine::{Cx, EnumPair, Part};
-use crate::rules::util;
+use crate::rules::number_ranges;
+use crate::rules::reserved;
 use crate::schema::Enum;
 
 /// Shifts an i32 onto u64 keeping order, so `i32::MIN` is 0.
@@ -69,7 +70,7 @@ rule! {
     impl {
         fn check_enum(&self, cx: &mut Cx, p: &EnumPair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let lost = util::uncovered(&reserved(old), &reserved(new));
+            let lost = number_ranges::uncovered(&reserved(old), &reserved(new));
             if !lost.is_empty() {
                 let words = words(&lost);
                 let in_use: Vec<i32> = new
@@ -80,7 +81,7 @@ rule! {
                         lost.iter().any(|r| r.contains(&shift(n)))
                     })
                     .collect();
-                let fix = util::reserve_in_enum(
+                let fix = reserved::reserve_in_enum(
                     new,
                     &in_use,
                     &[],
@@ -96,11 +97,11 @@ rule! {
             }
             for name in &old.reserved_names {
                 if !new.reserved_names.contains(name) {
-                    let fix = util::reserve_in_enum(
+                    let fix = reserved::reserve_in_enum(
                         new,
                         &[],
                         &[name],
-                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        &crate::engine::fix::reserve_name(&cx.new.files[new.file], name),
                         "restore the reservation",
                         ": reservations are never removed",
                     );
@@ -137,11 +138,13 @@ mod tests {
             closed: false,
             options: None,
             json_format_allow: true,
-            features: crate::features::Features::defaults(crate::features::Edition::Proto3),
+            features: crate::schema::features::Features::defaults(
+                crate::schema::features::Edition::Proto3,
+            ),
         };
         let old = e(vec![(-10, -5), (2, 5), (9, 9), (100, i32::MAX)]);
         let new = e(vec![(-10, -6), (2, 3), (5, 5), (100, 1000)]);
-        let lost = util::uncovered(&reserved(&old), &reserved(&new));
+        let lost = number_ranges::uncovered(&reserved(&old), &reserved(&new));
         assert_eq!(words(&lost), "-5, 4, 9, 1001 to max");
         let grown = e(vec![
             (-20, -5),
@@ -150,9 +153,9 @@ mod tests {
             (100, 500),
             (501, i32::MAX),
         ]);
-        assert!(util::uncovered(&reserved(&old), &reserved(&grown)).is_empty());
+        assert!(number_ranges::uncovered(&reserved(&old), &reserved(&grown)).is_empty());
         let whole = e(vec![(i32::MIN, i32::MAX)]);
         assert_eq!(words(&reserved(&whole)), "-2147483648 to max");
-        assert!(util::uncovered(&reserved(&whole), &reserved(&whole)).is_empty());
+        assert!(number_ranges::uncovered(&reserved(&whole), &reserved(&whole)).is_empty());
     }
 }

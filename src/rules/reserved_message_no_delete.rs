@@ -1,5 +1,6 @@
 use crate::engine::{Cx, MessagePair, Part};
-use crate::rules::util;
+use crate::rules::number_ranges;
+use crate::rules::reserved;
 
 rule! {
     /// # What
@@ -29,16 +30,16 @@ rule! {
     impl {
         fn check_message(&self, cx: &mut Cx, p: &MessagePair) {
             let (Some(old), Some(new)) = (p.old, p.new) else { return };
-            let lost = util::uncovered(&util::message_reserved(old), &util::message_reserved(new));
+            let lost = number_ranges::uncovered(&number_ranges::message_reserved(old), &number_ranges::message_reserved(new));
             if !lost.is_empty() {
-                let words = util::ranges_words(&lost, 536_870_911);
+                let words = number_ranges::ranges_words(&lost, 536_870_911);
                 let in_use: Vec<u32> = new
                     .fields
                     .iter()
                     .map(|f| f.number)
                     .filter(|&n| lost.iter().any(|r| r.contains(&u64::from(n))))
                     .collect();
-                let fix = util::reserve_in_message(
+                let fix = reserved::reserve_in_message(
                     new,
                     &in_use,
                     &[],
@@ -57,11 +58,11 @@ rule! {
             }
             for name in &old.reserved_names {
                 if !new.is_reserved_name(name) {
-                    let fix = util::reserve_in_message(
+                    let fix = reserved::reserve_in_message(
                         new,
                         &[],
                         &[name],
-                        &crate::fix::reserve_name(&cx.new.files[new.file], name),
+                        &crate::engine::fix::reserve_name(&cx.new.files[new.file], name),
                         "restore the reservation",
                         ": reservations are never removed",
                     );

@@ -1,6 +1,6 @@
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Cx, MethodPair, Part};
-use crate::fix::{ProposedEdit, Suggestion, Target};
-use crate::rules::util;
+use crate::rules::methods;
 
 rule! {
     /// # What
@@ -49,8 +49,8 @@ rule! {
                 {
                     return None;
                 }
-                let i = util::method_type_name(cx.new, svc.file, &old.input_type)?;
-                let o = util::method_type_name(cx.new, svc.file, &old.output_type)?;
+                let i = methods::method_type_name(cx.new, svc.file, &old.input_type)?;
+                let o = methods::method_type_name(cx.new, svc.file, &old.output_type)?;
                 Some(format!(
                     "rpc {}({}{i}) returns ({}{o}) {{ option deprecated = true; }}",
                     old.name,

@@ -1,5 +1,5 @@
 use crate::engine::{Cx, MethodPair};
-use crate::rules::util;
+use crate::rules::methods;
 
 rule! {
     /// # What
@@ -31,7 +31,7 @@ rule! {
     }
     impl {
         fn check_method(&self, cx: &mut Cx, p: &MethodPair) {
-            util::check_streaming(cx, p, util::StreamEnd::Request);
+            methods::check_streaming(cx, p, methods::StreamEnd::Request);
         }
     }
 }

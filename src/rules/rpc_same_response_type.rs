@@ -1,5 +1,5 @@
 use crate::engine::{Cx, MethodPair, Part};
-use crate::rules::util;
+use crate::rules::methods;
 
 rule! {
     /// # What
@@ -36,7 +36,7 @@ rule! {
             if old.output_type == new.output_type {
                 return;
             }
-            let fix = util::keep_method_type(cx, p, 3);
+            let fix = methods::keep_method_type(cx, p, 3);
             cx.report(
                 p.at(Part::Output),
                 format!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The protoc the tool itself would use (`PROTOC`, `PATH`, else the bundled one).
 pub fn protoc() -> PathBuf {
-    protocheck::protoc::locate(None)
+    protocheck::input::protoc::locate(None)
         .map(|(p, _)| p)
         .expect("no protoc: this build has no bundled protoc and none is in PROTOC or on PATH")
 }

@@ -167,7 +167,7 @@ fn proto_names(root: &Path) -> Vec<String> {
 
 /// A descriptor set of every `.proto` file under `root`, built by protoc.
 pub fn descriptor_set(root: &Path) -> Vec<u8> {
-    let protoc = protocheck::protoc::locate(None)
+    let protoc = protocheck::input::protoc::locate(None)
         .map(|(p, _)| p)
         .expect("the oracle test needs protoc: set PROTOC or put protoc on PATH (.ci/run installs one from grpcio-tools)");
     let out_dir = tempfile::tempdir().unwrap();

@@ -2,6 +2,16 @@
 //! with protox into a [`Schema`] (with protoc where files use editions); or a
 //! binary descriptor set.
 
+pub mod descriptor_set;
+pub mod error;
+pub mod git;
+pub mod pair;
+pub mod protoc;
+pub(crate) mod prune;
+pub(crate) mod resolve;
+pub mod snapshot;
+pub mod workspace;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -9,10 +19,10 @@ use std::sync::{Arc, Mutex};
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
-use crate::error::{CompileError, Error};
-use crate::resolve::{LoadError, Loader};
+use crate::input::error::{CompileError, InputError};
+use crate::input::resolve::{LoadError, Loader};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// One side of a comparison as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,11 +32,11 @@ pub enum Input {
     /// A directory: every `.proto` file beneath it is an input, named relative to it.
     Dir(PathBuf),
     /// A file or directory at a git revision (`git:REF:PATH`).
-    Git(crate::git::GitInput),
+    Git(crate::input::git::GitInput),
     /// A binary `FileDescriptorSet` (`protoc -o`, `buf build -o`).
     DescriptorSet(PathBuf),
     /// A buf workspace: every module's files, named relative to their module root.
-    Workspace(Arc<crate::workspace::Workspace>),
+    Workspace(Arc<crate::config::workspace::Workspace>),
 }
 
 /// File name extensions taken for descriptor sets without looking inside.
@@ -34,14 +44,14 @@ const DESCRIPTOR_SET_EXTENSIONS: [&str; 5] = ["binpb", "pb", "desc", "bin", "pro
 
 impl Input {
     /// Classifies a path from the command line.
-    pub fn from_path(side: Side, path: impl Into<PathBuf>) -> Result<Input, Error> {
+    pub fn from_path(side: Side, path: impl Into<PathBuf>) -> Result<Input, InputError> {
         let path = path.into();
         let meta = std::fs::metadata(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::Missing {
+            std::io::ErrorKind::NotFound => InputError::Missing {
                 side,
                 path: path.clone(),
             },
-            _ => Error::Read {
+            _ => InputError::Read {
                 side,
                 path: path.clone(),
                 source,
@@ -54,13 +64,13 @@ impl Input {
         if meta.is_dir() {
             Ok(Input::Dir(path))
         } else if !meta.is_file() {
-            Err(Error::NotRegular {
+            Err(InputError::NotRegular {
                 side,
                 kind: kind_of(meta.file_type()),
                 path,
             })
         } else if meta.len() > MAX_FILE {
-            Err(Error::TooLarge {
+            Err(InputError::TooLarge {
                 side,
                 path,
                 size: meta.len(),
@@ -72,19 +82,21 @@ impl Input {
         } else {
             // Any other file is a descriptor set if its content is one.
             let bytes = read_file(&path).map_err(|e| e.into_error(side, &path))?;
-            if crate::descriptor_set::looks_like_descriptor_set(&bytes) {
+            if crate::input::descriptor_set::looks_like_descriptor_set(&bytes) {
                 Ok(Input::DescriptorSet(path))
             } else {
-                Err(Error::NotProto { side, path })
+                Err(InputError::NotProto { side, path })
             }
         }
     }
 
     /// Classifies an argument: `git:REF:PATH` (or `git:REF`, taking the path
     /// of `new` for `--against git:REF`) is read from git, anything else is a path.
-    pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, Error> {
+    pub fn from_arg(side: Side, arg: &str, new: Option<&Path>) -> Result<Input, InputError> {
         if arg.starts_with("git:") {
-            Ok(Input::Git(crate::git::GitInput::parse(side, arg, new)?))
+            Ok(Input::Git(crate::input::git::GitInput::parse(
+                side, arg, new,
+            )?))
         } else {
             Input::from_path(side, arg)
         }
@@ -110,105 +122,29 @@ impl Input {
     }
 }
 
-/// The most protocheck reads of one file: protobuf's limit for a serialized
-/// message (2 GiB − 1), which no descriptor set can exceed, and far beyond any
-/// real `.proto` file. It stops a huge or endless file (a sparse file, a
-/// `/proc` file) before memory runs out.
-pub const MAX_FILE: u64 = i32::MAX as u64;
-
-/// Why a file could not be read (see [`read_file`]).
-#[derive(Debug)]
-pub(crate) enum ReadFailure {
-    /// Nothing there, or a symbolic link to nothing.
-    Missing,
-    Dir,
-    /// A named pipe, a socket or a device: never opened, since opening or
-    /// reading one can block forever or never end.
-    NotRegular(&'static str),
-    TooLarge(u64),
-    Io(std::io::Error),
-}
+use crate::files::{kind_of, read_file, ReadFailure, MAX_FILE};
 
 impl ReadFailure {
     /// As an input error of `side`.
-    pub(crate) fn into_error(self, side: Side, path: &Path) -> Error {
+    pub(crate) fn into_error(self, side: Side, path: &Path) -> InputError {
         let path = path.to_path_buf();
         match self {
-            ReadFailure::Missing => Error::Missing { side, path },
-            ReadFailure::Dir => Error::Read {
+            ReadFailure::Missing => InputError::Missing { side, path },
+            ReadFailure::Dir => InputError::Read {
                 side,
                 path,
                 source: std::io::Error::other("a directory, not a file"),
             },
-            ReadFailure::NotRegular(kind) => Error::NotRegular { side, path, kind },
-            ReadFailure::TooLarge(size) => Error::TooLarge { side, path, size },
-            ReadFailure::Io(source) => Error::Read { side, path, source },
-        }
-    }
-
-    /// As an I/O error, for errors that carry one.
-    pub(crate) fn into_io(self) -> std::io::Error {
-        use std::io::{Error as IoError, ErrorKind};
-        match self {
-            ReadFailure::Missing => IoError::new(ErrorKind::NotFound, "no such file"),
-            ReadFailure::Dir => IoError::other("a directory, not a file"),
-            ReadFailure::NotRegular(kind) => IoError::other(format!("{kind}, not a regular file")),
-            ReadFailure::TooLarge(size) => IoError::other(format!(
-                "too large ({size} bytes; the limit is {MAX_FILE} bytes)"
-            )),
-            ReadFailure::Io(e) => e,
+            ReadFailure::NotRegular(kind) => InputError::NotRegular { side, path, kind },
+            ReadFailure::TooLarge(size) => InputError::TooLarge { side, path, size },
+            ReadFailure::Io(source) => InputError::Read { side, path, source },
         }
     }
 }
 
-impl std::fmt::Display for ReadFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReadFailure::Missing => f.write_str("does not exist"),
-            ReadFailure::Dir => f.write_str("is a directory, not a file"),
-            ReadFailure::NotRegular(kind) => write!(f, "is {kind}, not a regular file"),
-            ReadFailure::TooLarge(size) => {
-                write!(
-                    f,
-                    "is too large ({size} bytes; the limit is {MAX_FILE} bytes)"
-                )
-            }
-            ReadFailure::Io(e) => write!(f, "cannot be read: {e}"),
-        }
-    }
-}
-
-/// What a file that is neither a regular file nor a directory is.
-pub(crate) fn kind_of(t: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a named pipe";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-    }
-    if t.is_symlink() {
-        return "a symbolic link";
-    }
-    "a special file"
-}
-
-/// Reads an input file (a `.proto` file, a descriptor set, a configuration, a
-/// sample), following symbolic links. Only regular files are opened: a named
-/// pipe would block the open until some writer came, and a device could be
-/// endless; and no more than [`MAX_FILE`] bytes are read.
 /// Why `-I path`, which is not a directory, cannot be an include root.
-pub(crate) fn include_error(path: &Path) -> Error {
-    Error::MissingInclude {
+pub(crate) fn include_error(path: &Path) -> InputError {
+    InputError::MissingInclude {
         path: path.to_path_buf(),
         problem: if path.exists() {
             "is not a directory"
@@ -216,33 +152,6 @@ pub(crate) fn include_error(path: &Path) -> Error {
             "does not exist"
         },
     }
-}
-
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadFailure::Missing,
-        _ => ReadFailure::Io(e),
-    })?;
-    if meta.is_dir() {
-        return Err(ReadFailure::Dir);
-    }
-    if !meta.is_file() {
-        return Err(ReadFailure::NotRegular(kind_of(meta.file_type())));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(ReadFailure::TooLarge(meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
-    // The size is a hint: /proc files say 0, and a file can grow.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadFailure::Io)?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(ReadFailure::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
 /// Reads files by import name from a list of roots, remembering each file's
@@ -254,7 +163,7 @@ struct RootsResolver {
     strip_large: bool,
     stripped: Arc<std::sync::atomic::AtomicBool>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
-    failure: Arc<Mutex<Option<Error>>>,
+    failure: Arc<Mutex<Option<InputError>>>,
     side: Side,
 }
 
@@ -275,7 +184,7 @@ impl FileResolver for RootsResolver {
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    let err = Error::NotUtf8 {
+                    let err = InputError::NotUtf8 {
                         side: self.side,
                         path: path.clone(),
                     };
@@ -336,7 +245,7 @@ pub(crate) fn plan(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
-) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
+) -> Result<(Vec<PathBuf>, Vec<String>), InputError> {
     for inc in includes {
         if !inc.is_dir() {
             return Err(include_error(inc));
@@ -366,11 +275,11 @@ pub(crate) fn plan(
             roots.extend(includes.iter().cloned());
             Ok((roots, vec![name]))
         }
-        Input::Git(_) => unreachable!("git inputs are planned by crate::git"),
+        Input::Git(_) => unreachable!("git inputs are planned by crate::input::git"),
         Input::Dir(dir) => {
             let names = proto_names(side, dir)?;
             if names.is_empty() {
-                return Err(Error::NoProtoFiles {
+                return Err(InputError::NoProtoFiles {
                     side,
                     path: dir.clone(),
                 });
@@ -393,9 +302,9 @@ pub(crate) type WorkspacePlan = (Vec<PathBuf>, Vec<String>, HashMap<String, usiz
 /// files, and the module of each.
 pub(crate) fn plan_workspace(
     side: Side,
-    ws: &crate::workspace::Workspace,
+    ws: &crate::config::workspace::Workspace,
     includes: &[PathBuf],
-) -> Result<WorkspacePlan, Error> {
+) -> Result<WorkspacePlan, InputError> {
     let mut module_of: HashMap<String, usize> = HashMap::new();
     let mut names = Vec::new();
     for (i, m) in ws.modules.iter().enumerate() {
@@ -405,7 +314,7 @@ pub(crate) fn plan_workspace(
                 continue;
             }
             if let Some(&j) = module_of.get(&name) {
-                return Err(Error::from(crate::config::ConfigError {
+                return Err(InputError::from(crate::config::ConfigError {
                     message: format!(
                         "{side} file \"{name}\" is in two modules of {}: \"{}\" and \"{}\"",
                         ws.file.display(),
@@ -426,7 +335,7 @@ pub(crate) fn plan_workspace(
         }
     }
     if names.is_empty() {
-        return Err(Error::NoProtoFiles {
+        return Err(InputError::NoProtoFiles {
             side,
             path: ws.root.clone(),
         });
@@ -439,7 +348,7 @@ pub(crate) fn plan_workspace(
 }
 
 /// The `.proto` files beneath `dir`, by import name relative to it.
-fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
+fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, InputError> {
     // One import name per file: a file reached again through a
     // symbolic link (one to a parent directory, say) keeps its
     // shortest name.
@@ -476,14 +385,14 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("walk failed")),
                 };
-                return Err(Error::Read { side, path, source });
+                return Err(InputError::Read { side, path, source });
             }
         };
         let t = entry.file_type();
         let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
         if is_proto && !t.is_file() && !t.is_dir() {
             // Never opened: reading a named pipe blocks.
-            return Err(Error::NotRegular {
+            return Err(InputError::NotRegular {
                 side,
                 path: entry.into_path(),
                 kind: kind_of(t),
@@ -525,7 +434,7 @@ fn import_name(rel: &Path) -> Option<String> {
 /// Compiles one side. Well-known types come from protox's built-in copies,
 /// which win over any vendored `google/protobuf/*.proto`. Files written with
 /// `edition = "…"` need protoc, found as [`compile_with`] says.
-pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, Error> {
+pub fn compile(side: Side, input: &Input, includes: &[PathBuf]) -> Result<Schema, InputError> {
     compile_with(side, input, includes, None)
 }
 
@@ -537,7 +446,7 @@ pub fn compile_with(
     input: &Input,
     includes: &[PathBuf],
     protoc: Option<&Path>,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     compile_only(side, input, includes, None, protoc, true)
 }
 
@@ -553,9 +462,9 @@ pub(crate) fn compile_only(
     only: Option<&HashSet<String>>,
     protoc: Option<&Path>,
     keep_pool: bool,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     if let Input::DescriptorSet(path) = input {
-        return crate::descriptor_set::load_with(side, path, keep_pool);
+        return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
     match compile_descriptors_only(side, input, includes, only) {
         Ok(c) => {
@@ -577,20 +486,20 @@ pub(crate) fn compile_only(
         }
         // protox does not parse editions: such a side goes to protoc (a git
         // revision's files are written out for it).
-        Err(Error::NoProtoc {
+        Err(InputError::NoProtoc {
             side,
             path,
             edition,
         }) => {
-            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
-                return Err(Error::NoProtoc {
+            let Some((protoc, origin)) = crate::input::protoc::locate(protoc) else {
+                return Err(InputError::NoProtoc {
                     side,
                     path,
                     edition,
                 });
             };
             if let Input::Git(g) = input {
-                return crate::git::compile_with_protoc(
+                return crate::input::git::compile_with_protoc(
                     side,
                     g,
                     includes,
@@ -603,7 +512,7 @@ pub(crate) fn compile_only(
             if let Some(only) = only {
                 names.retain(|n| only.contains(n));
             }
-            crate::protoc::compile(side, &protoc, origin, &roots, &names, keep_pool)
+            crate::input::protoc::compile(side, &protoc, origin, &roots, &names, keep_pool)
         }
         Err(e) => Err(e),
     }
@@ -628,7 +537,7 @@ pub fn compile_descriptors(
     side: Side,
     input: &Input,
     includes: &[PathBuf],
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, InputError> {
     compile_descriptors_only(side, input, includes, None)
 }
 
@@ -637,11 +546,11 @@ fn compile_descriptors_only(
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, InputError> {
     match input {
-        Input::Git(g) => return crate::git::compile_descriptors(side, g, includes),
+        Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
         Input::DescriptorSet(path) => {
-            return Err(Error::NotProto {
+            return Err(InputError::NotProto {
                 side,
                 path: path.clone(),
             })
@@ -655,7 +564,7 @@ fn compile_descriptors_only(
     let mut compiled = match compile_roots(side, &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
-        Err((e @ Error::NoProtoc { .. }, _)) => Err(e),
+        Err((e @ InputError::NoProtoc { .. }, _)) => Err(e),
         Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }?;
@@ -678,7 +587,7 @@ fn compile_roots(
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
-) -> Result<Compiled, (Error, bool)> {
+) -> Result<Compiled, (InputError, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
@@ -697,15 +606,15 @@ fn compile_roots(
 /// Compiles `names` through `resolver`, which records each file it opens in
 /// `seen` and the first error of its own in `failure`. A file that protox
 /// cannot parse because it uses editions gives [`Error::NoProtoc`]. Files
-/// are loaded and their names resolved as protoc does ([`crate::resolve`]);
+/// are loaded and their names resolved as protoc does ([`crate::input::resolve`]);
 /// prost-reflect builds the descriptors from fully-qualified names.
 pub(crate) fn run_compiler(
     side: Side,
     resolver: impl FileResolver + 'static,
     names: Vec<String>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
-    failure: Arc<Mutex<Option<Error>>>,
-) -> Result<Compiled, Error> {
+    failure: Arc<Mutex<Option<InputError>>>,
+) -> Result<Compiled, InputError> {
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(resolver);
@@ -717,7 +626,7 @@ pub(crate) fn run_compiler(
                 .map(prost_types::FileDescriptorProto::from)
         },
         true,
-        crate::resolve::Symbols::default(),
+        crate::input::resolve::Symbols::default(),
     );
     let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
         pool.add_file_descriptor_proto(fd).map_err(|e| {
@@ -751,11 +660,11 @@ pub(crate) fn run_compiler(
         let editions = err.file().and_then(|name| {
             let seen = lock(&seen);
             let src = seen.get(name)?;
-            let edition = crate::protoc::edition_of(src.text.as_ref()?.text())?;
+            let edition = crate::input::protoc::edition_of(src.text.as_ref()?.text())?;
             Some((src.display_path.clone(), edition))
         });
         if let Some((path, edition)) = editions {
-            return Err(Error::NoProtoc {
+            return Err(InputError::NoProtoc {
                 side,
                 path: PathBuf::from(path),
                 edition,

@@ -5,6 +5,11 @@
 //! entries, synthetic oneofs, json names, closed enums. Rules never look at raw
 //! descriptors.
 
+pub mod features;
+pub mod lower;
+pub(crate) mod overlay;
+pub mod span;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -17,9 +22,11 @@ use prost_types::{
     ServiceOptions, SourceCodeInfo,
 };
 
-use crate::descriptor_set::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
-use crate::features::{Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding};
-use crate::span::{LocationIndex, SourceText, Span};
+use crate::schema::features::{
+    Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding,
+};
+use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
+use crate::schema::span::{LocationIndex, SourceText, Span};
 
 /// Which version of the schema something belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -601,7 +608,7 @@ impl Schema {
     }
 
     /// [`Schema::from_files`], and with `keep_pool` a descriptor pool for
-    /// the round trip (editions files lowered, see `crate::lower`).
+    /// the round trip (editions files lowered, see `crate::schema::lower`).
     pub(crate) fn from_files_with_pool(
         side: Side,
         files: Vec<(FileDescriptorProto, FileOverlay)>,
@@ -613,7 +620,7 @@ impl Schema {
             keep_pool.then(|| files.iter().map(|(f, _)| f.clone()).collect());
         let mut schema = Schema::from_files(side, files, targets, sources);
         if let Some(protos) = protos {
-            match crate::lower::pool(&protos, &schema) {
+            match crate::schema::lower::pool(&protos, &schema) {
                 Ok(pool) => schema.pool = Some(pool),
                 Err(problem) => schema.pool_problem = Some(problem),
             }
@@ -1261,7 +1268,9 @@ fn field_from_proto(cx: &FileCx, mut f: FieldDescriptorProto, at: FieldScope) ->
     let java_utf8 = match cx.java_check_utf8 {
         Some(v) => v,
         None if !cx.editions => false,
-        None => features.java_utf8_validation == crate::features::JavaUtf8Validation::Verify,
+        None => {
+            features.java_utf8_validation == crate::schema::features::JavaUtf8Validation::Verify
+        }
     };
     let jstype = options.as_ref().and_then(|o| o.jstype).unwrap_or(0);
     Field {
@@ -1287,7 +1296,8 @@ fn field_from_proto(cx: &FileCx, mut f: FieldDescriptorProto, at: FieldScope) ->
         default_value: f.default_value.take(),
         path,
         options,
-        utf8_validation: features.utf8_validation == crate::features::Utf8Validation::Verify
+        utf8_validation: features.utf8_validation
+            == crate::schema::features::Utf8Validation::Verify
             && kind == Kind::String,
         java_utf8,
         cpp_string_type,

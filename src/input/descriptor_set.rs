@@ -15,129 +15,10 @@ use prost::Message as _;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
 
-use crate::error::Error;
-use crate::features::{Edition, FeatureSet};
+use crate::input::error::InputError;
+use crate::schema::features::{Edition, FeatureSet};
+use crate::schema::overlay::{FileOverlay, MessageOverlay, SetOverlay};
 use crate::schema::{Schema, Side};
-
-/// `FileDescriptorSet`, as far as features go.
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct SetOverlay {
-    #[prost(message, repeated, tag = "1")]
-    pub file: Vec<FileOverlay>,
-}
-
-/// `FileDescriptorProto`: its edition, and the features of its elements.
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FileOverlay {
-    #[prost(message, repeated, tag = "4")]
-    pub message_type: Vec<MessageOverlay>,
-    #[prost(message, repeated, tag = "5")]
-    pub enum_type: Vec<EnumOverlay>,
-    #[prost(message, repeated, tag = "7")]
-    pub extension: Vec<FieldOverlay>,
-    #[prost(message, optional, tag = "8")]
-    pub options: Option<FeaturesAt50>,
-    #[prost(int32, optional, tag = "14")]
-    pub edition: Option<i32>,
-    /// buf images (`buf build -o`) mark the files that are only imported.
-    #[prost(message, optional, tag = "8042")]
-    pub buf_extension: Option<BufImageFileExtension>,
-}
-
-/// `buf.alpha.image.v1.ImageFileExtension`, the part that says which files
-/// are imports.
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct BufImageFileExtension {
-    #[prost(bool, optional, tag = "1")]
-    pub is_import: Option<bool>,
-}
-
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct MessageOverlay {
-    #[prost(message, repeated, tag = "2")]
-    pub field: Vec<FieldOverlay>,
-    #[prost(message, repeated, tag = "3")]
-    pub nested_type: Vec<MessageOverlay>,
-    #[prost(message, repeated, tag = "4")]
-    pub enum_type: Vec<EnumOverlay>,
-    #[prost(message, repeated, tag = "6")]
-    pub extension: Vec<FieldOverlay>,
-    #[prost(message, optional, tag = "7")]
-    pub options: Option<FeaturesAt12>,
-    #[prost(message, repeated, tag = "8")]
-    pub oneof_decl: Vec<OneofOverlay>,
-}
-
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FieldOverlay {
-    #[prost(message, optional, tag = "8")]
-    pub options: Option<FeaturesAt21>,
-}
-
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct OneofOverlay {
-    #[prost(message, optional, tag = "2")]
-    pub options: Option<FeaturesAt1>,
-}
-
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct EnumOverlay {
-    #[prost(message, optional, tag = "3")]
-    pub options: Option<FeaturesAt7>,
-}
-
-/// `FileOptions.features` (50).
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FeaturesAt50 {
-    #[prost(message, optional, tag = "50")]
-    pub features: Option<FeatureSet>,
-}
-
-/// `MessageOptions.features` (12).
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FeaturesAt12 {
-    #[prost(message, optional, tag = "12")]
-    pub features: Option<FeatureSet>,
-}
-
-/// `FieldOptions.features` (21).
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FeaturesAt21 {
-    #[prost(message, optional, tag = "21")]
-    pub features: Option<FeatureSet>,
-}
-
-/// `OneofOptions.features` (1).
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FeaturesAt1 {
-    #[prost(message, optional, tag = "1")]
-    pub features: Option<FeatureSet>,
-}
-
-/// `EnumOptions.features` (7).
-#[derive(Clone, PartialEq, ::prost::Message)]
-pub(crate) struct FeaturesAt7 {
-    #[prost(message, optional, tag = "7")]
-    pub features: Option<FeatureSet>,
-}
-
-impl MessageOverlay {
-    pub fn features(&self) -> Option<&FeatureSet> {
-        self.options.as_ref()?.features.as_ref()
-    }
-}
-
-impl FieldOverlay {
-    pub fn features(&self) -> Option<&FeatureSet> {
-        self.options.as_ref()?.features.as_ref()
-    }
-}
-
-impl EnumOverlay {
-    pub fn features(&self) -> Option<&FeatureSet> {
-        self.options.as_ref()?.features.as_ref()
-    }
-}
 
 /// One decoded file of a set.
 pub(crate) type SetFile = (FileDescriptorProto, FileOverlay);
@@ -204,22 +85,22 @@ pub(crate) fn is_well_known(name: &str) -> bool {
 }
 
 /// Loads a descriptor-set input.
-pub fn load(side: Side, path: &Path) -> Result<Schema, Error> {
+pub fn load(side: Side, path: &Path) -> Result<Schema, InputError> {
     load_with(side, path, false)
 }
 
 /// [`load`]; with `keep_pool`, the schema keeps a descriptor pool for the
 /// round trip.
-pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, Error> {
-    let bytes = crate::input::read_file(path).map_err(|e| e.into_error(side, path))?;
-    let files = decode(&bytes).map_err(|problem| Error::DescriptorSet {
+pub fn load_with(side: Side, path: &Path, keep_pool: bool) -> Result<Schema, InputError> {
+    let bytes = crate::files::read_file(path).map_err(|e| e.into_error(side, path))?;
+    let files = decode(&bytes).map_err(|problem| InputError::DescriptorSet {
         side,
         path: path.to_path_buf(),
         problem,
     })?;
     let (targets, inferred) = targets(&files);
     if targets.is_empty() {
-        return Err(Error::DescriptorSet {
+        return Err(InputError::DescriptorSet {
             side,
             path: path.to_path_buf(),
             problem: "holds only imported files and well-known types, nothing to check".to_owned(),
@@ -656,7 +537,7 @@ mod tests {
     /// refuses it or gives a schema every rule can run on. Never a panic.
     #[test]
     fn damaged_sets_never_panic() {
-        let good = include_bytes!("../tests/data/descriptor_sets/buf_image.binpb");
+        let good = include_bytes!("../../tests/data/descriptor_sets/buf_image.binpb");
         let rules = crate::rules::ALL;
         let schema = |side, files: Vec<SetFile>| {
             let (targets, _) = super::targets(&files);
@@ -672,7 +553,7 @@ mod tests {
             check(&good[..cut]);
         }
         // Every byte of the smaller set without source info, changed.
-        let small = include_bytes!("../tests/data/descriptor_sets/buf_no_source_info.binpb");
+        let small = include_bytes!("../../tests/data/descriptor_sets/buf_no_source_info.binpb");
         let mut bytes = small.to_vec();
         for i in 0..bytes.len() {
             let original = bytes[i];

@@ -11,17 +11,16 @@
 //! checking) goes into [`Semantics`], which the round trip's reader consults
 //! before the syntax. proto2 and proto3 files pass through unchanged.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use prost_reflect::DescriptorPool;
+use prost_reflect::{DescriptorPool, EnumDescriptor, Syntax as ReflectSyntax};
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FieldOptions, FileDescriptorProto,
     FileDescriptorSet, OneofDescriptorProto,
 };
 
-use crate::features::{RepeatedFieldEncoding, Utf8Validation};
-use crate::roundtrip::wire::Semantics;
+use crate::schema::features::{RepeatedFieldEncoding, Utf8Validation};
 use crate::schema::{Cardinality, Field, Kind, Schema, Syntax};
 
 /// A pool of one side's descriptors, editions files lowered. `files` are the
@@ -335,4 +334,30 @@ fn lower_field(f: &mut FieldDescriptorProto, model: Option<&Field>, proto3: bool
         f.set_type(Type::Group);
     }
     explicit && proto3
+}
+
+/// What an editions file decides per element that the descriptors a pool is
+/// built from say only per file, through their syntax: which enums are
+/// closed, which fields have implicit presence, which strings are checked for
+/// UTF-8. Filled for the files of one side that were lowered from editions
+/// (see `crate::schema::lower`); every other element follows its file's syntax.
+#[derive(Debug, Default)]
+pub struct Semantics {
+    /// Enum full name → closed.
+    pub(crate) closed: HashMap<String, bool>,
+    /// Field or extension full name → implicit presence.
+    pub(crate) implicit: HashMap<String, bool>,
+    /// Field or extension full name → strings checked for UTF-8.
+    pub(crate) utf8: HashMap<String, bool>,
+}
+
+impl Semantics {
+    /// Whether a reader keeps values the enum does not declare as unknown
+    /// fields.
+    pub fn is_closed(&self, e: &EnumDescriptor) -> bool {
+        self.closed
+            .get(e.full_name())
+            .copied()
+            .unwrap_or(e.parent_file().syntax() == ReflectSyntax::Proto2)
+    }
 }

@@ -5,10 +5,15 @@
 //! services by their name within a file of the same path; fields by number;
 //! enum values by number; oneofs and methods by name.
 
+pub mod finding;
+pub(crate) mod fix;
+pub(crate) mod hints;
+pub mod rule;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::finding::{ElementKind, Finding, Location, Severity};
-use crate::rules::{Rule, RuleMeta};
+use crate::engine::finding::{Audience, ElementKind, Finding, Location, Severity};
+use crate::engine::rule::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
 
 /// Which token of an element a finding points at.
@@ -169,8 +174,11 @@ pub struct RawFinding {
     pub(crate) message: String,
     pub(crate) help: Option<String>,
     /// The edits the help was rendered from, if it proposes any.
-    pub(crate) edits: Vec<crate::fix::ProposedEdit>,
+    pub(crate) edits: Vec<crate::engine::fix::ProposedEdit>,
     severity: Option<Severity>,
+    /// Whom this finding breaks, when its consequence says fewer than the
+    /// rule's `affects` (which bounds it).
+    affects: Option<Vec<Audience>>,
     pub(crate) at: At,
 }
 
@@ -189,8 +197,15 @@ impl RawFinding {
         self
     }
 
+    /// Sets whom this finding breaks, from its consequence; audiences the
+    /// rule does not declare are left out.
+    pub(crate) fn affecting(&mut self, who: &[Audience]) -> &mut Self {
+        self.affects = Some(who.to_vec());
+        self
+    }
+
     /// Sets the fix as edits and the help rendered from them.
-    pub(crate) fn suggest(&mut self, s: crate::fix::Suggestion) -> &mut Self {
+    pub(crate) fn suggest(&mut self, s: crate::engine::fix::Suggestion) -> &mut Self {
         self.help = Some(s.help);
         self.edits = s.edits;
         self
@@ -207,7 +222,7 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// The levels of the running rule: a fix it proposes must pass at each.
-    pub fn levels(&self) -> &'static [crate::rules::Level] {
+    pub fn levels(&self) -> &'static [crate::engine::rule::Level] {
         self.rule.levels
     }
 
@@ -219,6 +234,7 @@ impl<'a> Cx<'a> {
             help: None,
             edits: Vec::new(),
             severity: None,
+            affects: None,
             at,
         });
         let last = self.out.len() - 1;
@@ -1108,7 +1124,7 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     }
 
     let mut out = cx.out;
-    crate::hints::add(old, new, &mut out);
+    crate::engine::hints::add(old, new, &mut out);
     let mut findings: Vec<Finding> = out.into_iter().map(|r| resolve(old, new, r)).collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -1179,11 +1195,10 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
     }
     if span.is_none() {
         // The start of the file.
-        span = file
-            .source
-            .as_ref()
-            .map(|s| s.span_of(0, 0))
-            .or_else(|| file.has_source_info().then(crate::span::Span::start));
+        span = file.source.as_ref().map(|s| s.span_of(0, 0)).or_else(|| {
+            file.has_source_info()
+                .then(crate::schema::span::Span::start)
+        });
     }
     let (path, revision) = shown_path(file);
     Location {
@@ -1212,7 +1227,7 @@ fn shown_path(file: &crate::schema::File) -> (String, Option<String>) {
 
 /// Fields of a synthetic map entry message have no place of their own: point
 /// at the `map<…>` field that declares the entry.
-fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::span::Span> {
+fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::schema::span::Span> {
     let file = &schema.files[a.file];
     let mut prefix = a.path.as_slice();
     while prefix.len() >= 2 {
@@ -1277,8 +1292,17 @@ fn resolve(old: &Schema, new: &Schema, r: RawFinding) -> Finding {
         severity: r.severity.unwrap_or(r.meta.severity),
         message: r.message,
         help: r.help,
-        fix: crate::fix::resolve(new, &r.edits),
-        affects: r.meta.affects.to_vec(),
+        fix: crate::engine::fix::resolve(new, &r.edits),
+        affects: match &r.affects {
+            Some(who) => r
+                .meta
+                .affects
+                .iter()
+                .copied()
+                .filter(|a| who.contains(a))
+                .collect(),
+            None => r.meta.affects.to_vec(),
+        },
         element_kind: at.kind,
         element: at.element,
         subject: at.subject,

@@ -9,10 +9,10 @@ use std::process::Command;
 
 use miette::{LabeledSpan, NamedSource};
 
-use crate::descriptor_set;
-use crate::error::{CompileError, Error};
+use crate::input::descriptor_set;
+use crate::input::error::{CompileError, InputError};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// The edition a file declares (`edition = "2023";` as its first statement),
 /// if it uses editions.
@@ -194,7 +194,7 @@ pub fn compile(
     roots: &[PathBuf],
     names: &[String],
     keep_pool: bool,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     compile_shown(
         side,
         protoc,
@@ -217,9 +217,9 @@ pub(crate) fn compile_shown(
     names: &[String],
     keep_pool: bool,
     shown: &HashMap<String, String>,
-) -> Result<Schema, Error> {
+) -> Result<Schema, InputError> {
     let bytes = run(side, protoc, origin, roots, names, shown)?;
-    let files = descriptor_set::decode(&bytes).map_err(|problem| Error::ProtocFailed {
+    let files = descriptor_set::decode(&bytes).map_err(|problem| InputError::ProtocFailed {
         side,
         protoc: protoc.to_path_buf(),
         message: format!("its output {problem}"),
@@ -255,7 +255,7 @@ pub fn descriptor_set(
     origin: &'static str,
     roots: &[PathBuf],
     names: &[String],
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, InputError> {
     run(side, protoc, origin, roots, names, &HashMap::new())
 }
 
@@ -266,8 +266,8 @@ fn run(
     roots: &[PathBuf],
     names: &[String],
     shown: &HashMap<String, String>,
-) -> Result<Vec<u8>, Error> {
-    let unusable = |source: std::io::Error| Error::ProtocUnusable {
+) -> Result<Vec<u8>, InputError> {
+    let unusable = |source: std::io::Error| InputError::ProtocUnusable {
         side,
         protoc: protoc.to_path_buf(),
         origin,
@@ -320,7 +320,7 @@ fn check_reachable(
     roots: &[PathBuf],
     names: &[String],
     shown: &HashMap<String, String>,
-) -> Result<(), Error> {
+) -> Result<(), InputError> {
     let mut seen: HashSet<String> = names.iter().cloned().collect();
     let mut queue: Vec<String> = names.to_vec();
     while let Some(name) = queue.pop() {
@@ -331,10 +331,10 @@ fn check_reachable(
         else {
             continue;
         };
-        let bytes = match crate::input::read_file(&path) {
+        let bytes = match crate::files::read_file(&path) {
             Ok(b) => b,
             // protoc says "not found" itself, with the importing line.
-            Err(crate::input::ReadFailure::Missing) => continue,
+            Err(crate::files::ReadFailure::Missing) => continue,
             Err(e) => {
                 let shown = shown.get(&name).map_or(path.clone(), PathBuf::from);
                 return Err(e.into_error(side, &shown));
@@ -384,7 +384,7 @@ impl Roots<'_> {
     fn find(&self, name: &str) -> Option<FileSource> {
         self.dirs.iter().find_map(|root| {
             let path = root.join(name);
-            let text = String::from_utf8(crate::input::read_file(&path).ok()?).ok()?;
+            let text = String::from_utf8(crate::files::read_file(&path).ok()?).ok()?;
             Some(FileSource {
                 display_path: self
                     .shown
@@ -422,14 +422,14 @@ fn failure(
     stderr: &str,
     sources: &Roots,
     status: std::process::ExitStatus,
-) -> Error {
+) -> InputError {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.is_empty() && !l.contains(": warning: "))
         .collect();
     let Some(first) = lines.first() else {
-        return Error::ProtocFailed {
+        return InputError::ProtocFailed {
             side,
             protoc: protoc.to_path_buf(),
             message: format!("it exited with {status} and printed no error"),
@@ -488,7 +488,7 @@ fn failure(
             }
             .into()
         }
-        None => Error::ProtocFailed {
+        None => InputError::ProtocFailed {
             side,
             protoc: protoc.to_path_buf(),
             message: lines.join("\n"),

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Gone, RawFinding};
-use crate::fix::{ProposedEdit, Suggestion, Target};
 use crate::schema::{Cardinality, Enum, Message, Schema};
 
 struct Hint {
@@ -168,8 +168,9 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     );
                     let edit = (!nm.is_reserved_number(*number))
                         .then(|| {
-                            let was = crate::fix::one_line(new.files.get(to.file)?, &to.path)?;
-                            let now = crate::rules::util::redeclare(new, to, *number, None)?;
+                            let was =
+                                crate::engine::fix::one_line(new.files.get(to.file)?, &to.path)?;
+                            let now = crate::engine::fix::redeclare(new, to, *number, None)?;
                             Some(ProposedEdit::replace(
                                 Target::new(to.file, &to.path),
                                 was,
@@ -209,13 +210,13 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                     let edit = (!ne.is_reserved_number(*number))
                         .then(|| {
                             let file = new.files.get(ne.file)?;
-                            let was = crate::fix::one_line(file, &to.path)?;
+                            let was = crate::engine::fix::one_line(file, &to.path)?;
                             let decl = file.span(&to.path)?;
                             let mut num_path = to.path.clone();
                             num_path.push(2);
                             let num = file.span(&num_path)?;
                             let start = num.offset.checked_sub(decl.offset)?;
-                            let now = crate::fix::splice(
+                            let now = crate::engine::fix::splice(
                                 &was,
                                 vec![(start, start + num.len, number.to_string())],
                             )?;

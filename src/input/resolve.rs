@@ -10,7 +10,7 @@
 //! names) resolved here with protoc's rules over the visible symbols; the
 //! compiler then only sees fully-qualified names. The same walk checks what
 //! protoc checks and prost-reflect does not (see [`check_file`]), and runs
-//! without a compiler over files that are only parsed (see `crate::prune`).
+//! without a compiler over files that are only parsed (see `crate::input::prune`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -1067,8 +1067,8 @@ impl Problem {
         self,
         side: crate::schema::Side,
         display_path: &str,
-        text: Option<&crate::span::SourceText>,
-    ) -> crate::error::CompileError {
+        text: Option<&crate::schema::span::SourceText>,
+    ) -> crate::input::error::CompileError {
         let span = text.and_then(|t| {
             let fd = protox_parse::parse(&self.file, t.text()).ok()?;
             let info = fd.source_code_info?;
@@ -1080,7 +1080,7 @@ impl Problem {
                 path = path.split_last()?.1;
             }
         });
-        crate::error::CompileError {
+        crate::input::error::CompileError {
             side,
             location: match span {
                 Some(s) => format!("{display_path}:{}:{}: ", s.line, s.column),

@@ -3,7 +3,7 @@
 //! words and the edit cannot disagree), and the edits are resolved to spans
 //! of the new files when the finding is kept.
 
-use crate::finding::{Edit, Fix};
+use crate::engine::finding::{Edit, Fix};
 use crate::schema::{Field, File, Schema, Syntax};
 
 /// Where an edit goes in the new schema: an element (by its
@@ -287,4 +287,32 @@ pub(crate) fn resolve(new: &Schema, edits: &[ProposedEdit]) -> Option<Fix> {
         }
     }
     Some(Fix { edits: out })
+}
+
+/// The new declaration with another number and, optionally, another name.
+pub(crate) fn redeclare(
+    schema: &Schema,
+    new: &Field,
+    number: u32,
+    name: Option<&str>,
+) -> Option<String> {
+    let file = schema.files.get(new.file)?;
+    let decl = file.span(&new.path)?;
+    let text = one_line(file, &new.path)?;
+    let rel = |sub: i32| -> Option<(usize, usize)> {
+        let mut path = new.path.clone();
+        path.push(sub);
+        let s = file.span(&path)?;
+        let start = s.offset.checked_sub(decl.offset)?;
+        (start + s.len <= text.len()).then_some((start, start + s.len))
+    };
+    let mut cuts = vec![{
+        let (a, b) = rel(3)?;
+        (a, b, number.to_string())
+    }];
+    if let Some(name) = name {
+        let (a, b) = rel(1)?;
+        cuts.push((a, b, name.to_owned()));
+    }
+    splice(&text, cuts)
 }

@@ -11,6 +11,8 @@
 //! FIELD_SAME_NAME = ["shop/v1/legacy.proto"]
 //! ```
 
+pub mod workspace;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,8 +21,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource};
 use serde::Deserialize;
 
-use crate::error::Error;
-use crate::finding::Finding;
+use crate::engine::finding::Finding;
 use crate::rules::{self, Level, Rule};
 use crate::schema::Schema;
 
@@ -41,7 +42,7 @@ pub struct ConfigError {
     pub message: String,
     pub path: Option<String>,
     #[source_code]
-    pub source_code: Option<NamedSource<Arc<str>>>,
+    pub source_code: Option<Arc<NamedSource<Arc<str>>>>,
     #[label(collection)]
     pub labels: Vec<LabeledSpan>,
     #[help]
@@ -474,7 +475,7 @@ fn split_number(s: &str) -> (Option<u64>, &str) {
 
 impl Config {
     /// Looks for `protocheck.toml`, then `buf.yaml`, in `start` and its parents.
-    pub fn discover(start: &Path) -> Result<Option<Config>, Error> {
+    pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
         let start = if start.is_dir() {
             start.to_path_buf()
         } else {
@@ -497,19 +498,17 @@ impl Config {
     }
 
     /// Reads a `protocheck.toml` or a `buf.yaml` (by its name or extension).
-    pub fn load(path: &Path) -> Result<Config, Error> {
-        let fail = |message: String| {
-            Error::from(ConfigError {
-                message,
-                path: Some(path.display().to_string()),
-                source_code: None,
-                labels: Vec::new(),
-                help: None,
-            })
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let fail = |message: String| ConfigError {
+            message,
+            path: Some(path.display().to_string()),
+            source_code: None,
+            labels: Vec::new(),
+            help: None,
         };
-        let bytes = crate::input::read_file(path).map_err(|e| {
+        let bytes = crate::files::read_file(path).map_err(|e| {
             fail(match e {
-                crate::input::ReadFailure::Io(e) => {
+                crate::files::ReadFailure::Io(e) => {
                     format!("cannot read configuration \"{}\": {e}", path.display())
                 }
                 e => format!("configuration \"{}\" {e}", path.display()),
@@ -541,22 +540,22 @@ impl Config {
         span: Option<Range<usize>>,
         label: &str,
         help: Option<String>,
-    ) -> Error {
-        Error::from(ConfigError {
+    ) -> ConfigError {
+        ConfigError {
             message,
             path: Some(path.display().to_string()),
-            source_code: Some(NamedSource::new(
+            source_code: Some(Arc::new(NamedSource::new(
                 path.display().to_string(),
                 Arc::from(text),
-            )),
+            ))),
             labels: span
                 .map(|s| vec![LabeledSpan::new(Some(label.to_owned()), s.start, s.len())])
                 .unwrap_or_default(),
             help,
-        })
+        }
     }
 
-    pub fn from_toml(path: &Path, text: &str) -> Result<Config, Error> {
+    pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: TomlConfig = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             Config::error_at(
@@ -610,7 +609,7 @@ impl Config {
         })
     }
 
-    pub fn from_buf_yaml(path: &Path, text: &str) -> Result<Config, Error> {
+    pub fn from_buf_yaml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: BufYaml = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, text, &e))?;
         for (key, value) in [("plugins", &raw.plugins), ("policies", &raw.policies)] {
             if value.is_some() {
@@ -664,9 +663,12 @@ impl Config {
             Drop,
             Keep,
         }
-        let make = |b: &BufBreaking, module: &str, outside: Outside| -> Result<Config, Error> {
+        let make = |b: &BufBreaking,
+                    module: &str,
+                    outside: Outside|
+         -> Result<Config, ConfigError> {
             let mut ignore = Vec::new();
-            let strip = |p: &String| -> Result<Option<String>, Error> {
+            let strip = |p: &String| -> Result<Option<String>, ConfigError> {
                 match module_relative(module, p) {
                     Some(rel) => Ok(Some(rel)),
                     None if outside == Outside::Keep => Ok(Some(p.clone())),
@@ -847,7 +849,7 @@ impl Config {
             .unwrap_or_else(|| "configuration".to_owned())
     }
 
-    fn unknown(&self, e: &Entry, candidates: &[String]) -> Error {
+    fn unknown(&self, e: &Entry, candidates: &[String]) -> ConfigError {
         let best = candidates
             .iter()
             .map(|c| {
@@ -884,7 +886,7 @@ impl Config {
     }
 
     /// Expands one `use`/`except`/`ignore_only` entry into rule IDs.
-    fn expand(&self, e: &Entry, notes: &mut Vec<String>) -> Result<Vec<&'static str>, Error> {
+    fn expand(&self, e: &Entry, notes: &mut Vec<String>) -> Result<Vec<&'static str>, ConfigError> {
         // buf.yaml v1 and v1beta1 have no CSR category.
         let level = e
             .value
@@ -952,7 +954,7 @@ impl Config {
 
     /// Resolves the rules to run. `level` (from the command line) replaces
     /// `use` and `level` of the file; `except` and the ignores still apply.
-    pub fn select(&self, level: Option<Level>) -> Result<Selection, Error> {
+    pub fn select(&self, level: Option<Level>) -> Result<Selection, ConfigError> {
         let mut notes = Vec::new();
         let chosen: Vec<Entry> = match (level, &self.level) {
             (Some(l), _) => vec![Entry {
@@ -1058,7 +1060,7 @@ pub(crate) fn module_relative(module: &str, p: &str) -> Option<String> {
 }
 
 /// A buf.yaml that serde refused: an unknown key gets a did-you-mean.
-fn yaml_error(path: &Path, text: &str, e: &serde_yaml_ng::Error) -> Error {
+fn yaml_error(path: &Path, text: &str, e: &serde_yaml_ng::Error) -> ConfigError {
     let loc = e.location();
     let (line, col) = loc
         .as_ref()

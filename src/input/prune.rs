@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{CompileError, Error};
+use crate::input::error::{CompileError, InputError};
+use crate::input::resolve::{LoadError, Loader, Problem, Symbols, Unit};
 use crate::input::{self, Input};
-use crate::resolve::{LoadError, Loader, Problem, Symbols, Unit};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Schema, Side};
-use crate::span::SourceText;
 
 /// Which input files each side must compile.
 #[derive(Debug, Default)]
@@ -48,7 +48,7 @@ pub(crate) fn plan(
     old: &Input,
     new: &Input,
     includes: &[PathBuf],
-) -> Result<Option<Pruned>, Error> {
+) -> Result<Option<Pruned>, InputError> {
     let (Input::Dir(old_dir), Input::Dir(new_dir)) = (old, new) else {
         return Ok(None);
     };
@@ -120,8 +120,8 @@ pub(crate) fn plan(
 /// parses; anything else (different, unreadable, not UTF-8, a syntax error)
 /// is left to the compiler, which reports it properly.
 fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
-    let a = input::read_file(&old_dir.join(name)).ok()?;
-    let b = input::read_file(&new_dir.join(name)).ok()?;
+    let a = crate::files::read_file(&old_dir.join(name)).ok()?;
+    let b = crate::files::read_file(&new_dir.join(name)).ok()?;
     if a != b {
         return None;
     }
@@ -129,7 +129,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     let mut fd = protox_parse::parse(name, &text).ok()?;
     // Only its names are needed: a problem is located by parsing again.
     fd.source_code_info = None;
-    crate::resolve::slim(&mut fd);
+    crate::input::resolve::slim(&mut fd);
     let mut names = Vec::new();
     let prefix = if fd.package().is_empty() {
         String::new()
@@ -148,7 +148,7 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
     }
     let package = fd.package().to_owned();
     let imports = fd.dependency.clone();
-    let unit = match crate::resolve::outline(&mut fd) {
+    let unit = match crate::input::resolve::outline(&mut fd) {
         Some(o) => Unit::Outline(o),
         None => Unit::Whole(Box::new(fd)),
     };
@@ -165,7 +165,10 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
 /// imports are loaded (missing and cyclic imports are errors), the names of
 /// all of them and their imports collected (a name defined twice is an
 /// error), and every type name in them resolved. Takes their descriptors.
-fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> Result<(), Error> {
+fn check_unchanged(
+    roots: &[PathBuf],
+    unchanged: &mut HashMap<&str, Parsed>,
+) -> Result<(), InputError> {
     use protox::file::FileResolver;
     let google = protox::file::GoogleFileResolver::new();
     let mut parsed: HashMap<&str, Unit> = unchanged
@@ -176,7 +179,7 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     names.sort_unstable();
     let parse = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
         for root in roots {
-            let Ok(bytes) = input::read_file(&root.join(name)) else {
+            let Ok(bytes) = crate::files::read_file(&root.join(name)) else {
                 continue;
             };
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -245,7 +248,7 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
     let source = |name: &str| {
         roots.iter().find_map(|root| {
             let path = root.join(name);
-            let text = String::from_utf8(input::read_file(&path).ok()?).ok()?;
+            let text = String::from_utf8(crate::files::read_file(&path).ok()?).ok()?;
             Some(FileSource {
                 display_path: input::display(&path),
                 text: Some(SourceText::new(text)),
@@ -290,7 +293,7 @@ fn collect_names(prefix: &str, messages: &[prost_types::DescriptorProto], out: &
 
 /// A changed file that defines a name an unchanged file defines too: the
 /// error a full compile would report.
-pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), Error> {
+pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), InputError> {
     let defined = schema
         .target_messages()
         .map(|(_, m)| (m.file, m.full_name.as_str(), m.path.as_slice()))

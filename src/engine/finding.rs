@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::span::Span;
+use crate::schema::span::Span;
 
 /// How serious a finding is: errors make the check fail, warnings do not
 /// (unless `--deny-warnings`), infos explain why a change was accepted.

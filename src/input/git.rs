@@ -16,10 +16,10 @@ use std::sync::{Arc, Mutex};
 use miette::Diagnostic;
 use protox::file::{File, FileResolver};
 
-use crate::error::Error;
+use crate::input::error::InputError;
 use crate::input::{self, Compiled};
+use crate::schema::span::SourceText;
 use crate::schema::{FileSource, Side};
-use crate::span::SourceText;
 
 /// A schema at a git revision: a `.proto` file or a directory of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub struct GitModule {
 pub enum GitError {
     #[error("cannot run git for {side} input \"{spec}\": {message}")]
     #[diagnostic(
-        code(protocheck::git::unavailable),
+        code(protocheck::input::git::unavailable),
         help("install git, or pass the old schema as a directory or a file")
     )]
     NoGit {
@@ -67,7 +67,7 @@ pub enum GitError {
 
     #[error("{side} input \"{spec}\": \"{}\" is not in a git repository", dir.display())]
     #[diagnostic(
-        code(protocheck::git::not_a_repository),
+        code(protocheck::input::git::not_a_repository),
         help("run protocheck inside the repository, or pass the old schema as a path")
     )]
     NotARepository {
@@ -77,7 +77,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": unknown git revision \"{rev}\" in \"{}\"{}", repo.display(), if *shallow { " (a shallow clone)" } else { "" })]
-    #[diagnostic(code(protocheck::git::unknown_revision), help("{help}"))]
+    #[diagnostic(code(protocheck::input::git::unknown_revision), help("{help}"))]
     UnknownRevision {
         side: Side,
         spec: String,
@@ -88,7 +88,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{path}\" does not exist at git revision \"{rev}\"")]
-    #[diagnostic(code(protocheck::git::no_such_path))]
+    #[diagnostic(code(protocheck::input::git::no_such_path))]
     NoSuchPath {
         side: Side,
         spec: String,
@@ -97,7 +97,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{}\" is outside the git repository \"{}\"", path.display(), repo.display())]
-    #[diagnostic(code(protocheck::git::outside_repository))]
+    #[diagnostic(code(protocheck::input::git::outside_repository))]
     OutsideRepository {
         side: Side,
         spec: String,
@@ -106,7 +106,7 @@ pub enum GitError {
     },
 
     #[error("{side} input \"{spec}\": \"{path}\" at git revision \"{rev}\" is not a .proto file or a directory")]
-    #[diagnostic(code(protocheck::git::not_proto))]
+    #[diagnostic(code(protocheck::input::git::not_proto))]
     NotProto {
         side: Side,
         spec: String,
@@ -119,7 +119,7 @@ pub enum GitError {
     MissingRoot(Box<MissingRoot>),
 
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
-    #[diagnostic(code(protocheck::git::failed))]
+    #[diagnostic(code(protocheck::input::git::failed))]
     Failed {
         side: Side,
         spec: String,
@@ -143,16 +143,16 @@ impl GitError {
     }
 }
 
-impl From<GitError> for Error {
+impl From<GitError> for InputError {
     fn from(e: GitError) -> Self {
-        Error::Git(Box::new(e))
+        InputError::Git(Box::new(e))
     }
 }
 
 /// An import the schema at a revision cannot find: a root is missing.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
-#[diagnostic(code(protocheck::git::missing_root), help("{help}"))]
+#[diagnostic(code(protocheck::input::git::missing_root), help("{help}"))]
 pub struct MissingRoot {
     pub side: Side,
     pub spec: String,
@@ -389,9 +389,13 @@ impl GitInput {
     /// root, or from the current directory when it starts with `./` or
     /// `../`), or `git:REF` with the path of `default_path` (NEW's path on
     /// disk, for `--against git:REF`).
-    pub fn parse(side: Side, spec: &str, default_path: Option<&Path>) -> Result<GitInput, Error> {
+    pub fn parse(
+        side: Side,
+        spec: &str,
+        default_path: Option<&Path>,
+    ) -> Result<GitInput, InputError> {
         let Some((rev, path)) = split_spec(spec) else {
-            return Err(Error::Git(Box::new(GitError::Failed {
+            return Err(InputError::Git(Box::new(GitError::Failed {
                 side,
                 spec: spec.to_owned(),
                 command: "input".to_owned(),
@@ -620,18 +624,18 @@ struct GitResolver {
     roots: Vec<Root>,
     cat: Mutex<Option<CatFile>>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
-    failure: Arc<Mutex<Option<Error>>>,
+    failure: Arc<Mutex<Option<InputError>>>,
     side: Side,
 }
 
 impl GitResolver {
-    fn fail(&self, err: Error) -> protox::Error {
+    fn fail(&self, err: InputError) -> protox::Error {
         let msg = err.to_string();
         input::lock(&self.failure).get_or_insert(err);
         protox::Error::new(std::io::Error::other(msg))
     }
 
-    fn blob(&self, id: &str) -> Result<Option<Vec<u8>>, Error> {
+    fn blob(&self, id: &str) -> Result<Option<Vec<u8>>, InputError> {
         let mut cat = input::lock(&self.cat);
         if cat.is_none() {
             *cat = Some(
@@ -660,7 +664,7 @@ impl GitResolver {
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                return Err(self.fail(Error::NotUtf8 {
+                return Err(self.fail(InputError::NotUtf8 {
                     side: self.side,
                     path: PathBuf::from(display),
                 }))
@@ -700,9 +704,11 @@ impl FileResolver for GitResolver {
                 }
                 Root::Disk(dir) => {
                     let path = dir.join(name);
-                    match input::read_file(&path) {
+                    match crate::files::read_file(&path) {
                         Ok(bytes) => return self.found(name, input::display(&path), bytes),
-                        Err(input::ReadFailure::Missing | input::ReadFailure::Dir) => continue,
+                        Err(
+                            crate::files::ReadFailure::Missing | crate::files::ReadFailure::Dir,
+                        ) => continue,
                         Err(e) => return Err(self.fail(e.into_error(self.side, &path))),
                     }
                 }
@@ -715,8 +721,12 @@ impl FileResolver for GitResolver {
 /// A compile error of the schema at the revision that is an import not
 /// found: the schema is not at fault, a root is missing. Says which roots
 /// were read and how to add the missing one.
-pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf]) -> Error {
-    let Error::Compile(c) = e else {
+pub(crate) fn explain_missing_import(
+    e: InputError,
+    g: &GitInput,
+    includes: &[PathBuf],
+) -> InputError {
+    let InputError::Compile(c) = e else {
         return e;
     };
     let import = c
@@ -725,7 +735,7 @@ pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf
         .and_then(|m| m.strip_suffix("' not found"))
         .map(str::to_owned);
     let Some(import) = import else {
-        return Error::Compile(c);
+        return InputError::Compile(c);
     };
     let join = |p: &str| match (g.path.as_str(), p) {
         ("", p) => p.to_owned(),
@@ -745,7 +755,7 @@ pub(crate) fn explain_missing_import(e: Error, g: &GitInput, includes: &[PathBuf
     };
     roots.extend(includes.iter().map(|i| format!("-I \"{}\"", i.display())));
     let c = *c;
-    Error::Git(Box::new(GitError::MissingRoot(Box::new(MissingRoot {
+    InputError::Git(Box::new(GitError::MissingRoot(Box::new(MissingRoot {
         side: c.side,
         spec: g.spec.clone(),
         rev: g.rev.clone(),
@@ -790,7 +800,7 @@ pub fn compile_descriptors(
     side: Side,
     g: &GitInput,
     includes: &[PathBuf],
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, InputError> {
     let (names, roots) = plan(side, g, includes)?;
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
@@ -816,12 +826,12 @@ pub(crate) fn compile_with_protoc(
     only: Option<&std::collections::HashSet<String>>,
     (protoc, origin): (&Path, &'static str),
     keep_pool: bool,
-) -> Result<crate::schema::Schema, Error> {
+) -> Result<crate::schema::Schema, InputError> {
     let (mut names, roots) = plan(side, g, includes)?;
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
-    let unusable = |source: std::io::Error| Error::ProtocUnusable {
+    let unusable = |source: std::io::Error| InputError::ProtocUnusable {
         side,
         protoc: protoc.to_path_buf(),
         origin,
@@ -867,8 +877,9 @@ pub(crate) fn compile_with_protoc(
             }
         }
     }
-    let mut schema =
-        crate::protoc::compile_shown(side, protoc, origin, &dirs, &names, keep_pool, &shown)?;
+    let mut schema = crate::input::protoc::compile_shown(
+        side, protoc, origin, &dirs, &names, keep_pool, &shown,
+    )?;
     let prefix = format!("{}:", g.rev);
     for f in &mut schema.files {
         if f.display_path.starts_with(&prefix) {
@@ -883,7 +894,7 @@ pub(crate) type ModulePlan = (Vec<String>, Vec<Root>, HashMap<String, usize>);
 
 /// A workspace at the revision: its files, one root per module, and the
 /// module of each file.
-pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error> {
+pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, InputError> {
     let files = g.list(side, &g.path)?;
     let mut names = Vec::new();
     let mut roots = Vec::new();
@@ -901,7 +912,7 @@ pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error
             let Some(name) = under(&prefix, p) else {
                 continue;
             };
-            if crate::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
+            if crate::config::workspace::keeps(&m.path, &m.includes, &m.excludes, &name)
                 && !module_of.contains_key(&name)
             {
                 module_of.insert(name.clone(), i);
@@ -912,7 +923,7 @@ pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error
     }
     names.sort();
     if names.is_empty() {
-        return Err(Error::NoProtoFiles {
+        return Err(InputError::NoProtoFiles {
             side,
             path: PathBuf::from(g.display(&g.path)),
         });
@@ -921,7 +932,11 @@ pub(crate) fn plan_modules(side: Side, g: &GitInput) -> Result<ModulePlan, Error
 }
 
 /// The input files and the roots to find them and their imports in.
-fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, Vec<Root>), Error> {
+fn plan(
+    side: Side,
+    g: &GitInput,
+    includes: &[PathBuf],
+) -> Result<(Vec<String>, Vec<Root>), InputError> {
     for inc in includes {
         if !inc.is_dir() {
             return Err(input::include_error(inc));
@@ -955,7 +970,7 @@ fn plan(side: Side, g: &GitInput, includes: &[PathBuf]) -> Result<(Vec<String>, 
             .collect();
         names.sort();
         if names.is_empty() {
-            return Err(Error::NoProtoFiles {
+            return Err(InputError::NoProtoFiles {
                 side,
                 path: PathBuf::from(g.display(&g.path)),
             });

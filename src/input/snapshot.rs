@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use prost::Message;
 use prost_types::FileDescriptorProto;
 
-use crate::error::Error;
+use crate::input::error::InputError;
 use crate::input::Compiled;
 use crate::schema::{Schema, Side};
 
@@ -73,35 +73,36 @@ pub fn encode(compiled: &Compiled) -> Vec<u8> {
 /// imports marked. Returns the bytes and how many files were inputs and
 /// imports.
 pub fn from_input(
-    input: &crate::Input,
+    input: &crate::input::Input,
     includes: &[std::path::PathBuf],
     protoc: Option<&Path>,
-) -> Result<(Vec<u8>, usize, usize), Error> {
+) -> Result<(Vec<u8>, usize, usize), InputError> {
     match crate::input::compile_descriptors(Side::New, input, includes) {
         Ok(compiled) => {
             let inputs = compiled.targets.len();
             Ok((encode(&compiled), inputs, compiled.files.len() - inputs))
         }
-        Err(Error::NoProtoc {
+        Err(InputError::NoProtoc {
             side,
             path,
             edition,
-        }) if !matches!(input, crate::Input::Git(_)) => {
-            let Some((protoc, origin)) = crate::protoc::locate(protoc) else {
-                return Err(Error::NoProtoc {
+        }) if !matches!(input, crate::input::Input::Git(_)) => {
+            let Some((protoc, origin)) = crate::input::protoc::locate(protoc) else {
+                return Err(InputError::NoProtoc {
                     side,
                     path,
                     edition,
                 });
             };
             let (roots, names) = crate::input::plan(side, input, includes)?;
-            let set = crate::protoc::descriptor_set(side, &protoc, origin, &roots, &names)?;
+            let set = crate::input::protoc::descriptor_set(side, &protoc, origin, &roots, &names)?;
             let targets: std::collections::HashSet<String> = names.into_iter().collect();
-            let (bytes, files) = mark_imports(&set, &targets).map_err(|e| Error::BadSnapshot {
-                side,
-                path: path.clone(),
-                message: format!("protoc's output does not decode: {e}"),
-            })?;
+            let (bytes, files) =
+                mark_imports(&set, &targets).map_err(|e| InputError::BadSnapshot {
+                    side,
+                    path: path.clone(),
+                    message: format!("protoc's output does not decode: {e}"),
+                })?;
             Ok((bytes, targets.len(), files - targets.len()))
         }
         Err(e) => Err(e),
@@ -188,10 +189,10 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, prost::DecodeError> {
 
 /// Reads a snapshot from disk as one side's schema. Findings in it have lines
 /// and columns from its source info but no source text to show.
-pub fn load(side: Side, path: impl AsRef<Path>) -> Result<Schema, Error> {
+pub fn load(side: Side, path: impl AsRef<Path>) -> Result<Schema, InputError> {
     // A snapshot is a descriptor set: validated, editions features kept,
     // and buf's import marks say which files were inputs.
-    crate::descriptor_set::load(side, path.as_ref())
+    crate::input::descriptor_set::load(side, path.as_ref())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,

@@ -16,7 +16,6 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::config::{module_relative, normalize_rel, Config, ConfigError};
-use crate::error::Error;
 
 /// One module: a root that import paths are relative to.
 #[derive(Debug, Clone)]
@@ -35,15 +34,6 @@ impl Module {
     /// Whether the file at `rel` (relative to the module root) belongs to the module.
     pub fn keeps(&self, rel: &str) -> bool {
         keeps(&self.path, &self.includes, &self.excludes, rel)
-    }
-
-    /// The module's place, without its configuration (for the old side at a git revision).
-    pub fn dirs(&self) -> crate::git::GitModule {
-        crate::git::GitModule {
-            path: self.path.clone(),
-            includes: self.includes.clone(),
-            excludes: self.excludes.clone(),
-        }
     }
 }
 
@@ -148,14 +138,14 @@ fn is_v2(p: &Path) -> bool {
     })
 }
 
-fn config_error(file: &Path, message: String, help: Option<String>) -> Error {
-    Error::from(ConfigError {
+fn config_error(file: &Path, message: String, help: Option<String>) -> ConfigError {
+    ConfigError {
         message,
         path: Some(file.display().to_string()),
         source_code: None,
         labels: Vec::new(),
         help,
-    })
+    }
 }
 
 fn clean(p: &Path) -> PathBuf {
@@ -167,7 +157,7 @@ impl Workspace {
     /// Reads the workspace described by `file` (a `buf.yaml` or `buf.work.yaml`).
     /// `includes` are the `-I` directories: with one, deps missing from buf's
     /// cache are taken to be there.
-    pub fn load(file: &Path, includes: &[PathBuf]) -> Result<Workspace, Error> {
+    pub fn load(file: &Path, includes: &[PathBuf]) -> Result<Workspace, ConfigError> {
         let root = clean(file.parent().unwrap_or(Path::new(".")));
         let root = if root.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -298,22 +288,12 @@ impl Workspace {
         })
     }
 
-    /// An error of a check of this workspace, with what its missing deps
-    /// have to do with it: an import that does not resolve while a dep is
-    /// neither cached nor given with `-I` is the dep's error, naming the dep
-    /// (where the buf.yaml lists it), the two ways out, and the import.
-    pub fn explain(&self, e: Error) -> Error {
-        let Some((yaml, dep)) = self.missing_deps.first() else {
-            return e;
-        };
-        let unresolved = match &e {
-            Error::Compile(c) => is_unresolved_import(&c.message),
-            Error::Git(g) => matches!(**g, crate::git::GitError::MissingRoot(_)),
-            _ => false,
-        };
-        if !unresolved {
-            return e;
-        }
+    /// The error to give when an import does not resolve while a dep is
+    /// neither cached nor given with `-I`: it names the dep (where the
+    /// buf.yaml lists it), the two ways out, and the other missing deps.
+    /// `None` when no dep is missing.
+    pub fn missing_dep_error(&self) -> Option<ConfigError> {
+        let (yaml, dep) = self.missing_deps.first()?;
         let mut c = missing_dep(yaml, dep);
         let others: Vec<String> = self.missing_deps[1..]
             .iter()
@@ -323,9 +303,7 @@ impl Workspace {
             c.message
                 .push_str(&format!(" (nor are {})", others.join(", ")));
         }
-        c.message
-            .push_str(&format!(", and an import does not resolve: {e}"));
-        Error::from(c)
+        Some(c)
     }
 
     /// Notes for deps that were missing but not needed: every import
@@ -353,55 +331,6 @@ impl Workspace {
     }
 }
 
-/// The old side of a workspace check: a directory with a buf.yaml or
-/// buf.work.yaml of its own is read as its own workspace; the same directory
-/// at a git revision, or a directory without one, with NEW's modules.
-pub fn old_side(
-    old: crate::Input,
-    new: &Workspace,
-    includes: &[PathBuf],
-) -> Result<crate::Input, Error> {
-    use crate::Input;
-    match old {
-        Input::Dir(dir) => match file_in(&dir) {
-            Some(f) => Ok(Input::Workspace(Arc::new(Workspace::load(&f, includes)?))),
-            None => Ok(Input::Workspace(Arc::new(Workspace {
-                root: dir,
-                // NEW's missing deps are NEW's to report.
-                missing_deps: Vec::new(),
-                ..new.clone()
-            }))),
-        },
-        // The workspace's own directory at the revision (`git:REF`, or
-        // `git:REF:PATH` naming it): read with its modules.
-        Input::Git(mut g) if g.is_dir && is_repo_path(&new.root, &g.repo, &g.path) => {
-            g.modules = new.modules.iter().map(Module::dirs).collect();
-            Ok(Input::Git(g))
-        }
-        other => Ok(other),
-    }
-}
-
-/// Whether `dir` on disk is the directory `path` of the repository at `repo`.
-fn is_repo_path(dir: &Path, repo: &Path, path: &str) -> bool {
-    let (Ok(dir), Ok(repo)) = (std::fs::canonicalize(dir), std::fs::canonicalize(repo)) else {
-        return false;
-    };
-    dir.strip_prefix(&repo).is_ok_and(|rel| {
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        rel.join("/") == path
-    })
-}
-
-/// Whether a compiler's message is about an import that was not found.
-fn is_unresolved_import(message: &str) -> bool {
-    let m = message.to_lowercase();
-    m.contains("not found") || m.contains("does not exist") || m.contains("no such file")
-}
-
 /// The error for a dep that buf's cache does not hold and no `-I` supplies.
 fn missing_dep(yaml: &Path, dep: &str) -> ConfigError {
     let text = std::fs::read_to_string(yaml).unwrap_or_default();
@@ -422,10 +351,10 @@ fn missing_dep(yaml: &Path, dep: &str) -> ConfigError {
                 .unwrap_or_else(|| "no cache directory".to_owned())
         ),
         path: Some(yaml.display().to_string()),
-        source_code: Some(miette::NamedSource::new(
+        source_code: Some(Arc::new(miette::NamedSource::new(
             yaml.display().to_string(),
             Arc::<str>::from(text.as_str()),
-        )),
+        ))),
         labels: span
             .map(|s| vec![miette::LabeledSpan::new(Some("this dep".to_owned()), s.start, s.len())])
             .unwrap_or_default(),
