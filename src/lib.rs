@@ -32,18 +32,20 @@ pub mod engine;
 pub mod error;
 pub(crate) mod files;
 pub mod input;
+mod pipeline;
 pub mod report;
 pub mod roundtrip;
 pub mod rules;
 pub mod schema;
 
-pub use check::{check, check_each, check_paths, check_schemas, Options};
+pub use check::{run_roundtrip, snapshot, Check, ConfigChoice, Outcome, Snapshot, Source};
 pub use config::{Config, Selection};
 pub use engine::finding::{Audience, Finding, Location, Severity};
 pub use error::Error;
 #[doc(hidden)]
 pub use input::pair::compile_pair;
 pub use input::Input;
+pub use pipeline::{check, check_each, check_paths, check_schemas, Options};
 pub use report::{Report, Sources};
 pub use rules::Level;
 pub use schema::{Schema, Side};
