@@ -617,7 +617,7 @@ pub(crate) fn compile_only(
 /// `.proto`, with no empty, `.` or `..` part.
 fn is_import_name(name: &str) -> bool {
     name.ends_with(".proto")
-        && !name.contains('\\')
+        && !name.contains(['\\', ':'])
         && name
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
@@ -674,7 +674,7 @@ pub struct Compiled {
 
 /// Compiles one side to descriptors with protox (`.proto` sources on disk or
 /// at a git revision). Editions files, which protox cannot parse, give
-/// [`Error::NoProtoc`].
+/// [`InputError::NoProtoc`].
 pub fn compile_descriptors(
     side: Side,
     input: &Input,
@@ -753,7 +753,7 @@ fn compile_roots(
 
 /// Compiles `names` through `resolver`, which records each file it opens in
 /// `seen` and the first error of its own in `failure`. A file that protox
-/// cannot parse because it uses editions gives [`Error::NoProtoc`]. Files
+/// cannot parse because it uses editions gives [`InputError::NoProtoc`]. Files
 /// are loaded and their names resolved as protoc does ([`crate::input::resolve`]);
 /// prost-reflect builds the descriptors from fully-qualified names.
 pub(crate) fn run_compiler(
