@@ -816,3 +816,25 @@ fn unrelated_pairs_never_panic() {
     }
     assert!(checked > 400);
 }
+
+/// The library's entry point asks for the same mode.
+#[test]
+fn check_builder_compat() {
+    let outcome = protocheck::Check::new(format!("{T}/new_v3"))
+        .against(format!("{T}/old"))
+        .against(format!("{T}/new_v2"))
+        .compat(protocheck::Compat::BackwardTransitive)
+        .run()
+        .unwrap();
+    assert!(outcome.is_breaking());
+    assert_eq!(outcome.labels, [format!("{T}/new_v2"), format!("{T}/old")]);
+    assert!(!outcome.reports[0].is_breaking());
+    assert!(outcome.reports[1].is_breaking());
+    let err = protocheck::Check::new(format!("{T}/new_v3"))
+        .against(format!("{T}/old"))
+        .compat(protocheck::Compat::Backward)
+        .level(Level::Wire)
+        .run()
+        .unwrap_err();
+    assert!(err.to_string().contains("--level"), "{err}");
+}

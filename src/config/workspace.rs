@@ -63,7 +63,7 @@ pub struct Workspace {
     pub unplaced_ignores: Vec<String>,
     /// `deps:` that buf's cache does not hold and no `-I` was given for:
     /// (the buf.yaml, the dep). As buf does, they are an error only when an
-    /// import does not resolve (see [`Workspace::explain`]).
+    /// import does not resolve (see `crate::input::workspace::explain`).
     pub missing_deps: Vec<(PathBuf, String)>,
 }
 

@@ -126,6 +126,13 @@ pub enum InputError {
         message: String,
     },
 
+    #[error("{side} in-memory file name \"{name}\" is not an import path")]
+    #[diagnostic(
+        code(protocheck::input::memory_name),
+        help("name in-memory files as they are imported: relative, `/`-separated, ending in .proto, with no `.` or `..` parts (`shop/order.proto`)")
+    )]
+    MemoryName { side: Side, name: String },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Compile(Box<CompileError>),
@@ -187,7 +194,8 @@ impl InputError {
             | InputError::DescriptorSet { side, .. }
             | InputError::NoProtoc { side, .. }
             | InputError::ProtocUnusable { side, .. }
-            | InputError::ProtocFailed { side, .. } => Some(*side),
+            | InputError::ProtocFailed { side, .. }
+            | InputError::MemoryName { side, .. } => Some(*side),
             InputError::Compile(c) => Some(c.side),
             InputError::Git(g) => Some(g.side()),
             InputError::MissingInclude { .. } | InputError::Config(_) => None,

@@ -37,6 +37,60 @@ pub enum Input {
     DescriptorSet(PathBuf),
     /// A buf workspace: every module's files, named relative to their module root.
     Workspace(Arc<crate::config::workspace::Workspace>),
+    /// `.proto` files held in memory, by import name (a schema a build
+    /// script or a test has as text). Their imports resolve among them, then
+    /// in the include roots.
+    Memory(Arc<MemoryFiles>),
+}
+
+/// `.proto` files held in memory: import name (`shop/order.proto`) → text.
+///
+/// ```
+/// use protocheck::input::{Input, MemoryFiles};
+///
+/// let files: MemoryFiles = [("shop/order.proto", "syntax = \"proto3\"; message Order {}")]
+///     .into_iter()
+///     .collect();
+/// let input = Input::Memory(files.into());
+/// assert!(!input.is_single_file());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryFiles {
+    files: std::collections::BTreeMap<String, String>,
+}
+
+impl MemoryFiles {
+    /// No files yet.
+    pub fn new() -> MemoryFiles {
+        MemoryFiles::default()
+    }
+
+    /// Adds (or replaces) the file `name` with `text`.
+    pub fn with(mut self, name: impl Into<String>, text: impl Into<String>) -> MemoryFiles {
+        self.files.insert(name.into(), text.into());
+        self
+    }
+
+    /// The import names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The text of the file `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+}
+
+impl<N: Into<String>, T: Into<String>> FromIterator<(N, T)> for MemoryFiles {
+    fn from_iter<I: IntoIterator<Item = (N, T)>>(iter: I) -> MemoryFiles {
+        MemoryFiles {
+            files: iter
+                .into_iter()
+                .map(|(n, t)| (n.into(), t.into()))
+                .collect(),
+        }
+    }
 }
 
 /// File name extensions taken for descriptor sets without looking inside.
@@ -108,6 +162,7 @@ impl Input {
             Input::File(p) | Input::Dir(p) | Input::DescriptorSet(p) => p,
             Input::Workspace(w) => &w.root,
             Input::Git(g) => Path::new(&g.path),
+            Input::Memory(_) => Path::new(""),
         }
     }
 
@@ -116,7 +171,9 @@ impl Input {
     pub fn is_single_file(&self) -> bool {
         match self {
             Input::File(_) => true,
-            Input::Dir(_) | Input::DescriptorSet(_) | Input::Workspace(_) => false,
+            Input::Dir(_) | Input::DescriptorSet(_) | Input::Workspace(_) | Input::Memory(_) => {
+                false
+            }
             Input::Git(g) => !g.is_dir,
         }
     }
@@ -157,6 +214,8 @@ pub(crate) fn include_error(path: &Path) -> InputError {
 /// Reads files by import name from a list of roots, remembering each file's
 /// text and path so findings and errors can show them.
 struct RootsResolver {
+    /// Files held in memory, looked up before the roots.
+    memory: Option<Arc<MemoryFiles>>,
     roots: Vec<PathBuf>,
     /// Hand large files to the compiler without their source info (see
     /// [`LARGE_FILE`]); set when that happened.
@@ -169,6 +228,16 @@ struct RootsResolver {
 
 impl FileResolver for RootsResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some(text) = self.memory.as_ref().and_then(|m| m.get(name)) {
+            let source = FileSource {
+                display_path: name.to_owned(),
+                revision: None,
+                text: Some(SourceText::new(text)),
+                source_info: None,
+            };
+            lock(&self.seen).insert(name.to_owned(), source);
+            return File::from_source(name, text);
+        }
         for root in &self.roots {
             let path = root.join(name);
             let bytes = match read_file(&path) {
@@ -291,6 +360,22 @@ pub(crate) fn plan(
         Input::Workspace(ws) => {
             let (roots, names, _) = plan_workspace(side, ws, includes)?;
             Ok((roots, names))
+        }
+        Input::Memory(m) => {
+            let names: Vec<String> = m.names().map(str::to_owned).collect();
+            if let Some(bad) = names.iter().find(|n| !is_import_name(n)) {
+                return Err(InputError::MemoryName {
+                    side,
+                    name: bad.clone(),
+                });
+            }
+            if names.is_empty() {
+                return Err(InputError::MemoryName {
+                    side,
+                    name: String::new(),
+                });
+            }
+            Ok((includes.to_vec(), names))
         }
     }
 }
@@ -498,6 +583,16 @@ pub(crate) fn compile_only(
                     edition,
                 });
             };
+            if let Input::Memory(m) = input {
+                return compile_memory_with_protoc(
+                    side,
+                    m,
+                    includes,
+                    only,
+                    (&protoc, origin),
+                    keep_pool,
+                );
+            }
             if let Input::Git(g) = input {
                 return crate::input::git::compile_with_protoc(
                     side,
@@ -518,6 +613,53 @@ pub(crate) fn compile_only(
     }
 }
 
+/// Whether `name` is an import path: relative, `/`-separated, ending in
+/// `.proto`, with no empty, `.` or `..` part.
+fn is_import_name(name: &str) -> bool {
+    name.ends_with(".proto")
+        && !name.contains(['\\', ':'])
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// Files in memory that use editions, compiled by protoc from a temporary
+/// directory and shown by their import names.
+fn compile_memory_with_protoc(
+    side: Side,
+    m: &MemoryFiles,
+    includes: &[PathBuf],
+    only: Option<&HashSet<String>>,
+    (protoc, origin): (&Path, &'static str),
+    keep_pool: bool,
+) -> Result<Schema, InputError> {
+    let unusable = |source: std::io::Error| InputError::ProtocUnusable {
+        side,
+        protoc: protoc.to_path_buf(),
+        origin,
+        source,
+    };
+    let tmp = tempfile::tempdir().map_err(unusable)?;
+    let mut shown = HashMap::new();
+    // Names were checked by `plan`: every one is relative, without `..`.
+    plan(side, &Input::Memory(Arc::new(m.clone())), includes)?;
+    for name in m.names() {
+        let path = tmp.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(unusable)?;
+        }
+        std::fs::write(&path, m.get(name).unwrap_or_default()).map_err(unusable)?;
+        shown.insert(name.to_owned(), name.to_owned());
+    }
+    let mut names: Vec<String> = m.names().map(str::to_owned).collect();
+    if let Some(only) = only {
+        names.retain(|n| only.contains(n));
+    }
+    let mut roots = vec![tmp.path().to_path_buf()];
+    roots.extend(includes.iter().cloned());
+    crate::input::protoc::compile_shown(side, protoc, origin, &roots, &names, keep_pool, &shown)
+}
+
 /// What compiling one side gives before it becomes a [`Schema`]: the
 /// descriptors (with source info, imports first), which of them were inputs,
 /// and each file's path and text.
@@ -532,7 +674,7 @@ pub struct Compiled {
 
 /// Compiles one side to descriptors with protox (`.proto` sources on disk or
 /// at a git revision). Editions files, which protox cannot parse, give
-/// [`Error::NoProtoc`].
+/// [`InputError::NoProtoc`].
 pub fn compile_descriptors(
     side: Side,
     input: &Input,
@@ -555,17 +697,21 @@ fn compile_descriptors_only(
                 path: path.clone(),
             })
         }
-        Input::File(_) | Input::Dir(_) | Input::Workspace(_) => {}
+        Input::File(_) | Input::Dir(_) | Input::Workspace(_) | Input::Memory(_) => {}
     }
     let (roots, mut names) = plan(side, input, includes)?;
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
-    let mut compiled = match compile_roots(side, &roots, &names, true) {
+    let memory = match input {
+        Input::Memory(m) => Some(m.clone()),
+        _ => None,
+    };
+    let mut compiled = match compile_roots(side, memory.clone(), &roots, &names, true) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
         Err((e @ InputError::NoProtoc { .. }, _)) => Err(e),
-        Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
+        Err((_, true)) => compile_roots(side, memory, &roots, &names, false).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }?;
     // Large files were compiled without their source info: the descriptors
@@ -584,6 +730,7 @@ fn compile_descriptors_only(
 /// was given without its source info.
 fn compile_roots(
     side: Side,
+    memory: Option<Arc<MemoryFiles>>,
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
@@ -592,6 +739,7 @@ fn compile_roots(
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
     let resolver = RootsResolver {
+        memory,
         roots: roots.to_vec(),
         strip_large,
         stripped: stripped.clone(),
@@ -605,7 +753,7 @@ fn compile_roots(
 
 /// Compiles `names` through `resolver`, which records each file it opens in
 /// `seen` and the first error of its own in `failure`. A file that protox
-/// cannot parse because it uses editions gives [`Error::NoProtoc`]. Files
+/// cannot parse because it uses editions gives [`InputError::NoProtoc`]. Files
 /// are loaded and their names resolved as protoc does ([`crate::input::resolve`]);
 /// prost-reflect builds the descriptors from fully-qualified names.
 pub(crate) fn run_compiler(

@@ -29,6 +29,7 @@ pub struct Pair<'a> {
     /// The old side as the user named it (`git:v1.0.0`); `None` when there
     /// is only one comparison.
     pub against: Option<&'a str>,
+    /// The comparison's report.
     pub report: &'a Report,
 }
 
@@ -352,8 +353,9 @@ pub struct Report {
     /// Problems in the configuration that did not stop the check (an ignore
     /// path that matches no file).
     pub warnings: Vec<String>,
-    /// How many input files each side had.
+    /// How many input files the old side had.
     pub old_files: usize,
+    /// How many input files the new side had.
     pub new_files: usize,
     /// The text of every file a finding points into, for snippets.
     pub sources: Sources,
@@ -364,6 +366,7 @@ pub struct Report {
 pub struct Sources(std::collections::HashMap<(Side, String), std::sync::Arc<str>>);
 
 impl Sources {
+    /// The text of the file shown as `path` on `side`, if a finding points into it.
     pub fn get(&self, side: Side, path: &str) -> Option<&std::sync::Arc<str>> {
         self.0.get(&(side, path.to_owned()))
     }
@@ -398,10 +401,12 @@ impl Report {
             .any(|f| f.is_error() || (self.deny_warnings && f.severity == Severity::Warning))
     }
 
+    /// How many findings are errors.
     pub fn errors(&self) -> usize {
         self.findings.iter().filter(|f| f.is_error()).count()
     }
 
+    /// How many findings are warnings.
     pub fn warnings(&self) -> usize {
         self.findings
             .iter()

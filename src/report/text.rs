@@ -18,7 +18,9 @@ use crate::schema::Side;
 /// How to draw text output.
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
+    /// Colour the output (ANSI escapes).
     pub color: bool,
+    /// Wrap to this many columns.
     pub width: usize,
 }
 

@@ -436,7 +436,7 @@ impl RoundTripError {
 }
 
 /// Compiles both inputs (in parallel), pairing two single files whatever
-/// their names, as [`crate::check`] does.
+/// their names, as the check does.
 pub fn compile_pair(
     old: &Input,
     new: &Input,
