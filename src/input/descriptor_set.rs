@@ -6,7 +6,7 @@
 //! `prost_types::FileDescriptorSet`, once as the overlay below, which mirrors
 //! the descriptor tree but keeps only `edition`, the `features` of each
 //! element's options, and buf's image marker for imported files. Both go to
-//! [`Schema::from_files`], the one model builder every input ends in.
+//! `Schema::from_files`, the one model builder every input ends in.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -523,8 +523,11 @@ pub(crate) fn compile_only(
 /// and each file's path and text.
 #[derive(Debug)]
 pub struct Compiled {
+    /// The file descriptors, imports before the files that import them.
     pub files: Vec<prost_types::FileDescriptorProto>,
+    /// The import names of the input files (the others are only imported).
     pub targets: HashSet<String>,
+    /// Each file's display path, revision and text, by import name.
     pub sources: HashMap<String, FileSource>,
     /// protox's descriptor pool, for encoding and decoding sample messages.
     pub pool: Option<prost_reflect::DescriptorPool>,
@@ -532,7 +535,7 @@ pub struct Compiled {
 
 /// Compiles one side to descriptors with protox (`.proto` sources on disk or
 /// at a git revision). Editions files, which protox cannot parse, give
-/// [`Error::NoProtoc`].
+/// [`InputError::NoProtoc`].
 pub fn compile_descriptors(
     side: Side,
     input: &Input,

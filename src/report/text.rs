@@ -15,10 +15,12 @@ use crate::engine::finding::{ElementKind, Finding, Severity};
 use crate::report::Report;
 use crate::schema::Side;
 
-/// How to draw text output.
+/// How to draw text output. The default: no color, 100 columns.
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
+    /// Whether to use ANSI colors and styles.
     pub color: bool,
+    /// The width to wrap messages and snippets at, in columns.
     pub width: usize,
 }
 
