@@ -503,6 +503,7 @@ impl Field {
     }
 }
 
+/// A oneof of a message (synthetic ones, made for proto3 `optional`, included).
 #[derive(Debug)]
 pub struct Oneof {
     /// The name as declared.
@@ -513,6 +514,7 @@ pub struct Oneof {
     pub path: Vec<i32>,
 }
 
+/// An enum type, nested or not.
 #[derive(Debug)]
 pub struct Enum {
     /// The fully-qualified name, no leading dot (`shop.Order`).
@@ -562,6 +564,7 @@ impl Enum {
     }
 }
 
+/// A value of an enum.
 #[derive(Debug)]
 pub struct EnumValue {
     /// The value's name.
@@ -572,6 +575,7 @@ pub struct EnumValue {
     pub path: Vec<i32>,
 }
 
+/// A service.
 #[derive(Debug)]
 pub struct Service {
     /// The fully-qualified name, no leading dot (`shop.Order`).
@@ -588,6 +592,7 @@ pub struct Service {
     pub options: Option<ServiceOptions>,
 }
 
+/// A method (RPC) of a service.
 #[derive(Debug)]
 pub struct Method {
     /// The method's name.

@@ -192,6 +192,7 @@ pub struct LocationIndex {
 }
 
 impl LocationIndex {
+    /// Indexes a file's source info (nothing when there is none).
     pub fn new(info: Option<&SourceCodeInfo>) -> Self {
         LocationIndex::with_key(info, |h, path| h.hash_one(path))
     }
