@@ -141,23 +141,18 @@ fn the_claims_checker_catches_the_old_disagreement() {
     // FIELD_SAME_TYPE int32 → int64 before its consequence was the single
     // source: a message saying the values keep their meaning on the wire,
     // listing new readers of old data.
-    let old = Finding {
-        affects: vec![NewReadersOfOldData, OldReadersOfNewData, GeneratedCode],
-        message: "field 1 of message \"a.B\" changed type from \"int32\" to \"int64\": int32 values keep their meaning on the wire, but generated code changes type".to_owned(),
-        ..sample()
-    };
+    // `Finding` is non-exhaustive: vary a real one.
+    let mut old = sample();
+    old.affects = vec![NewReadersOfOldData, OldReadersOfNewData, GeneratedCode];
+    old.message = "field 1 of message \"a.B\" changed type from \"int32\" to \"int64\": int32 values keep their meaning on the wire, but generated code changes type".to_owned();
     assert!(inconsistency(&old).is_some());
-    let now = Finding {
-        affects: vec![OldReadersOfNewData, GeneratedCode],
-        message: "field 1 of message \"a.B\" changed type from \"int32\" to \"int64\": int32 values keep their meaning when read as int64, but old readers truncate int64 values beyond 32 bits that new writers write, and generated code changes type".to_owned(),
-        ..sample()
-    };
+    let mut now = sample();
+    now.affects = vec![OldReadersOfNewData, GeneratedCode];
+    now.message = "field 1 of message \"a.B\" changed type from \"int32\" to \"int64\": int32 values keep their meaning when read as int64, but old readers truncate int64 values beyond 32 bits that new writers write, and generated code changes type".to_owned();
     assert_eq!(inconsistency(&now), None);
-    let silent = Finding {
-        affects: vec![GeneratedCode],
-        message: "field 1 of message \"a.B\" changed type from \"int64\" to \"int32\": int64 values beyond 32 bits are silently truncated when read as int32".to_owned(),
-        ..sample()
-    };
+    let mut silent = sample();
+    silent.affects = vec![GeneratedCode];
+    silent.message = "field 1 of message \"a.B\" changed type from \"int64\" to \"int32\": int64 values beyond 32 bits are silently truncated when read as int32".to_owned();
     assert!(inconsistency(&silent).is_some());
 }
 

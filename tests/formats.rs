@@ -640,3 +640,45 @@ fn paths_with_spaces_and_colons_stay_valid_everywhere() {
         .any(|(k, v)| k == "file" && v.ends_with("a b/x:y.proto")));
     let _ = Path::new(&old);
 }
+
+/// `Finding`'s `Serialize` is the finding object of `--format json`: the
+/// same value for every finding of every fixture at every level (through the
+/// library's JSON writer), and for the command line's output.
+#[test]
+fn a_finding_serializes_as_in_json_output() {
+    let mut compared = 0;
+    let mut with_fix = 0;
+    for (what, r) in reports() {
+        let mut buf = Vec::new();
+        report::write_json(&r, &mut buf).unwrap();
+        let doc: Value = serde_json::from_slice(&buf).unwrap();
+        let written = doc["findings"].as_array().unwrap();
+        assert_eq!(written.len(), r.findings.len(), "{what}");
+        for (f, w) in r.findings.iter().zip(written) {
+            assert_eq!(&serde_json::to_value(f).unwrap(), w, "{what}: {}", f.rule);
+            compared += 1;
+            with_fix += usize::from(!w["fix"].is_null());
+        }
+    }
+    assert!(
+        compared > 500 && with_fix > 20,
+        "{compared} findings, {with_fix} with a fix"
+    );
+
+    let (old, new) = ("fixtures/order/old", "fixtures/order/new_reuse");
+    let (code, out) = cli(&[old, new, "--format", "json"], &[]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let r = check_paths(old, new, &Options::default()).unwrap();
+    assert_eq!(doc["findings"], serde_json::to_value(&r.findings).unwrap());
+}
+
+#[test]
+fn severity_displays_as_in_json() {
+    for s in [Severity::Error, Severity::Warning, Severity::Info] {
+        assert_eq!(
+            serde_json::to_value(s).unwrap(),
+            Value::String(s.to_string())
+        );
+    }
+}

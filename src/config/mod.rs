@@ -29,22 +29,35 @@ use crate::schema::Schema;
 /// which rules exist and which levels they belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleSetVersion {
+    /// `version: v1beta1`.
     V1Beta1,
+    /// `version: v1` (and a `buf.yaml` without a version).
     V1,
+    /// `version: v2`, and every `protocheck.toml`.
     V2,
 }
 
-/// A configuration problem, pointing into the file.
+/// A configuration problem, pointing into the file: the config stage's
+/// error (an unknown rule ID, a bad key, a workspace whose modules overlap),
+/// wrapped by [`crate::Error::Config`].
+///
+/// As a [`miette::Diagnostic`] it carries the file's text and a label on the
+/// offending value.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic(code(protocheck::config))]
 pub struct ConfigError {
+    /// What is wrong, with the file and place (`invalid configuration protocheck.toml:3:9: …`).
     pub message: String,
+    /// The configuration file, as given, when the problem is in one.
     pub path: Option<String>,
+    /// The file's text, for the diagnostic's snippet.
     #[source_code]
     pub source_code: Option<Arc<NamedSource<Arc<str>>>>,
+    /// The places in `source_code` the diagnostic points at.
     #[label(collection)]
     pub labels: Vec<LabeledSpan>,
+    /// How to fix it, where protocheck knows (the closest rule ID to a misspelt one).
     #[help]
     pub help: Option<String>,
 }
@@ -52,24 +65,52 @@ pub struct ConfigError {
 /// A value from the file with where it was written.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The value as written (a rule ID, a level).
     pub value: String,
+    /// Its byte range in the configuration file, for diagnostics.
     pub span: Option<Range<usize>>,
 }
 
-/// A parsed configuration.
+/// A parsed configuration: `protocheck.toml`, or the `breaking:` section of
+/// a `buf.yaml`, with buf's meaning for each version.
+///
+/// A configuration says which rules run ([`Config::select`] turns it into a
+/// [`Selection`]) and which findings are dropped. The default runs the
+/// `file` level, nothing ignored.
+///
+/// ```
+/// use std::path::Path;
+/// use protocheck::{Config, Level};
+///
+/// let config = Config::from_toml(
+///     Path::new("protocheck.toml"),
+///     "level = \"wire\"\nexcept = [\"FIELD_WIRE_NO_NARROWING\"]\n",
+/// )?;
+/// let selection = config.select(None)?;
+/// assert_eq!(selection.level, None); // a level less one rule
+/// assert!(!selection.runs("FIELD_WIRE_NO_NARROWING"));
+/// assert!(selection.runs("FIELD_WIRE_COMPATIBLE_TYPE"));
+/// assert!(config.select(Some(Level::Package))?.runs("FIELD_SAME_NAME"));
+/// # Ok::<(), protocheck::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
     text: Option<Arc<str>>,
+    /// The rule set the file speaks (buf's config version; `V2` for protocheck.toml).
     pub version: RuleSetVersion,
     /// `level = …` (protocheck.toml only); `use` wins if both are given.
     pub level: Option<Entry>,
+    /// `use:` — rule IDs and levels (buf's categories) to run.
     pub use_: Vec<Entry>,
+    /// `except:` — rule IDs and levels removed from those `use` chooses.
     pub except: Vec<Entry>,
     /// Files or directories, as import paths.
     pub ignore: Vec<String>,
+    /// `ignore_only:` — a rule ID or level, and the paths it is ignored under.
     pub ignore_only: Vec<(Entry, Vec<String>)>,
+    /// `ignore_unstable_packages: true`: findings in alpha, beta and test packages (`foo.v1alpha1`, `foo.v1test`) are dropped.
     pub ignore_unstable_packages: bool,
     /// `disable_builtin: true`: none of the built-in rules run.
     pub disable_builtin: bool,
@@ -225,6 +266,7 @@ pub struct ModuleLayout {
 /// What a buf.yaml says about where the files are: its modules and deps.
 #[derive(Debug, Clone, Default)]
 pub struct BufLayout {
+    /// The modules (`modules:` of a v2 buf.yaml; one for a v1 buf.yaml).
     pub modules: Vec<ModuleLayout>,
     /// `deps:` entries, e.g. `buf.build/googleapis/googleapis`.
     pub deps: Vec<String>,
@@ -315,9 +357,11 @@ impl RuleSetVersion {
     }
 }
 
-/// The rules to run and the findings to drop.
+/// The rules to run and the findings to drop: a [`Config`] resolved
+/// ([`Config::select`]), or one level's rules ([`Selection::level`]).
 #[derive(Clone)]
 pub struct Selection {
+    /// The rules that run, in ID order.
     pub rules: Vec<&'static dyn Rule>,
     /// Describes the choice for the summary line: "level file", "protocheck.toml".
     pub describe: String,
@@ -555,6 +599,8 @@ impl Config {
         }
     }
 
+    /// Parses the text of a `protocheck.toml`; `path` is named in errors and
+    /// kept as [`Config::path`].
     pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: TomlConfig = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
@@ -609,6 +655,9 @@ impl Config {
         })
     }
 
+    /// Parses the text of a `buf.yaml` (v1beta1, v1 or v2): its `breaking:`
+    /// section, and its modules and deps for the workspace; `path` is named in
+    /// errors and kept as [`Config::path`].
     pub fn from_buf_yaml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: BufYaml = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(path, text, &e))?;
         for (key, value) in [("plugins", &raw.plugins), ("policies", &raw.policies)] {
@@ -945,6 +994,7 @@ impl Config {
         Err(self.unknown(e, &candidates))
     }
 
+    /// Whether it was read from a YAML file (a `buf.yaml`).
     pub fn is_yaml(&self) -> bool {
         self.path
             .as_ref()

@@ -48,7 +48,10 @@ pub(crate) fn keeps(path: &str, includes: &[String], excludes: &[String], rel: &
     !excludes.iter().any(under) && (includes.is_empty() || includes.iter().any(under))
 }
 
-/// A buf workspace on disk.
+/// A buf workspace on disk: its modules (import roots, each with its own
+/// breaking configuration) and the roots of its `deps:`.
+///
+/// Two workspaces are equal when they come from the same file.
 #[derive(Debug, Clone)]
 pub struct Workspace {
     /// The directory holding the `buf.yaml` or `buf.work.yaml`, as reached
@@ -56,6 +59,7 @@ pub struct Workspace {
     pub root: PathBuf,
     /// That file.
     pub file: PathBuf,
+    /// The modules, in the order the file lists them.
     pub modules: Vec<Module>,
     /// Directories that hold the files of `deps:` (from buf's cache).
     pub dep_roots: Vec<PathBuf>,
@@ -63,7 +67,7 @@ pub struct Workspace {
     pub unplaced_ignores: Vec<String>,
     /// `deps:` that buf's cache does not hold and no `-I` was given for:
     /// (the buf.yaml, the dep). As buf does, they are an error only when an
-    /// import does not resolve (see `crate::input::workspace::explain`).
+    /// import does not resolve (see [`Workspace::missing_dep_error`]).
     pub missing_deps: Vec<(PathBuf, String)>,
 }
 

@@ -21,11 +21,15 @@ use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema
 pub enum Part {
     /// The whole declaration.
     Whole,
+    /// The name.
     Name,
+    /// A field's or enum value's number.
     Number,
     /// A field's type (`int64`, `shop.Money`) or label.
     Type,
+    /// A field's label (`optional`, `repeated`, `required`).
     Label,
+    /// A field's `json_name` option.
     JsonName,
     /// A message's or enum's `reserved` statements.
     Reserved,
@@ -33,8 +37,11 @@ pub enum Part {
     Package,
     /// A method's request or response type.
     Input,
+    /// A method's response type.
     Output,
+    /// A method's request `stream` marker.
     ClientStreaming,
+    /// A method's response `stream` marker.
     ServerStreaming,
     /// A file's `syntax`/`edition` statement.
     Syntax,
@@ -214,7 +221,9 @@ impl RawFinding {
 
 /// What a rule sees: both schemas and a place to report.
 pub struct Cx<'a> {
+    /// The old schema.
     pub old: &'a Schema,
+    /// The new schema.
     pub new: &'a Schema,
     rule: &'static RuleMeta,
     out: Vec<RawFinding>,
@@ -244,8 +253,11 @@ impl<'a> Cx<'a> {
 
 /// A file of the same path on both sides, or on one.
 pub struct FilePair<'a> {
+    /// The file's import name (`shop/order.proto`).
     pub name: &'a str,
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a File>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a File>,
     old_idx: Option<usize>,
     new_idx: Option<usize>,
@@ -261,6 +273,8 @@ impl FilePair<'_> {
         (self.old.is_some() && self.new.is_none()).then(|| Gone::File(self.name.to_owned()))
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         At {
             kind: ElementKind::File,
@@ -278,9 +292,11 @@ impl FilePair<'_> {
 
 /// A package present on either side (among the input files).
 pub struct PackagePair<'a> {
+    /// The package.
     pub name: &'a str,
     /// Input files of the package on each side.
     pub old_files: Vec<&'a File>,
+    /// The new side's input files of the package.
     pub new_files: Vec<&'a File>,
     old_first: Option<usize>,
     new_first: Option<usize>,
@@ -291,6 +307,8 @@ impl PackagePair<'_> {
         None
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, _part: Part) -> At {
         At {
             kind: ElementKind::Package,
@@ -309,10 +327,15 @@ impl PackagePair<'_> {
 /// A message, enum, service or extension of a file present on both sides,
 /// paired by its name within the file (for the per-file deletion rules).
 pub struct FileMemberPair<'a> {
+    /// The member's name within its package (`Outer.Inner`).
     pub nested_name: &'a str,
+    /// Its file in the old schema.
     pub old_file: &'a File,
+    /// The file of the same path in the new schema.
     pub new_file: &'a File,
+    /// The member in the old file.
     pub old: Member<'a>,
+    /// The member of the same name in the new file, if any.
     pub new: Option<Member<'a>>,
     /// The deepest enclosing message that still exists in the new file.
     new_parent: Option<&'a Message>,
@@ -320,15 +343,21 @@ pub struct FileMemberPair<'a> {
     old_file_idx: usize,
 }
 
+/// A member of a file that the per-file deletion rules follow.
 #[derive(Clone, Copy)]
 pub enum Member<'a> {
+    /// A message.
     Message(&'a Message),
+    /// An enum.
     Enum(&'a Enum),
+    /// A service.
     Service(&'a Service),
+    /// An extension field.
     Extension(&'a Field),
 }
 
 impl Member<'_> {
+    /// The kind of element it is.
     pub fn kind(&self) -> ElementKind {
         match self {
             Member::Message(_) => ElementKind::Message,
@@ -347,6 +376,7 @@ impl Member<'_> {
         }
     }
 
+    /// Its fully-qualified name.
     pub fn full_name(&self) -> &str {
         match self {
             Member::Message(m) => &m.full_name,
@@ -367,6 +397,8 @@ impl FileMemberPair<'_> {
         }
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let (old_path, old_elem) = self.old.path_and_elem();
         let new = match (self.new, self.new_parent) {
@@ -395,7 +427,9 @@ impl FileMemberPair<'_> {
 
 /// Messages paired by fully-qualified name.
 pub struct MessagePair<'a> {
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Message>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Message>,
     /// Where a deleted message's nearest surviving parent is.
     new_parent: Option<Anchor>,
@@ -409,6 +443,8 @@ impl MessagePair<'_> {
         }
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -437,11 +473,15 @@ impl MessagePair<'_> {
 /// Fields of a message present on both sides, paired by number; or
 /// extensions of such a message, paired by extendee and number.
 pub struct FieldPair<'a> {
+    /// The field number both sides are paired by.
     pub number: u32,
     /// The message the fields belong to (for extensions: the extendee).
     pub old_message: &'a Message,
+    /// The message (or extendee) in the new schema.
     pub new_message: &'a Message,
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Field>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Field>,
     /// Whether these are extensions (declared with `extend`).
     pub extension: bool,
@@ -465,6 +505,8 @@ impl FieldPair<'_> {
         )
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let name = self
             .new
@@ -511,8 +553,11 @@ impl FieldPair<'_> {
 
 /// Extensions paired by fully-qualified name (for the package-level rule).
 pub struct ExtensionPair<'a> {
+    /// The extension's full name both sides are paired by.
     pub full_name: &'a str,
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Field>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Field>,
     /// The package of the extension.
     pub package: &'a str,
@@ -524,6 +569,8 @@ impl ExtensionPair<'_> {
         None
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         At {
             kind: ElementKind::Extension,
@@ -546,9 +593,13 @@ impl ExtensionPair<'_> {
 
 /// Oneofs of a message present on both sides, paired by name.
 pub struct OneofPair<'a> {
+    /// The message in the old schema.
     pub old_message: &'a Message,
+    /// The message in the new schema.
     pub new_message: &'a Message,
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Oneof>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Oneof>,
 }
 
@@ -557,6 +608,8 @@ impl OneofPair<'_> {
         None
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let name = self
             .new
@@ -583,7 +636,9 @@ impl OneofPair<'_> {
 
 /// Enums paired by fully-qualified name.
 pub struct EnumPair<'a> {
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Enum>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Enum>,
     new_parent: Option<Anchor>,
 }
@@ -596,6 +651,8 @@ impl EnumPair<'_> {
         }
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -624,10 +681,15 @@ impl EnumPair<'_> {
 /// The values of an enum present on both sides that share a number
 /// (several with `allow_alias`).
 pub struct EnumValuePair<'a> {
+    /// The number both sides are paired by.
     pub number: i32,
+    /// The enum in the old schema.
     pub old_enum: &'a Enum,
+    /// The enum in the new schema.
     pub new_enum: &'a Enum,
+    /// The old enum's values with that number (aliases share one).
     pub old: Vec<&'a EnumValue>,
+    /// The new enum's values with that number.
     pub new: Vec<&'a EnumValue>,
 }
 
@@ -639,6 +701,8 @@ impl EnumValuePair<'_> {
         })
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let side = |e: &Enum, v: Option<&&EnumValue>, part| match v {
             Some(v) => Anchor::new(e.file, &v.path, Elem::EnumValue, part),
@@ -672,7 +736,9 @@ impl EnumValuePair<'_> {
 
 /// Services paired by fully-qualified name.
 pub struct ServicePair<'a> {
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Service>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Service>,
     new_file: Option<usize>,
 }
@@ -685,6 +751,8 @@ impl ServicePair<'_> {
         }
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let any = self
             .new
@@ -712,9 +780,13 @@ impl ServicePair<'_> {
 
 /// Methods of a service present on both sides, paired by name.
 pub struct MethodPair<'a> {
+    /// The service in the old schema.
     pub old_service: &'a Service,
+    /// The service in the new schema.
     pub new_service: &'a Service,
+    /// The element in the old schema, if it is there.
     pub old: Option<&'a Method>,
+    /// The element in the new schema, if it is there.
     pub new: Option<&'a Method>,
 }
 
@@ -729,6 +801,8 @@ impl MethodPair<'_> {
         }
     }
 
+    /// Where a finding about this pair points: `part` of the new element (or
+    /// its nearest surviving parent) and of the old one.
     pub fn at(&self, part: Part) -> At {
         let name = self
             .new

@@ -51,84 +51,127 @@ pub struct GitModule {
     pub excludes: Vec<String>,
 }
 
-/// Why a git input could not be read.
+/// Why an input at a git revision (`git:REV`, `git:REV:PATH`) could not be
+/// read; wrapped by [`InputError::Git`].
+///
+/// protocheck runs the user's `git` (plumbing only: `rev-parse`, `ls-tree`,
+/// `cat-file`), so these are git's failures, with a help line each. More
+/// variants may be added.
 #[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
 pub enum GitError {
+    /// git could not be run (it is not installed or not on `PATH`).
     #[error("cannot run git for {side} input \"{spec}\": {message}")]
     #[diagnostic(
         code(protocheck::input::git::unavailable),
         help("install git, or pass the old schema as a directory or a file")
     )]
     NoGit {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// What git printed, or why it could not be run.
         message: String,
     },
 
+    /// The directory the spec names is not inside a git repository.
     #[error("{side} input \"{spec}\": \"{}\" is not in a git repository", dir.display())]
     #[diagnostic(
         code(protocheck::input::git::not_a_repository),
         help("run protocheck inside the repository, or pass the old schema as a path")
     )]
     NotARepository {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The directory git was run in.
         dir: PathBuf,
     },
 
+    /// The revision names no commit in the repository (a shallow clone may not have it).
     #[error("{side} input \"{spec}\": unknown git revision \"{rev}\" in \"{}\"{}", repo.display(), if *shallow { " (a shallow clone)" } else { "" })]
     #[diagnostic(code(protocheck::input::git::unknown_revision), help("{help}"))]
     UnknownRevision {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The revision as the user named it (`main`, `v1.0.0`, `HEAD~1`).
         rev: String,
+        /// The repository's top-level directory.
         repo: PathBuf,
+        /// Whether the repository is a shallow clone (the commit may exist upstream).
         shallow: bool,
+        /// What to do: fetch the revision, deepen the clone, check the name.
         help: String,
     },
 
+    /// The path does not exist at the revision.
     #[error("{side} input \"{spec}\": \"{path}\" does not exist at git revision \"{rev}\"")]
     #[diagnostic(code(protocheck::input::git::no_such_path))]
     NoSuchPath {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The revision as the user named it (`main`, `v1.0.0`, `HEAD~1`).
         rev: String,
+        /// The path inside the repository, `/`-separated.
         path: String,
     },
 
+    /// The path lies outside the repository.
     #[error("{side} input \"{spec}\": \"{}\" is outside the git repository \"{}\"", path.display(), repo.display())]
     #[diagnostic(code(protocheck::input::git::outside_repository))]
     OutsideRepository {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The path as given.
         path: PathBuf,
+        /// The repository's top-level directory.
         repo: PathBuf,
     },
 
+    /// The path at the revision is neither a `.proto` file nor a directory.
     #[error("{side} input \"{spec}\": \"{path}\" at git revision \"{rev}\" is not a .proto file or a directory")]
     #[diagnostic(code(protocheck::input::git::not_proto))]
     NotProto {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The revision as the user named it (`main`, `v1.0.0`, `HEAD~1`).
         rev: String,
+        /// The path inside the repository, `/`-separated.
         path: String,
     },
 
+    /// A file at the revision imports a file that none of the import roots read there holds.
     #[error(transparent)]
     #[diagnostic(transparent)]
     MissingRoot(Box<MissingRoot>),
 
+    /// A git command failed in another way.
     #[error("{side} input \"{spec}\": git {command} failed: {message}")]
     #[diagnostic(code(protocheck::input::git::failed))]
     Failed {
+        /// Which schema (old or new) the input belongs to.
         side: Side,
+        /// The input as the user wrote it (`git:main:proto`).
         spec: String,
+        /// The git subcommand that failed (`ls-tree`, `cat-file`).
         command: String,
+        /// What git printed, or why it could not be run.
         message: String,
     },
 }
 
 impl GitError {
+    /// Which schema (old or new) the input belongs to.
     pub fn side(&self) -> Side {
         match self {
             GitError::NoGit { side, .. }
@@ -154,16 +197,24 @@ impl From<GitError> for InputError {
 #[error("{side} input \"{spec}\": {location}imports \"{import}\", which is under none of the import roots read at git revision \"{rev}\" ({roots})")]
 #[diagnostic(code(protocheck::input::git::missing_root), help("{help}"))]
 pub struct MissingRoot {
+    /// Which schema (old or new) the input belongs to.
     pub side: Side,
+    /// The input as the user wrote it (`git:main:proto`).
     pub spec: String,
+    /// The revision as the user named it.
     pub rev: String,
     /// `REV:path:line:col: ` of the importing file.
     pub location: String,
+    /// The import that was not found (`shop/money.proto`).
     pub import: String,
+    /// The import roots read at the revision, listed for the message.
     pub roots: String,
+    /// Which root to add (an `--include`, a workspace module).
     pub help: String,
+    /// The importing file's text, for the diagnostic's snippet.
     #[source_code]
     pub source_code: Option<miette::NamedSource<Arc<str>>>,
+    /// The place of the import in `source_code`.
     #[label(collection)]
     pub labels: Vec<miette::LabeledSpan>,
 }

@@ -665,8 +665,11 @@ fn compile_memory_with_protoc(
 /// and each file's path and text.
 #[derive(Debug)]
 pub struct Compiled {
+    /// The file descriptors, imports before the files that import them.
     pub files: Vec<prost_types::FileDescriptorProto>,
+    /// The import names of the input files (the others are only imported).
     pub targets: HashSet<String>,
+    /// Each file's display path, revision and text, by import name.
     pub sources: HashMap<String, FileSource>,
     /// protox's descriptor pool, for encoding and decoding sample messages.
     pub pool: Option<prost_reflect::DescriptorPool>,

@@ -160,6 +160,7 @@ pub fn mark_imports(
 /// A snapshot read back: the descriptors and which files were inputs.
 #[derive(Debug)]
 pub struct Snapshot {
+    /// The file descriptors, imports first.
     pub files: Vec<FileDescriptorProto>,
     /// The input files. A set with no markers at all (from protoc, say)
     /// counts every file as an input.

@@ -114,7 +114,22 @@ fn icon(pair: &Pair) -> &'static str {
     }
 }
 
-/// Writes the comment.
+/// Writes the comment: a heading with the verdict (✅, ⚠️ or ❌) and the
+/// summary line, then a table of the findings (rule, a link to the line,
+/// the change); with several comparisons, a section per comparison.
+///
+/// ```
+/// use protocheck::report::{markdown, Pair};
+/// use protocheck::{Check};
+///
+/// let r = Check::new("fixtures/order/new_reuse").against("fixtures/order/old").run()?.reports.remove(0);
+/// let mut out = Vec::new();
+/// markdown::write(&[Pair::single(&r)], &mut out, &markdown::MarkdownOptions::default())?;
+/// let comment = String::from_utf8(out)?;
+/// assert!(comment.starts_with("### ❌ protocheck: "));
+/// assert!(comment.contains("`FIELD_SAME_TYPE`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write(pairs: &[Pair], out: &mut dyn Write, options: &MarkdownOptions) -> io::Result<()> {
     let mut s = String::new();
     match pairs {

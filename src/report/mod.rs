@@ -1,16 +1,39 @@
-//! Rendering a [`Report`]: `text` (miette diagnostics, feature `text`),
-//! `short` (one line per finding) and `json` (a documented public contract),
-//! and the formats CI systems read: [`sarif`], [`github`] workflow commands,
-//! [`junit`] XML, [`gitlab`] code quality and [`markdown`] for a pull-request
-//! comment. Those take several [`Pair`]s, one per comparison, so that checking
-//! NEW against several old versions gives one document.
+//! The outcome of a check ([`Report`]) and its renderings, one per
+//! `--format`:
+//!
+//! | format | writer | for |
+//! | --- | --- | --- |
+//! | `text` | [`text::write_text`] (feature `text`) | people: miette diagnostics with snippets of both versions |
+//! | `short` | [`write_short`] | people and scripts: `path:line:col: RULE_ID message` |
+//! | `json` | [`write_json`], [`write_json_pairs`] | programs: a documented, versioned ([`JSON_VERSION`]) document |
+//! | `sarif` | [`sarif::write`] | GitHub code scanning and other SARIF viewers |
+//! | `github` | [`github::write`] | GitHub Actions annotations |
+//! | `junit` | [`junit::write`] | GitLab, Jenkins test reports |
+//! | `gitlab` | [`gitlab::write`] | GitLab code quality |
+//! | `markdown` | [`markdown::write`] | a pull-request comment |
+//!
+//! The CI formats take several [`Pair`]s, one per comparison, so that
+//! checking NEW against several old versions gives one document. Every
+//! writer takes a `&mut dyn Write` and returns only its I/O errors.
+//!
+//! ```
+//! use protocheck::{Check, report};
+//!
+//! let r = Check::new("fixtures/order/new_reuse").against("fixtures/order/old").run()?.reports.remove(0);
+//! let mut out = Vec::new();
+//! report::write_short(&r, &mut out)?;
+//! assert!(String::from_utf8(out)?.starts_with(
+//!     "fixtures/order/new_reuse/shop/order.proto:8:3: FIELD_SAME_TYPE "
+//! ));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::finding::{Audience, ElementKind, Finding, Severity};
+use crate::engine::finding::{Finding, JsonFinding, Severity};
 use crate::rules::Level;
 use crate::schema::{Schema, Side};
 
@@ -23,7 +46,8 @@ pub mod sarif;
 pub mod text;
 
 /// One comparison's report, with what NEW was checked against when there
-/// are several (`--against` given more than once).
+/// are several (`--against` given more than once): what the CI formats
+/// take, a slice of them per document.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair<'a> {
     /// The old side as the user named it (`git:v1.0.0`); `None` when there
@@ -94,108 +118,6 @@ struct JsonSummary {
     rules: BTreeMap<&'static str, usize>,
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: &'static str,
-    severity: Severity,
-    message: &'a str,
-    help: Option<&'a str>,
-    affects: &'a [Audience],
-    element_kind: ElementKind,
-    element: &'a str,
-    path: &'a str,
-    file: &'a str,
-    line: Option<usize>,
-    column: Option<usize>,
-    end_line: Option<usize>,
-    end_column: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    revision: Option<&'a str>,
-    old_path: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    old_revision: Option<&'a str>,
-    old_file: Option<&'a str>,
-    old_line: Option<usize>,
-    old_column: Option<usize>,
-    old_end_line: Option<usize>,
-    old_end_column: Option<usize>,
-    old_text: Option<&'a str>,
-    source_info: bool,
-    old_source_info: Option<bool>,
-    fix: Option<JsonFix<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    roundtrip: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    registry: Option<&'a crate::engine::finding::RegistryInfo>,
-}
-
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    path: &'a str,
-    file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    replacement: &'a str,
-}
-
-impl<'a> From<&'a Finding> for JsonFinding<'a> {
-    fn from(f: &'a Finding) -> Self {
-        let span = f.location.span;
-        let old = f.old_location.as_ref();
-        let old_span = old.and_then(|o| o.span);
-        JsonFinding {
-            rule: f.rule,
-            severity: f.severity,
-            message: &f.message,
-            help: f.help.as_deref(),
-            affects: &f.affects,
-            element_kind: f.element_kind,
-            element: &f.element,
-            path: &f.location.path,
-            file: &f.location.file,
-            line: span.map(|s| s.line),
-            column: span.map(|s| s.column),
-            end_line: span.map(|s| s.end_line),
-            end_column: span.map(|s| s.end_column),
-            revision: f.location.revision.as_deref(),
-            old_path: old.map(|o| o.path.as_str()),
-            old_revision: old.and_then(|o| o.revision.as_deref()),
-            old_file: old.map(|o| o.file.as_str()),
-            old_line: old_span.map(|s| s.line),
-            old_column: old_span.map(|s| s.column),
-            old_end_line: old_span.map(|s| s.end_line),
-            old_end_column: old_span.map(|s| s.end_column),
-            old_text: f.old_text.as_deref(),
-            source_info: f.location.source_info,
-            old_source_info: old.map(|o| o.source_info),
-            fix: f.fix.as_ref().map(|fix| JsonFix {
-                edits: fix
-                    .edits
-                    .iter()
-                    .map(|e| JsonEdit {
-                        path: &e.path,
-                        file: &e.file,
-                        line: e.span.line,
-                        column: e.span.column,
-                        end_line: e.span.end_line,
-                        end_column: e.span.end_column,
-                        replacement: &e.replacement,
-                    })
-                    .collect(),
-            }),
-            roundtrip: None,
-            registry: f.registry.as_ref(),
-        }
-    }
-}
-
 /// The JSON document of one comparison; `extra` adds a `"roundtrip"` value
 /// to each finding (the evidence of `--roundtrip`).
 fn json_doc<'a>(
@@ -222,15 +144,18 @@ fn json_doc<'a>(
         findings: report
             .findings
             .iter()
-            .map(|f| JsonFinding {
-                roundtrip: extra(f),
-                ..JsonFinding::from(f)
+            .map(|f| {
+                let mut json = JsonFinding::from(f);
+                json.roundtrip = extra(f);
+                json
             })
             .collect(),
     }
 }
 
-/// Writes the report as one JSON document (see the README for the schema).
+/// Writes the report as one JSON document (see the README for the schema):
+/// `{"version", "level", "rule_set", "breaking", "summary", "findings"}`,
+/// each finding as [`Finding`]'s `Serialize` writes it.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_json_with(report, out, &|_| None)
 }
@@ -291,7 +216,8 @@ pub fn write_short(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The closing line of text output.
+/// The closing line of text output: `3 breaking changes at level file (1
+/// file old, 1 file new)`.
 pub fn summary_line(report: &Report) -> String {
     let files = |n: usize| {
         if n == 1 {
@@ -337,8 +263,23 @@ pub fn summary_line(report: &Report) -> String {
     }
 }
 
-/// The outcome of a check.
+/// The outcome of a check: the findings, the rules they were found under,
+/// and the file texts they point into (for rendering).
+///
+/// [`is_breaking`](Report::is_breaking) is the CLI's exit code 1. Read the
+/// fields; reports are made by the check, and more fields may be added.
+///
+/// ```
+/// use protocheck::{Check};
+///
+/// let r = Check::new("fixtures/order/new_reuse").against("fixtures/order/old").run()?.reports.remove(0);
+/// assert!(r.is_breaking());
+/// assert_eq!((r.errors(), r.warnings(), r.infos()), (3, 0, 0));
+/// assert_eq!(r.rule_set, "level file");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Report {
     /// Sorted by path, line, column and rule.
     pub findings: Vec<Finding>,
@@ -361,12 +302,14 @@ pub struct Report {
     pub sources: Sources,
 }
 
-/// File texts by side and displayed path.
+/// The texts of the files findings point into, by side and by the path a
+/// [`Location`](crate::Location) shows: what renderers quote snippets from.
 #[derive(Debug, Clone, Default)]
 pub struct Sources(std::collections::HashMap<(Side, String), std::sync::Arc<str>>);
 
 impl Sources {
-    /// The text of the file shown as `path` on `side`, if a finding points into it.
+    /// The text of the file shown as `path` on `side`, if a finding points
+    /// into it and its text was read (a descriptor set has none).
     pub fn get(&self, side: Side, path: &str) -> Option<&std::sync::Arc<str>> {
         self.0.get(&(side, path.to_owned()))
     }

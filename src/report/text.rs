@@ -15,12 +15,12 @@ use crate::engine::finding::{ElementKind, Finding, Severity};
 use crate::report::Report;
 use crate::schema::Side;
 
-/// How to draw text output.
+/// How to draw text output. The default: no color, 100 columns.
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
-    /// Colour the output (ANSI escapes).
+    /// Whether to use ANSI colors and styles.
     pub color: bool,
-    /// Wrap to this many columns.
+    /// The width to wrap messages and snippets at, in columns.
     pub width: usize,
 }
 
@@ -322,7 +322,10 @@ fn place(l: &crate::engine::finding::Location, element: &str, side: &str) -> Opt
     }
 }
 
-/// Writes one diagnostic per changed element, then the summary line.
+/// Writes one diagnostic per changed element (findings about one element
+/// are told together), with snippets of the new and the old file where their
+/// text is in [`Report::sources`], then the summary line. Needs the `text`
+/// feature (on with the default `cli`).
 pub fn write_text(report: &Report, out: &mut dyn Write, options: TextOptions) -> io::Result<()> {
     write_text_with(report, out, options, &|_| None)
 }

@@ -20,6 +20,7 @@ pub struct JsonRun {
     /// Why a strict parser (the default in protobuf's runtimes, which reject
     /// unknown keys) rejects the whole document.
     pub strict_error: Option<String>,
+    /// What the reader makes of each key.
     pub fields: Vec<JsonField>,
 }
 
@@ -30,8 +31,11 @@ pub struct JsonField {
     pub name: String,
     /// The writer's field number.
     pub number: Option<u32>,
+    /// Which side wrote and which read.
     pub direction: Direction,
+    /// What the reader made of the key.
     pub outcome: Outcome,
+    /// Which sample ([`SampleInfo::index`](super::SampleInfo::index)).
     pub sample: usize,
     /// The value as written (JSON).
     pub written: String,
@@ -47,6 +51,7 @@ pub struct JsonField {
     /// an enum name the reader does not know); lenient parsers, which ignore
     /// unknown fields, drop what it names.
     pub strict_error: Option<String>,
+    /// The outcome in one sentence.
     pub explanation: String,
 }
 

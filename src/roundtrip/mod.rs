@@ -51,8 +51,10 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// Both directions, old writer first.
     pub const BOTH: [Direction; 2] = [Direction::OldToNew, Direction::NewToOld];
 
+    /// The side that writes.
     pub fn writer(self) -> Side {
         match self {
             Direction::OldToNew => Side::Old,
@@ -60,6 +62,7 @@ impl Direction {
         }
     }
 
+    /// The side that reads.
     pub fn reader(self) -> Side {
         match self {
             Direction::OldToNew => Side::New,
@@ -102,6 +105,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The kebab-case name, as in JSON (`unknown-preserved`).
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Same => "same",
@@ -141,13 +145,19 @@ pub struct FieldResult {
     pub numbers: Vec<u32>,
     /// The field's own number.
     pub number: u32,
+    /// Which side wrote and which read.
     pub direction: Direction,
+    /// What the reader made of the field.
     pub outcome: Outcome,
     /// Index of the sample that shows it (see `samples`).
     pub sample: usize,
+    /// The field as the writer declares it (`float total`), if it has it.
     pub writer_field: Option<String>,
+    /// The writer's type of the field (`float`, `shop.Money`).
     pub writer_type: Option<String>,
+    /// The field of that number as the reader declares it, if it has one.
     pub reader_field: Option<String>,
+    /// The reader's type of the field.
     pub reader_type: Option<String>,
     /// The value written, as text format shows it.
     pub written: Option<String>,
@@ -156,6 +166,7 @@ pub struct FieldResult {
     /// The wire type of the written records, and the one the reader expects
     /// (on a mismatch).
     pub wire_type: Option<&'static str>,
+    /// The wire type the reader expects, on a mismatch.
     pub expected_wire_type: Option<&'static str>,
     /// `fixed32 0x41480000`: the mismatched record as the reader meets it.
     pub arrives_as: Option<String>,
@@ -163,6 +174,7 @@ pub struct FieldResult {
     pub bytes: Option<String>,
     /// What the writer reads back after the reader re-serialized the message.
     pub returned: Option<String>,
+    /// Whether the value the writer reads back equals the value it wrote.
     pub returned_same: Option<bool>,
     /// Whether the field's records came back byte for byte.
     pub bytes_identical: Option<bool>,
@@ -219,6 +231,7 @@ impl FieldResult {
 /// A sample message of one writer.
 #[derive(Debug, Clone, Serialize)]
 pub struct SampleInfo {
+    /// Its index, as `sample` of a [`Run`] or a [`FieldResult`] names it.
     pub index: usize,
     /// `every field`, `required fields only`, or the file's path.
     pub name: String,
@@ -229,6 +242,7 @@ pub struct SampleInfo {
 /// One sample through one direction.
 #[derive(Debug, Clone, Serialize)]
 pub struct Run {
+    /// Which sample ([`SampleInfo::index`]).
     pub sample: usize,
     /// The writer's message in text format.
     pub message: String,
@@ -242,7 +256,9 @@ pub struct Run {
     pub decode_error: Option<String>,
     /// Why prost (prost-reflect's decoder) rejects it.
     pub prost_error: Option<String>,
+    /// Every field's outcome in this run.
     pub fields: Vec<FieldResult>,
+    /// The same sample through the proto3 JSON mapping.
     pub json: json::JsonRun,
     /// The message as the writer wrote it, in protobuf text format (one
     /// field a line), for the text output's diff; not in the JSON.
@@ -258,25 +274,37 @@ pub struct Run {
 /// (per field the most serious one over all samples).
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectionReport {
+    /// Which side wrote and which read.
     pub direction: Direction,
+    /// The side that wrote.
     pub writer: Side,
+    /// The side that read.
     pub reader: Side,
+    /// One run per sample.
     pub runs: Vec<Run>,
+    /// Per field, the most serious outcome over all runs.
     pub fields: Vec<FieldResult>,
+    /// Per field, the most serious JSON outcome over all runs.
     pub json_fields: Vec<json::JsonField>,
 }
 
 /// The round trip of one message type.
 #[derive(Debug, Clone, Serialize)]
 pub struct MessageReport {
+    /// The message type's full name.
     pub message: String,
+    /// The samples each side wrote.
     pub samples: BTreeMap<Side, Vec<SampleInfo>>,
+    /// Old writer → new reader, then new writer → old reader.
     pub directions: Vec<DirectionReport>,
 }
 
-/// The round trip of every compared message type.
+/// The round trip of every compared message type: what [`run`] returns,
+/// and what [`render`] writes (as text or as JSON) and the check's
+/// `--roundtrip` attaches to findings.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoundTrip {
+    /// One report per message type compared, in name order.
     pub messages: Vec<MessageReport>,
     /// Samples that only one side could read, and similar remarks.
     pub notes: Vec<String>,
@@ -294,6 +322,7 @@ impl RoundTrip {
         })
     }
 
+    /// The report of the message type of that full name, if it was compared.
     pub fn message(&self, name: &str) -> Option<&MessageReport> {
         self.messages.iter().find(|m| m.message == name)
     }
@@ -326,12 +355,21 @@ impl RoundTrip {
 }
 
 impl MessageReport {
+    /// The report of one direction.
     pub fn direction(&self, d: Direction) -> Option<&DirectionReport> {
         self.directions.iter().find(|x| x.direction == d)
     }
 }
 
-/// What to round-trip.
+/// What to round-trip. The default: every message type of both versions,
+/// with synthesized samples only.
+///
+/// Make one with `Default` and set the fields that matter:
+///
+/// ```
+/// let mut options = protocheck::roundtrip::Options::default();
+/// options.messages = vec!["shop.Order".to_owned()];
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Full names of the message types; empty: every message type defined in
@@ -343,50 +381,75 @@ pub struct Options {
     /// Also run this many random messages per direction (seeded, so runs
     /// repeat); for property tests.
     pub random_samples: usize,
+    /// The seed of the random samples (the same seed gives the same samples).
     pub seed: u64,
 }
 
-/// Why a round trip could not run.
+/// Why a round trip could not run: the roundtrip stage's error, wrapped by
+/// [`crate::Error::RoundTrip`]. More variants may be added.
 #[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
 pub enum RoundTripError {
+    /// A side has no descriptors to encode and decode with (a schema built without them, or a descriptor set missing imports).
     #[error("the {side} schema has no descriptors to encode messages with{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
     #[diagnostic(
         code(protocheck::roundtrip::no_descriptors),
         help("the round trip needs every file's descriptors: compile from .proto files, or pass a descriptor set built with its imports")
     )]
-    NoDescriptors { side: Side, reason: Option<String> },
+    NoDescriptors {
+        /// Which schema (old or new).
+        side: Side,
+        /// Why there are none, where known.
+        reason: Option<String>,
+    },
 
+    /// A message type asked for (`Options::messages`) is not in one of the schemas.
     #[error("message \"{name}\" is not in the {side} schema")]
     #[diagnostic(code(protocheck::roundtrip::unknown_message))]
     UnknownMessage {
+        /// Which schema (old or new).
         side: Side,
+        /// The full name asked for.
         name: String,
+        /// The closest names that exist, where there are some.
         #[help]
         help: Option<String>,
     },
 
+    /// A sample file could not be read.
     #[error("cannot read sample \"{}\": {source}", path.display())]
     #[diagnostic(code(protocheck::roundtrip::sample_unreadable))]
     SampleRead {
+        /// The sample file as given.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
 
+    /// A sample's message type is not known: several types are compared and the file does not say.
     #[error("sample \"{}\": which message type is it?", path.display())]
     #[diagnostic(
         code(protocheck::roundtrip::sample_type),
         help("pass exactly one --message FULL.NAME, or start a .txtpb file with `# proto-message: FULL.NAME`")
     )]
-    SampleType { path: PathBuf },
+    SampleType {
+        /// The sample file as given.
+        path: PathBuf,
+    },
 
+    /// A sample file's extension names no known format (`.json`, `.txtpb`, `.binpb`).
     #[error("sample \"{}\" has an unknown format", path.display())]
     #[diagnostic(
         code(protocheck::roundtrip::sample_format),
         help("name it .json (proto3 JSON), .txtpb (text format) or .binpb (binary)")
     )]
-    SampleFormat { path: PathBuf },
+    SampleFormat {
+        /// The sample file as given.
+        path: PathBuf,
+    },
 
+    /// A sample is not a valid message of its writer's type.
     #[error(transparent)]
     #[diagnostic(transparent)]
     Sample(Box<SampleError>),
@@ -406,13 +469,19 @@ pub struct SampleError {
     pub path: String,
     /// `:line:col`, ` at byte N`, or empty.
     pub location: String,
+    /// What is wrong (the parser's or decoder's message).
     pub message: String,
+    /// The 1-based line of the error in a text sample, where known.
     pub line: Option<usize>,
+    /// The 1-based column of the error in a text sample, where known.
     pub column: Option<usize>,
+    /// The sample's text, for the diagnostic's snippet.
     #[source_code]
     pub source_code: Option<NamedSource<String>>,
+    /// The place of the error in `source_code`.
     #[label("here")]
     pub span: Option<SourceSpan>,
+    /// How to fix it, where protocheck knows.
     #[help]
     pub help: Option<String>,
 }

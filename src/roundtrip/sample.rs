@@ -11,20 +11,27 @@ use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 use super::{wire, RoundTripError, SampleError};
 
+/// The format of a sample file, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// proto3 JSON (`.json`).
     Json,
+    /// Protobuf text format (`.txtpb`, `.textproto`, `.pbtxt`, `.textpb`).
     Text,
+    /// The binary encoding (`.binpb`, `.pb`, `.bin`).
     Binary,
 }
 
 /// A sample file, read.
 #[derive(Debug, Clone)]
 pub struct UserSample {
+    /// The file as given.
     pub path: PathBuf,
     /// The message type's full name.
     pub message: String,
+    /// Its format, from its extension.
     pub format: Format,
+    /// The file's contents.
     pub bytes: Vec<u8>,
 }
 

@@ -12,7 +12,9 @@ use super::wire::{FieldInfo, Msg, MsgType, Slot, Val};
 /// A writer's message with a name for reports.
 #[derive(Debug, Clone)]
 pub struct Synthesized {
+    /// What the sample is, for reports (`every field`, `required fields only`).
     pub name: String,
+    /// The message.
     pub msg: Msg,
 }
 
@@ -367,10 +369,12 @@ pub fn scalar(k: &Kind, name: &str, number: u32, i: usize) -> Val {
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator whose sequence the seed fixes.
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
+    /// The next number of the sequence.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;

@@ -26,18 +26,26 @@ const MAX_DEPTH: u32 = 64;
 /// One field record as it is on the wire.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
+    /// The field number of its key.
     pub number: u32,
+    /// The wire type of its key.
     pub wire_type: WireType,
     /// The whole record: key, payload and, for a group, its end tag.
     pub raw: Vec<u8>,
+    /// The value as the wire type carries it.
     pub payload: Payload,
 }
 
+/// A record's payload, by wire type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
+    /// Wire type 0.
     Varint(u64),
+    /// Wire type 1: the eight bytes, little-endian.
     Fixed64(u64),
+    /// Wire type 5: the four bytes, little-endian.
     Fixed32(u32),
+    /// Wire type 2: the bytes after the length.
     Len(Vec<u8>),
     /// The bytes between the start and the end tag.
     Group(Vec<u8>),
@@ -48,6 +56,7 @@ pub enum Payload {
 pub struct WireError {
     /// Offset into the bytes that were being parsed.
     pub offset: usize,
+    /// What is wrong there.
     pub reason: String,
 }
 
@@ -230,24 +239,36 @@ fn read_item(buf: &[u8], pos: &mut usize, depth: u32) -> Result<Item, WireError>
 /// A value as a reader holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
+    /// `bool`.
     Bool(bool),
+    /// `int32`, `sint32`, `sfixed32`.
     I32(i32),
+    /// `int64`, `sint64`, `sfixed64`.
     I64(i64),
+    /// `uint32`, `fixed32`.
     U32(u32),
+    /// `uint64`, `fixed64`.
     U64(u64),
+    /// `float`.
     F32(f32),
+    /// `double`.
     F64(f64),
     /// A string's bytes (a proto2 reader does not check UTF-8).
     Str(Vec<u8>),
+    /// `bytes`.
     Bytes(Vec<u8>),
+    /// An enum value's number.
     Enum(i32),
+    /// A message or group.
     Msg(Box<Msg>),
 }
 
 /// A field's value: one, or a list (maps are lists of entry messages).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slot {
+    /// A singular field's value.
     One(Val),
+    /// A repeated or map field's values, in order.
     List(Vec<Val>),
 }
 
@@ -260,6 +281,7 @@ pub struct Msg {
     pub unknown: Vec<Record>,
     /// Every record of each number as it arrived, concatenated.
     pub raw: BTreeMap<u32, Vec<u8>>,
+    /// What the reader did besides storing values, in order.
     pub events: Vec<Event>,
 }
 
@@ -269,42 +291,61 @@ pub enum Event {
     /// The record's wire type is not the one the field's type uses; the
     /// record was kept as an unknown field.
     WireTypeMismatch {
+        /// The field number.
         number: u32,
+        /// The wire type that arrived.
         found: WireType,
+        /// The wire type the field's type uses.
         expected: WireType,
+        /// The record as it arrived.
         raw: Vec<u8>,
+        /// Its payload.
         payload: Payload,
     },
     /// A closed enum does not know the value; it was kept as an unknown field.
     ClosedEnumUnknown {
+        /// The field number.
         number: u32,
+        /// The value the enum does not know.
         value: i32,
     },
     /// A later member of the same oneof cleared this field.
     OneofCleared {
+        /// The field number.
         number: u32,
+        /// The number of the member that cleared it.
         by: u32,
     },
     /// A singular field arrived several times; the last wins (messages merge).
     Repeated {
+        /// The field number.
         number: u32,
+        /// How many times it arrived.
         count: usize,
     },
     /// Fatal for the whole message in the reference runtimes.
     InvalidUtf8 {
+        /// The field number.
         number: u32,
     },
+    /// A record of the field could not be read as its type: fatal for the message.
     Malformed {
+        /// The field number.
         number: u32,
+        /// Why it could not be read.
         reason: String,
     },
+    /// A proto2 required field is missing: fatal for the message in the reference runtimes.
     MissingRequired {
+        /// The field number.
         number: u32,
+        /// The field's name.
         name: String,
     },
 }
 
 impl Event {
+    /// The field number the event is about.
     pub fn number(&self) -> u32 {
         match self {
             Event::WireTypeMismatch { number, .. }
@@ -364,6 +405,7 @@ impl Msg {
         None
     }
 
+    /// The value of the field of that number, if it was read.
     pub fn get(&self, number: u32) -> Option<&Slot> {
         self.fields.get(&number)
     }
@@ -372,16 +414,23 @@ impl Msg {
 /// What a reader knows about a field (regular or extension).
 #[derive(Debug, Clone)]
 pub struct FieldInfo {
+    /// The field number.
     pub number: u32,
     /// `total`, or `[shop.gift_wrap]` for an extension.
     pub name: String,
+    /// The JSON name.
     pub json_name: String,
+    /// The type, as prost-reflect has it.
     pub kind: Kind,
+    /// Whether it is repeated (maps too).
     pub list: bool,
+    /// Whether it is a map.
     pub map: bool,
+    /// Whether a writer packs it.
     pub packed: bool,
     /// A proto2 group: the value is between start- and end-group tags.
     pub group: bool,
+    /// Whether it is proto2 `required`.
     pub required: bool,
     /// proto3 singular scalar without `optional`: written only when not zero.
     pub implicit: bool,
@@ -399,6 +448,7 @@ pub struct FieldInfo {
 }
 
 impl FieldInfo {
+    /// What a reader knows about a regular field.
     pub fn of_field(fd: &FieldDescriptor, sem: &Arc<Semantics>) -> FieldInfo {
         let proto3 = fd.parent_file().syntax() == Syntax::Proto3;
         let list = fd.is_list();
@@ -435,6 +485,7 @@ impl FieldInfo {
         }
     }
 
+    /// What a reader knows about an extension.
     pub fn of_extension(xd: &ExtensionDescriptor, sem: &Arc<Semantics>) -> FieldInfo {
         let proto3 = xd.parent_file().syntax() == Syntax::Proto3;
         let list = xd.is_list();
@@ -479,6 +530,7 @@ impl FieldInfo {
         }
     }
 
+    /// Whether its type may be packed (repeated scalars and enums).
     pub fn is_packable(&self) -> bool {
         self.list && !matches!(self.kind, Kind::String | Kind::Bytes | Kind::Message(_))
     }
@@ -502,6 +554,7 @@ impl FieldInfo {
         }
     }
 
+    /// Its enum, when that enum is closed.
     pub fn closed_enum(&self) -> Option<EnumDescriptor> {
         match &self.kind {
             Kind::Enum(e) if self.closed => Some(e.clone()),
@@ -583,12 +636,16 @@ fn from_reflect(v: &prost_reflect::Value) -> Option<Val> {
 /// extensions its pool knows, by number.
 #[derive(Debug, Clone)]
 pub struct MsgType {
+    /// The message's descriptor.
     pub desc: MessageDescriptor,
+    /// Its fields and the extensions its pool knows, by number.
     pub fields: BTreeMap<u32, FieldInfo>,
+    /// What its side's editions files decide per element.
     pub sem: Arc<Semantics>,
 }
 
 impl MsgType {
+    /// The type of `desc`, with its side's semantics.
     pub fn new(desc: &MessageDescriptor, sem: &Arc<Semantics>) -> MsgType {
         let mut fields = BTreeMap::new();
         for f in desc.fields() {
@@ -611,14 +668,17 @@ impl MsgType {
         MsgType::new(desc, &self.sem)
     }
 
+    /// The field or extension of that number.
     pub fn field(&self, number: u32) -> Option<&FieldInfo> {
         self.fields.get(&number)
     }
 
+    /// The message's full name.
     pub fn full_name(&self) -> &str {
         self.desc.full_name()
     }
 
+    /// Whether its file is proto3.
     pub fn is_proto3(&self) -> bool {
         self.desc.parent_file().syntax() == Syntax::Proto3
     }

@@ -12,9 +12,13 @@ use crate::schema::CppStringType;
 /// The syntax or edition a file is written in, ordered by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Edition {
+    /// `syntax = "proto2"`.
     Proto2,
+    /// `syntax = "proto3"`.
     Proto3,
+    /// `edition = "2023"`.
     E2023,
+    /// `edition = "2024"`.
     E2024,
 }
 
@@ -80,63 +84,86 @@ impl fmt::Display for Edition {
 /// `features.field_presence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldPresence {
+    /// `EXPLICIT`: has-ers; an unset field is told from a default one.
     Explicit,
+    /// `IMPLICIT`: a field at its default is not written (proto3 scalars).
     Implicit,
+    /// `LEGACY_REQUIRED`: proto2 `required`.
     LegacyRequired,
 }
 
 /// `features.enum_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnumType {
+    /// `OPEN`: unknown values are kept in the field (proto3).
     Open,
+    /// `CLOSED`: unknown values go to the unknown fields (proto2).
     Closed,
 }
 
 /// `features.repeated_field_encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RepeatedFieldEncoding {
+    /// `PACKED`: scalars of a repeated field in one record.
     Packed,
+    /// `EXPANDED`: one record per element.
     Expanded,
 }
 
 /// `features.utf8_validation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Utf8Validation {
+    /// `VERIFY`: strings are checked for UTF-8 when parsed.
     Verify,
+    /// `NONE`: they are not.
     None,
 }
 
 /// `features.message_encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageEncoding {
+    /// `LENGTH_PREFIXED`: message fields as length-delimited records.
     LengthPrefixed,
+    /// `DELIMITED`: message fields as groups (start and end tags).
     Delimited,
 }
 
 /// `features.json_format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JsonFormat {
+    /// `ALLOW`: the full proto3 JSON mapping, name conflicts rejected.
     Allow,
+    /// `LEGACY_BEST_EFFORT`: JSON as proto2 had it.
     LegacyBestEffort,
 }
 
 /// `features.(pb.java).utf8_validation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JavaUtf8Validation {
+    /// `DEFAULT`: as `utf8_validation` says.
     Default,
+    /// `VERIFY`: Java checks UTF-8 even where `utf8_validation` does not.
     Verify,
 }
 
 /// One feature, for remembering which were written rather than defaulted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Feature {
+    /// `field_presence`.
     FieldPresence,
+    /// `enum_type`.
     EnumType,
+    /// `repeated_field_encoding`.
     RepeatedFieldEncoding,
+    /// `utf8_validation`.
     Utf8Validation,
+    /// `message_encoding`.
     MessageEncoding,
+    /// `json_format`.
     JsonFormat,
+    /// `(pb.cpp).string_type`.
     CppStringType,
+    /// `(pb.java).utf8_validation`.
     JavaUtf8Validation,
 }
 
@@ -178,20 +205,28 @@ impl Feature {
 /// A `FeatureSet` as written on one element: only what is set.
 #[derive(Clone, Copy, PartialEq, Eq, ::prost::Message)]
 pub struct FeatureSet {
+    /// `field_presence`, as its enum number, if set.
     #[prost(int32, optional, tag = "1")]
     pub field_presence: Option<i32>,
+    /// `enum_type`, as its enum number, if set.
     #[prost(int32, optional, tag = "2")]
     pub enum_type: Option<i32>,
+    /// `repeated_field_encoding`, as its enum number, if set.
     #[prost(int32, optional, tag = "3")]
     pub repeated_field_encoding: Option<i32>,
+    /// `utf8_validation`, as its enum number, if set.
     #[prost(int32, optional, tag = "4")]
     pub utf8_validation: Option<i32>,
+    /// `message_encoding`, as its enum number, if set.
     #[prost(int32, optional, tag = "5")]
     pub message_encoding: Option<i32>,
+    /// `json_format`, as its enum number, if set.
     #[prost(int32, optional, tag = "6")]
     pub json_format: Option<i32>,
+    /// `[pb.cpp]`, if set.
     #[prost(message, optional, tag = "1000")]
     pub cpp: Option<CppFeatures>,
+    /// `[pb.java]`, if set.
     #[prost(message, optional, tag = "1001")]
     pub java: Option<JavaFeatures>,
 }
@@ -199,6 +234,7 @@ pub struct FeatureSet {
 /// `pb.CppFeatures` (google/protobuf/cpp_features.proto), the part the rules use.
 #[derive(Clone, Copy, PartialEq, Eq, ::prost::Message)]
 pub struct CppFeatures {
+    /// `string_type`, as its enum number, if set.
     #[prost(int32, optional, tag = "2")]
     pub string_type: Option<i32>,
 }
@@ -206,6 +242,7 @@ pub struct CppFeatures {
 /// `pb.JavaFeatures` (google/protobuf/java_features.proto), the part the rules use.
 #[derive(Clone, Copy, PartialEq, Eq, ::prost::Message)]
 pub struct JavaFeatures {
+    /// `utf8_validation`, as its enum number, if set.
     #[prost(int32, optional, tag = "2")]
     pub utf8_validation: Option<i32>,
 }
@@ -247,15 +284,23 @@ impl FeatureSet {
 /// The features in force for one element, after defaults and inheritance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Features {
+    /// The file's syntax or edition, whose defaults apply.
     pub edition: Edition,
+    /// Resolved `field_presence`.
     pub field_presence: FieldPresence,
+    /// Resolved `enum_type`.
     pub enum_type: EnumType,
+    /// Resolved `repeated_field_encoding`.
     pub repeated_field_encoding: RepeatedFieldEncoding,
+    /// Resolved `utf8_validation`.
     pub utf8_validation: Utf8Validation,
+    /// Resolved `message_encoding`.
     pub message_encoding: MessageEncoding,
+    /// Resolved `json_format`.
     pub json_format: JsonFormat,
     /// `(pb.cpp).string_type` (STRING, VIEW or CORD).
     pub cpp_string_type: CppStringType,
+    /// Resolved `(pb.java).utf8_validation`.
     pub java_utf8_validation: JavaUtf8Validation,
     /// Features written on this element or one it inherits from.
     written: u16,

@@ -28,11 +28,14 @@ use crate::schema::features::{
 use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
 use crate::schema::span::{LocationIndex, SourceText, Span};
 
-/// Which version of the schema something belongs to.
+/// Which version of the schema something belongs to. Displays and
+/// serializes as `old` or `new`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
+    /// The version checked against (the baseline).
     Old,
+    /// The version being checked (the change).
     New,
 }
 
@@ -45,9 +48,12 @@ impl fmt::Display for Side {
     }
 }
 
+/// A file's `syntax` or `edition` statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Syntax {
+    /// `syntax = "proto2"` (or no syntax statement).
     Proto2,
+    /// `syntax = "proto3"`.
     Proto3,
     /// `edition = "…"`, with the edition's year (`2023`).
     Editions(String),
@@ -66,33 +72,56 @@ impl fmt::Display for Syntax {
 /// The type of a field as protobuf defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// `double`.
     Double,
+    /// `float`.
     Float,
+    /// `int64`.
     Int64,
+    /// `uint64`.
     Uint64,
+    /// `int32`.
     Int32,
+    /// `fixed64`.
     Fixed64,
+    /// `fixed32`.
     Fixed32,
+    /// `bool`.
     Bool,
+    /// `string`.
     String,
+    /// A proto2 group (delimited encoding).
     Group,
+    /// A message (length-delimited).
     Message,
+    /// `bytes`.
     Bytes,
+    /// `uint32`.
     Uint32,
+    /// An enum.
     Enum,
+    /// `sfixed32`.
     Sfixed32,
+    /// `sfixed64`.
     Sfixed64,
+    /// `sint32` (zigzag).
     Sint32,
+    /// `sint64` (zigzag).
     Sint64,
 }
 
 /// The encoding of a value on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WireType {
+    /// Wire type 0: varints (integers, bools, enums).
     Varint,
+    /// Wire type 1: eight bytes.
     Fixed64,
+    /// Wire type 2: a length and that many bytes (strings, bytes, messages, packed repeated).
     LengthDelimited,
+    /// Wire types 3 and 4: a group between start and end tags.
     Group,
+    /// Wire type 5: four bytes.
     Fixed32,
 }
 
@@ -156,6 +185,7 @@ impl Kind {
         }
     }
 
+    /// How a value of this type is encoded.
     pub fn wire_type(self) -> WireType {
         match self {
             Kind::Int32
@@ -173,6 +203,7 @@ impl Kind {
         }
     }
 
+    /// Whether it is a 64-bit integer type (`int64`, `uint64`, `sint64`, `fixed64`, `sfixed64`).
     pub fn is_64_bit_integer(self) -> bool {
         matches!(
             self,
@@ -189,8 +220,11 @@ pub enum Cardinality {
     OptionalExplicit,
     /// Singular with implicit presence (plain proto3 scalars).
     OptionalImplicit,
+    /// proto2 `required` (or editions `LEGACY_REQUIRED`).
     Required,
+    /// `repeated` (not a map).
     Repeated,
+    /// `map<K, V>`: a repeated field of a synthetic entry message.
     Map,
 }
 
@@ -206,13 +240,17 @@ impl fmt::Display for Cardinality {
     }
 }
 
+/// One `.proto` file of a [`Schema`]. Its messages, enums and services are
+/// indices into the schema's flat lists.
 #[derive(Debug)]
 pub struct File {
     /// The import name, e.g. `shop/order.proto`; files pair by it.
     pub name: String,
     /// How the file is shown to the user (a path on disk where there is one).
     pub display_path: String,
+    /// The package, empty when none is declared.
     pub package: String,
+    /// `syntax` or `edition` as declared.
     pub syntax: Syntax,
     /// The syntax or edition, for feature defaults.
     pub edition: Edition,
@@ -224,11 +262,17 @@ pub struct File {
     pub imports: Vec<String>,
     /// The git revision it was read at, if it was.
     pub revision: Option<String>,
+    /// Its top-level messages (indices into [`Schema::messages`]).
     pub messages: Vec<usize>,
+    /// Its top-level enums (indices into [`Schema::enums`]).
     pub enums: Vec<usize>,
+    /// Its services (indices into [`Schema::services`]).
     pub services: Vec<usize>,
+    /// Its top-level extensions.
     pub extensions: Vec<Field>,
+    /// The file options as written, if any.
     pub options: Option<FileOptions>,
+    /// The file's text, when it was compiled from source.
     pub source: Option<SourceText>,
     source_info: Option<SourceCodeInfo>,
     locations: OnceLock<LocationIndex>,
@@ -247,6 +291,7 @@ impl File {
         }
     }
 
+    /// Whether the file came with `SourceCodeInfo` (lines and columns).
     pub fn has_source_info(&self) -> bool {
         self.source_info.is_some()
     }
@@ -270,26 +315,41 @@ fn raw_span(raw: &[i32]) -> Option<Span> {
     })
 }
 
+/// A message type, nested or not. Map entries are messages too
+/// ([`Message::is_map_entry`]).
 #[derive(Debug)]
 pub struct Message {
+    /// The fully-qualified name, no leading dot (`shop.Order`).
     pub full_name: String,
+    /// The name as declared.
     pub name: String,
     /// The name within its package, e.g. `Outer.Inner`.
     pub nested_name: String,
+    /// The file it is declared in (index into [`Schema::files`]).
     pub file: usize,
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub parent: Option<usize>,
+    /// Its path in the file's `SourceCodeInfo` (for spans).
     pub path: Vec<i32>,
+    /// Its fields, in declaration order (extensions are apart).
     pub fields: Vec<Field>,
+    /// Its oneofs, synthetic ones included, in declaration order.
     pub oneofs: Vec<Oneof>,
     /// Reserved numbers, end exclusive.
     pub reserved_ranges: Vec<Range<u32>>,
+    /// Reserved names.
     pub reserved_names: Vec<String>,
     /// Extension ranges, end exclusive.
     pub extension_ranges: Vec<Range<u32>>,
+    /// Whether it is the synthetic entry of a `map<…>` field.
     pub is_map_entry: bool,
+    /// Nested messages (indices into [`Schema::messages`]).
     pub messages: Vec<usize>,
+    /// Nested enums (indices into [`Schema::enums`]).
     pub enums: Vec<usize>,
+    /// Extensions declared inside it.
     pub extensions: Vec<Field>,
+    /// The options as written, if any.
     pub options: Option<MessageOptions>,
     /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
     pub json_format_allow: bool,
@@ -298,22 +358,27 @@ pub struct Message {
 }
 
 impl Message {
+    /// The name within its package (`Outer.Inner`).
     pub fn nested_name_str(&self) -> &str {
         &self.nested_name
     }
 
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub fn parent_message(&self) -> Option<usize> {
         self.parent
     }
 
+    /// The field with that number, if any (extensions are not searched).
     pub fn field(&self, number: u32) -> Option<&Field> {
         self.fields.iter().find(|f| f.number == number)
     }
 
+    /// Whether the number is in a `reserved` range.
     pub fn is_reserved_number(&self, number: u32) -> bool {
         self.reserved_ranges.iter().any(|r| r.contains(&number))
     }
 
+    /// Whether the name is `reserved`.
     pub fn is_reserved_name(&self, name: &str) -> bool {
         self.reserved_names.iter().any(|n| n == name)
     }
@@ -339,14 +404,21 @@ impl Message {
 /// How C++ stores a string or bytes field (`ctype` / `(pb.cpp).string_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CppStringType {
+    /// `std::string` (the default).
     String,
+    /// `absl::Cord` (`ctype = CORD`).
     Cord,
+    /// `ctype = STRING_PIECE`.
     StringPiece,
+    /// `string_type = VIEW` (editions).
     View,
 }
 
+/// A field of a message, or an extension field, with the facts the rules
+/// compare already resolved (cardinality, presence, JSON name, features).
 #[derive(Debug)]
 pub struct Field {
+    /// The field's name.
     pub name: String,
     /// `pkg.Message.name` for fields; `pkg.[Scope.]name` for extensions.
     pub full_name: String,
@@ -357,16 +429,21 @@ pub struct Field {
     pub parent: Option<usize>,
     /// Length of the package prefix of `full_name` (0 or `package.len() + 1`).
     package_len: usize,
+    /// The field number.
     pub number: u32,
+    /// The JSON name (written, or derived in lowerCamelCase).
     pub json_name: String,
     /// Whether `json_name` was written in the source.
     pub explicit_json_name: bool,
+    /// The type.
     pub kind: Kind,
     /// Fully-qualified type name (no leading dot) for messages, groups, enums.
     pub type_name: Option<String>,
+    /// Resolved cardinality and presence.
     pub cardinality: Cardinality,
     /// Index into the message's `oneofs` of a real (non-synthetic) oneof.
     pub oneof: Option<usize>,
+    /// Declared with proto3 `optional` (its oneof is synthetic).
     pub proto3_optional: bool,
     /// `label` as written (`LABEL_REQUIRED` drives the required-fields rule),
     /// except that an editions field with `field_presence = LEGACY_REQUIRED`
@@ -374,8 +451,11 @@ pub struct Field {
     pub label: Label,
     /// Fully-qualified extendee for extensions.
     pub extendee: Option<String>,
+    /// The proto2 `default` option as written, if any.
     pub default_value: Option<String>,
+    /// Its path in the file's `SourceCodeInfo` (for spans).
     pub path: Vec<i32>,
+    /// The field options as written, if any.
     pub options: Option<FieldOptions>,
     /// Resolved: strings are checked for UTF-8 when parsed (`utf8_validation`
     /// VERIFY; proto3: yes).
@@ -392,6 +472,7 @@ pub struct Field {
 }
 
 impl Field {
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub fn parent_message(&self) -> Option<usize> {
         self.parent
     }
@@ -422,26 +503,41 @@ impl Field {
     }
 }
 
+/// A oneof of a message (synthetic ones, made for proto3 `optional`, included).
 #[derive(Debug)]
 pub struct Oneof {
+    /// The name as declared.
     pub name: String,
+    /// Whether protoc made it for a proto3 `optional` field.
     pub synthetic: bool,
+    /// Its path in the file's `SourceCodeInfo`.
     pub path: Vec<i32>,
 }
 
+/// An enum type, nested or not.
 #[derive(Debug)]
 pub struct Enum {
+    /// The fully-qualified name, no leading dot (`shop.Order`).
     pub full_name: String,
+    /// The name as declared.
     pub name: String,
+    /// The name within its package, e.g. `Outer.Inner`.
     pub nested_name: String,
+    /// The file it is declared in (index into [`Schema::files`]).
     pub file: usize,
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub parent: Option<usize>,
+    /// Its path in the file's `SourceCodeInfo` (for spans).
     pub path: Vec<i32>,
+    /// Its values in declaration order (aliases included).
     pub values: Vec<EnumValue>,
     /// Reserved numbers, inclusive on both ends.
     pub reserved_ranges: Vec<(i32, i32)>,
+    /// Reserved names.
     pub reserved_names: Vec<String>,
+    /// Whether it is closed (proto2, or editions `enum_type = CLOSED`): unknown values are not kept in the field.
     pub closed: bool,
+    /// The options as written, if any.
     pub options: Option<EnumOptions>,
     /// Resolved `json_format` is ALLOW (proto3), not LEGACY_BEST_EFFORT (proto2).
     pub json_format_allow: bool,
@@ -450,14 +546,17 @@ pub struct Enum {
 }
 
 impl Enum {
+    /// The name within its package (`Outer.Inner`).
     pub fn nested_name_str(&self) -> &str {
         &self.nested_name
     }
 
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub fn parent_message(&self) -> Option<usize> {
         self.parent
     }
 
+    /// Whether the number is in a `reserved` range.
     pub fn is_reserved_number(&self, number: i32) -> bool {
         self.reserved_ranges
             .iter()
@@ -465,51 +564,84 @@ impl Enum {
     }
 }
 
+/// A value of an enum.
 #[derive(Debug)]
 pub struct EnumValue {
+    /// The value's name.
     pub name: String,
+    /// Its number.
     pub number: i32,
+    /// Its path in the file's `SourceCodeInfo`.
     pub path: Vec<i32>,
 }
 
+/// A service.
 #[derive(Debug)]
 pub struct Service {
+    /// The fully-qualified name, no leading dot (`shop.Order`).
     pub full_name: String,
+    /// The name as declared.
     pub name: String,
+    /// The file it is declared in (index into [`Schema::files`]).
     pub file: usize,
+    /// Its path in the file's `SourceCodeInfo` (for spans).
     pub path: Vec<i32>,
+    /// Its methods, in declaration order.
     pub methods: Vec<Method>,
+    /// The options as written, if any.
     pub options: Option<ServiceOptions>,
 }
 
+/// A method (RPC) of a service.
 #[derive(Debug)]
 pub struct Method {
+    /// The method's name.
     pub name: String,
+    /// The request type's full name, no leading dot.
     pub input_type: String,
+    /// The response type's full name, no leading dot.
     pub output_type: String,
+    /// Whether the request is a stream.
     pub client_streaming: bool,
+    /// Whether the response is a stream.
     pub server_streaming: bool,
+    /// Its path in the file's `SourceCodeInfo`.
     pub path: Vec<i32>,
+    /// The method options as written, if any.
     pub options: Option<MethodOptions>,
 }
 
 impl Service {
+    /// The name within its package (`Outer.Inner`).
     pub fn nested_name_str(&self) -> &str {
         &self.name
     }
 
+    /// The message it is nested in (index into [`Schema::messages`]), if any.
     pub fn parent_message(&self) -> Option<usize> {
         None
     }
 }
 
-/// One side's compiled schema.
+/// One side's compiled schema, as protocheck's own model: flat lists of
+/// files, messages, enums and services with the facts the rules compare
+/// resolved (cardinality and presence, JSON names, closed enums, features).
+///
+/// Built from `FileDescriptorProto`s, whatever compiled them (protox,
+/// protoc, a descriptor set, a snapshot). Elements refer to each other by
+/// index into these lists; look them up by name with [`Schema::file`],
+/// [`Schema::message`] and [`Schema::enum_`].
 #[derive(Debug)]
 pub struct Schema {
+    /// Which version it is.
     pub side: Side,
+    /// Every file: the inputs (targets) and what they import.
     pub files: Vec<File>,
+    /// Every message of every file, nested ones included.
     pub messages: Vec<Message>,
+    /// Every enum of every file, nested ones included.
     pub enums: Vec<Enum>,
+    /// Every service of every file.
     pub services: Vec<Service>,
     /// The compiled descriptors, for encoding and decoding sample messages
     /// (the round trip); `None` when the schema was not built by a compiler
@@ -527,6 +659,7 @@ pub struct Schema {
     /// Input files that are byte-identical on both sides, with identical
     /// imports, and so were not compiled: their packages, and how many.
     pub unchanged_packages: HashSet<String>,
+    /// How many such files.
     pub unchanged_files: usize,
     /// Which files are targets was guessed (a descriptor set without buf's
     /// import markers): every file but the well-known types.
@@ -542,10 +675,12 @@ pub struct Schema {
 /// What the compiler knows about one file besides its descriptor.
 #[derive(Debug, Clone)]
 pub struct FileSource {
+    /// How the file is shown to the user (a path on disk where there is one).
     pub display_path: String,
     /// The git revision the file was read at (`display_path` is then its
     /// path in the repository).
     pub revision: Option<String>,
+    /// The file's text, where it was read.
     pub text: Option<SourceText>,
     /// Source info kept aside when the file was compiled without it.
     pub source_info: Option<SourceCodeInfo>,
@@ -653,20 +788,24 @@ impl Schema {
         }
     }
 
+    /// The file with that import name (`shop/order.proto`).
     pub fn file(&self, name: &str) -> Option<&File> {
         self.file_index.get(name).map(|&i| &self.files[i])
     }
 
+    /// The index in [`Schema::files`] of the file with that import name.
     pub fn file_index(&self, name: &str) -> Option<usize> {
         self.file_index.get(name).copied()
     }
 
+    /// The message with that full name (`shop.Order`, no leading dot).
     pub fn message(&self, full_name: &str) -> Option<&Message> {
         self.message_index
             .get(full_name)
             .map(|&i| &self.messages[i])
     }
 
+    /// The index in [`Schema::messages`] of the message with that full name.
     pub fn message_index(&self, full_name: &str) -> Option<usize> {
         self.message_index.get(full_name).copied()
     }
@@ -686,10 +825,12 @@ impl Schema {
             .map(|&i| &self.messages[i])
     }
 
+    /// The enum with that full name.
     pub fn enum_(&self, full_name: &str) -> Option<&Enum> {
         self.enum_index.get(full_name).map(|&i| &self.enums[i])
     }
 
+    /// The index in [`Schema::enums`] of the enum with that full name.
     pub fn enum_index(&self, full_name: &str) -> Option<usize> {
         self.enum_index.get(full_name).copied()
     }
@@ -714,6 +855,7 @@ impl Schema {
             .filter(|(_, m)| self.files[m.file].is_target)
     }
 
+    /// The enums of the input files (not of files only imported), with their indices.
     pub fn target_enums(&self) -> impl Iterator<Item = (usize, &Enum)> {
         self.enums
             .iter()
@@ -782,6 +924,7 @@ impl Schema {
         seen
     }
 
+    /// The services of the input files, with their indices.
     pub fn target_services(&self) -> impl Iterator<Item = (usize, &Service)> {
         self.services
             .iter()

@@ -14,12 +14,18 @@ use serde::Serialize;
 /// byte positions in the file text, for snippet rendering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Span {
+    /// The first line, 1-based.
     pub line: usize,
+    /// The first column, 1-based, in characters.
     pub column: usize,
+    /// The last line, 1-based.
     pub end_line: usize,
+    /// The column after the last character, 1-based (exclusive).
     pub end_column: usize,
+    /// The byte offset of the start in the file's text (0 without text).
     #[serde(skip)]
     pub offset: usize,
+    /// The length in bytes (0 without text).
     #[serde(skip)]
     pub len: usize,
 }
@@ -106,6 +112,7 @@ impl SourceText {
         self.offset(line, byte_col)
     }
 
+    /// The whole text.
     pub fn text(&self) -> &Arc<str> {
         &self.text
     }
@@ -185,6 +192,7 @@ pub struct LocationIndex {
 }
 
 impl LocationIndex {
+    /// Indexes a file's source info (nothing when there is none).
     pub fn new(info: Option<&SourceCodeInfo>) -> Self {
         LocationIndex::with_key(info, |h, path| h.hash_one(path))
     }
