@@ -720,8 +720,10 @@ fn run(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             eprintln!("warning: {warning}");
         }
     }
+    // Buffered: stdout is line-buffered, and a report of many findings
+    // written a line at a time spends most of its time in write calls.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = render_pairs(cli, &pairs, evidence.as_ref(), &mut out).and_then(|()| out.flush());
     match written {
         // A closed pipe (`protocheck … | head`) ends quietly.
