@@ -18,7 +18,7 @@ use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::error::{CompileError, Error};
 use crate::input::resolve::{LoadError, Loader};
-use crate::schema::span::SourceText;
+use crate::schema::span::{LocationIndex, SourceText};
 use crate::schema::{FileSource, Schema, Side};
 
 /// One side of a comparison as the user named it.
@@ -258,9 +258,14 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
 /// text and path so findings and errors can show them.
 struct RootsResolver {
     roots: Vec<PathBuf>,
-    /// Hand large files to the compiler without their source info (see
-    /// [`LARGE_FILE`]); set when that happened.
+    /// Hand files to the compiler with only the source info of their options
+    /// (the rest would be copied twice into its pool for nothing), large
+    /// files without any (see [`LARGE_FILE`]); `stripped` is set when that
+    /// happened.
     strip_large: bool,
+    /// Keep the source info kept aside whole, comments and all (snapshots
+    /// do); otherwise only its spans are kept (all the model needs).
+    comments: bool,
     stripped: Arc<std::sync::atomic::AtomicBool>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
     failure: Arc<Mutex<Option<Error>>>,
@@ -298,18 +303,36 @@ impl FileResolver for RootsResolver {
                 revision: None,
                 text: Some(SourceText::new(text.as_str())),
                 source_info: None,
+                locations: None,
             };
-            let file = if self.strip_large && text.len() > LARGE_FILE {
+            let file = if self.strip_large {
                 // Parse errors still come with their span: parse first. The
                 // descriptor is moved out, not cloned: its source info is
                 // most of it (hundreds of MB for a file of tens of MB).
                 File::from_source(name, &text).map(|parsed| {
                     let mut fd = prost_types::FileDescriptorProto::from(parsed);
                     source.source_info = fd.source_code_info.take().map(|mut info| {
+                        if text.len() <= LARGE_FILE {
+                            // prost-reflect only needs the locations of
+                            // options (it rewrites their paths): the rest
+                            // waits here, a placeholder marking each one
+                            // it has (see `restore_source_info`).
+                            let (options, rest) = split_option_locations(info);
+                            fd.source_code_info = Some(options);
+                            info = rest;
+                        }
                         // Parsing grew it by doubling: give back the slack.
                         info.location.shrink_to_fit();
                         info
                     });
+                    if !self.comments {
+                        // Only the model needs it: its spans are all it
+                        // keeps, in a fraction of the memory.
+                        source.locations = source
+                            .source_info
+                            .take()
+                            .map(|info| Arc::new(LocationIndex::new(Some(info))));
+                    }
                     self.stripped
                         .store(true, std::sync::atomic::Ordering::Relaxed);
                     File::from_file_descriptor_proto(fd)
@@ -566,7 +589,8 @@ pub(crate) fn compile_only(
     if let Input::DescriptorSet(path) = input {
         return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
-    match compile_descriptors_only(side, input, includes, only) {
+    // The model keeps no comments: they are dropped as each file is read.
+    match compile_descriptors_only(side, input, includes, only, false) {
         Ok(c) => {
             let Compiled {
                 files,
@@ -638,7 +662,7 @@ pub fn compile_descriptors(
     input: &Input,
     includes: &[PathBuf],
 ) -> Result<Compiled, Error> {
-    compile_descriptors_only(side, input, includes, None)
+    compile_descriptors_only(side, input, includes, None, true)
 }
 
 fn compile_descriptors_only(
@@ -646,6 +670,7 @@ fn compile_descriptors_only(
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
+    comments: bool,
 ) -> Result<Compiled, Error> {
     match input {
         Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
@@ -661,23 +686,69 @@ fn compile_descriptors_only(
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
-    let mut compiled = match compile_roots(side, &roots, &names, true) {
+    let mut compiled = match compile_roots(side, &roots, &names, true, comments) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
         Err((e @ Error::NoProtoc { .. }, _)) => Err(e),
-        Err((_, true)) => compile_roots(side, &roots, &names, false).map_err(|(e, _)| e),
+        Err((_, true)) => compile_roots(side, &roots, &names, false, true).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }?;
-    // Large files were compiled without their source info: the descriptors
-    // get it back (moved, not copied), as snapshots and the model need it.
+    // Files were compiled without (most of) their source info: the
+    // descriptors get it back (moved, not copied), as snapshots and the model
+    // need it.
     for fd in &mut compiled.files {
-        if fd.source_code_info.is_none() {
-            if let Some(src) = compiled.sources.get_mut(fd.name()) {
-                fd.source_code_info = src.source_info.take();
+        if let Some(src) = compiled.sources.get_mut(fd.name()) {
+            if let Some(aside) = src.source_info.take() {
+                fd.source_code_info = Some(restore_source_info(aside, fd.source_code_info.take()));
             }
         }
     }
     Ok(compiled)
+}
+
+/// Splits a file's source info into the locations of options (paths through
+/// `uninterpreted_option`, field 999; a path that has 999 as an index is
+/// taken too, which does no harm), which the compiler rewrites to the options'
+/// resolved paths, and the rest, in which a placeholder (no path, no span)
+/// stands for each location taken.
+fn split_option_locations(
+    info: prost_types::SourceCodeInfo,
+) -> (prost_types::SourceCodeInfo, prost_types::SourceCodeInfo) {
+    let mut options = Vec::new();
+    let mut rest = info.location;
+    for loc in &mut rest {
+        if loc.path.contains(&999) {
+            options.push(std::mem::take(loc));
+        }
+    }
+    let options = prost_types::SourceCodeInfo { location: options };
+    (options, prost_types::SourceCodeInfo { location: rest })
+}
+
+/// Puts the locations the compiler had (in their order, with their paths as
+/// it rewrote them) back in place of the placeholders of `aside`: the source
+/// info the compiler would have produced given all of it.
+fn restore_source_info(
+    mut aside: prost_types::SourceCodeInfo,
+    compiled: Option<prost_types::SourceCodeInfo>,
+) -> prost_types::SourceCodeInfo {
+    let Some(compiled) = compiled else {
+        return aside;
+    };
+    let mut kept = compiled.location.into_iter();
+    for loc in &mut aside.location {
+        if loc.span.is_empty() {
+            match kept.next() {
+                Some(k) => *loc = k,
+                None => break,
+            }
+        }
+    }
+    // Real locations always have a span: what is left of the placeholders
+    // (none, unless the compiler dropped locations) goes.
+    aside.location.retain(|l| !l.span.is_empty());
+    aside.location.extend(kept);
+    aside
 }
 
 /// Compiles `names` from `roots`; on failure, also says whether a large file
@@ -687,6 +758,7 @@ fn compile_roots(
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
+    comments: bool,
 ) -> Result<Compiled, (Error, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
@@ -694,6 +766,7 @@ fn compile_roots(
     let resolver = RootsResolver {
         roots: roots.to_vec(),
         strip_large,
+        comments,
         stripped: stripped.clone(),
         seen: seen.clone(),
         failure: failure.clone(),

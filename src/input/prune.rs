@@ -250,6 +250,7 @@ fn check_unchanged(roots: &[PathBuf], unchanged: &mut HashMap<&str, Parsed>) -> 
                 display_path: input::display(&path),
                 text: Some(SourceText::new(text)),
                 source_info: None,
+                locations: None,
                 revision: None,
             })
         })
