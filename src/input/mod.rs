@@ -475,7 +475,8 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
     // One import name per file: a file reached again through a
     // symbolic link (one to a parent directory, say) keeps its
     // shortest name.
-    let mut by_file: HashMap<PathBuf, String> = HashMap::new();
+    let mut found: Vec<(PathBuf, String)> = Vec::new();
+    let mut through_link = false;
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         let entry = match entry {
             Ok(e) => e,
@@ -511,6 +512,7 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
                 return Err(Error::Read { side, path, source });
             }
         };
+        through_link |= entry.path_is_symlink();
         let t = entry.file_type();
         let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
         if is_proto && !t.is_file() && !t.is_dir() {
@@ -523,19 +525,28 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, Error> {
         }
         if t.is_file() && is_proto {
             if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
-                let file = std::fs::canonicalize(entry.path())
-                    .unwrap_or_else(|_| entry.path().to_path_buf());
-                let key = |n: &str| (n.matches('/').count(), n.to_owned());
-                match by_file.get(&file) {
-                    Some(kept) if key(kept) <= key(&name) => {}
-                    _ => {
-                        by_file.insert(file, name);
-                    }
-                }
+                found.push((entry.into_path(), name));
             }
         }
     }
-    let mut names: Vec<String> = by_file.into_values().collect();
+    // Without a symbolic link on the way, every path is another file:
+    // canonicalizing them (several system calls each) is only needed then.
+    let mut names: Vec<String> = if !through_link {
+        found.into_iter().map(|(_, name)| name).collect()
+    } else {
+        let mut by_file: HashMap<PathBuf, String> = HashMap::new();
+        for (path, name) in found {
+            let file = std::fs::canonicalize(&path).unwrap_or(path);
+            let key = |n: &str| (n.matches('/').count(), n.to_owned());
+            match by_file.get(&file) {
+                Some(kept) if key(kept) <= key(&name) => {}
+                _ => {
+                    by_file.insert(file, name);
+                }
+            }
+        }
+        by_file.into_values().collect()
+    };
     names.sort();
     names.dedup();
     Ok(names)
