@@ -134,7 +134,11 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
             return check(old, new, &full);
         }
     }
-    check_schemas(&old_schema, &new_schema, options)
+    let report = check_schemas(&old_schema, &new_schema, options);
+    // Freeing the two models is hundreds of thousands of deallocations:
+    // done on another thread while the caller renders the report.
+    rayon::spawn(move || drop((old_schema, new_schema, pruned)));
+    report
 }
 
 /// Checks NEW against several old versions (every release tag, say),

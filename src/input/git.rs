@@ -730,6 +730,7 @@ impl GitResolver {
                 display_path: display,
                 text: Some(SourceText::new(text.as_str())),
                 source_info: None,
+                locations: None,
             },
         );
         File::from_source(name, &text)

@@ -21,7 +21,7 @@ use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::input::error::{CompileError, InputError};
 use crate::input::resolve::{LoadError, Loader};
-use crate::schema::span::SourceText;
+use crate::schema::span::{LocationIndex, SourceText};
 use crate::schema::{FileSource, Schema, Side};
 
 /// One side of a comparison as the user named it.
@@ -217,9 +217,14 @@ struct RootsResolver {
     /// Files held in memory, looked up before the roots.
     memory: Option<Arc<MemoryFiles>>,
     roots: Vec<PathBuf>,
-    /// Hand large files to the compiler without their source info (see
-    /// [`LARGE_FILE`]); set when that happened.
+    /// Hand files to the compiler with only the source info of their options
+    /// (the rest would be copied twice into its pool for nothing), large
+    /// files without any (see [`LARGE_FILE`]); `stripped` is set when that
+    /// happened.
     strip_large: bool,
+    /// Keep the source info kept aside whole, comments and all (snapshots
+    /// do); otherwise only its spans are kept (all the model needs).
+    comments: bool,
     stripped: Arc<std::sync::atomic::AtomicBool>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
     failure: Arc<Mutex<Option<InputError>>>,
@@ -228,15 +233,62 @@ struct RootsResolver {
 
 impl FileResolver for RootsResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        let Some((display_path, text)) = self.read(name)? else {
+            return Err(protox::Error::file_not_found(name));
+        };
+        let mut source = FileSource {
+            display_path,
+            revision: None,
+            text: Some(SourceText::new(text.as_str())),
+            source_info: None,
+            locations: None,
+        };
+        let file = if self.strip_large {
+            // Parse errors still come with their span: parse first. The
+            // descriptor is moved out, not cloned: its source info is
+            // most of it (hundreds of MB for a file of tens of MB).
+            File::from_source(name, &text).map(|parsed| {
+                let mut fd = prost_types::FileDescriptorProto::from(parsed);
+                source.source_info = fd.source_code_info.take().map(|mut info| {
+                    if text.len() <= LARGE_FILE {
+                        // prost-reflect only needs the locations of
+                        // options (it rewrites their paths): the rest
+                        // waits here, a placeholder marking each one
+                        // it has (see `restore_source_info`).
+                        let (options, rest) = split_option_locations(info);
+                        fd.source_code_info = Some(options);
+                        info = rest;
+                    }
+                    // Parsing grew it by doubling: give back the slack.
+                    info.location.shrink_to_fit();
+                    info
+                });
+                if !self.comments {
+                    // Only the model needs it: its spans are all it
+                    // keeps, in a fraction of the memory.
+                    source.locations = source
+                        .source_info
+                        .take()
+                        .map(|info| Arc::new(LocationIndex::new(Some(info))));
+                }
+                self.stripped
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                File::from_file_descriptor_proto(fd)
+            })
+        } else {
+            File::from_source(name, &text)
+        };
+        lock(&self.seen).insert(name.to_owned(), source);
+        file
+    }
+}
+
+impl RootsResolver {
+    /// The file `name`: from memory, else from the first root that has it,
+    /// as (its path as shown, its text); `None` if no root has it.
+    fn read(&self, name: &str) -> Result<Option<(String, String)>, protox::Error> {
         if let Some(text) = self.memory.as_ref().and_then(|m| m.get(name)) {
-            let source = FileSource {
-                display_path: name.to_owned(),
-                revision: None,
-                text: Some(SourceText::new(text)),
-                source_info: None,
-            };
-            lock(&self.seen).insert(name.to_owned(), source);
-            return File::from_source(name, text);
+            return Ok(Some((name.to_owned(), text.to_owned())));
         }
         for root in &self.roots {
             let path = root.join(name);
@@ -250,8 +302,8 @@ impl FileResolver for RootsResolver {
                     return Err(protox::Error::new(std::io::Error::other(msg)));
                 }
             };
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
+            return match String::from_utf8(bytes) {
+                Ok(text) => Ok(Some((display(&path), text))),
                 Err(_) => {
                     let err = InputError::NotUtf8 {
                         side: self.side,
@@ -259,37 +311,11 @@ impl FileResolver for RootsResolver {
                     };
                     let msg = err.to_string();
                     lock(&self.failure).get_or_insert(err);
-                    return Err(protox::Error::new(std::io::Error::other(msg)));
+                    Err(protox::Error::new(std::io::Error::other(msg)))
                 }
             };
-            let mut source = FileSource {
-                display_path: display(&path),
-                revision: None,
-                text: Some(SourceText::new(text.as_str())),
-                source_info: None,
-            };
-            let file = if self.strip_large && text.len() > LARGE_FILE {
-                // Parse errors still come with their span: parse first. The
-                // descriptor is moved out, not cloned: its source info is
-                // most of it (hundreds of MB for a file of tens of MB).
-                File::from_source(name, &text).map(|parsed| {
-                    let mut fd = prost_types::FileDescriptorProto::from(parsed);
-                    source.source_info = fd.source_code_info.take().map(|mut info| {
-                        // Parsing grew it by doubling: give back the slack.
-                        info.location.shrink_to_fit();
-                        info
-                    });
-                    self.stripped
-                        .store(true, std::sync::atomic::Ordering::Relaxed);
-                    File::from_file_descriptor_proto(fd)
-                })
-            } else {
-                File::from_source(name, &text)
-            };
-            lock(&self.seen).insert(name.to_owned(), source);
-            return file;
         }
-        Err(protox::Error::file_not_found(name))
+        Ok(None)
     }
 }
 
@@ -437,7 +463,8 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, InputError> {
     // One import name per file: a file reached again through a
     // symbolic link (one to a parent directory, say) keeps its
     // shortest name.
-    let mut by_file: HashMap<PathBuf, String> = HashMap::new();
+    let mut found: Vec<(PathBuf, String)> = Vec::new();
+    let mut through_link = false;
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         let entry = match entry {
             Ok(e) => e,
@@ -473,6 +500,7 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, InputError> {
                 return Err(InputError::Read { side, path, source });
             }
         };
+        through_link |= entry.path_is_symlink();
         let t = entry.file_type();
         let is_proto = entry.path().extension().is_some_and(|e| e == "proto");
         if is_proto && !t.is_file() && !t.is_dir() {
@@ -485,19 +513,28 @@ fn proto_names(side: Side, dir: &PathBuf) -> Result<Vec<String>, InputError> {
         }
         if t.is_file() && is_proto {
             if let Some(name) = entry.path().strip_prefix(dir).ok().and_then(import_name) {
-                let file = std::fs::canonicalize(entry.path())
-                    .unwrap_or_else(|_| entry.path().to_path_buf());
-                let key = |n: &str| (n.matches('/').count(), n.to_owned());
-                match by_file.get(&file) {
-                    Some(kept) if key(kept) <= key(&name) => {}
-                    _ => {
-                        by_file.insert(file, name);
-                    }
-                }
+                found.push((entry.into_path(), name));
             }
         }
     }
-    let mut names: Vec<String> = by_file.into_values().collect();
+    // Without a symbolic link on the way, every path is another file:
+    // canonicalizing them (several system calls each) is only needed then.
+    let mut names: Vec<String> = if !through_link {
+        found.into_iter().map(|(_, name)| name).collect()
+    } else {
+        let mut by_file: HashMap<PathBuf, String> = HashMap::new();
+        for (path, name) in found {
+            let file = std::fs::canonicalize(&path).unwrap_or(path);
+            let key = |n: &str| (n.matches('/').count(), n.to_owned());
+            match by_file.get(&file) {
+                Some(kept) if key(kept) <= key(&name) => {}
+                _ => {
+                    by_file.insert(file, name);
+                }
+            }
+        }
+        by_file.into_values().collect()
+    };
     names.sort();
     names.dedup();
     Ok(names)
@@ -551,7 +588,8 @@ pub(crate) fn compile_only(
     if let Input::DescriptorSet(path) = input {
         return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
-    match compile_descriptors_only(side, input, includes, only) {
+    // The model keeps no comments: they are dropped as each file is read.
+    match compile_descriptors_only(side, input, includes, only, false) {
         Ok(c) => {
             let Compiled {
                 files,
@@ -683,7 +721,7 @@ pub fn compile_descriptors(
     input: &Input,
     includes: &[PathBuf],
 ) -> Result<Compiled, InputError> {
-    compile_descriptors_only(side, input, includes, None)
+    compile_descriptors_only(side, input, includes, None, true)
 }
 
 fn compile_descriptors_only(
@@ -691,6 +729,7 @@ fn compile_descriptors_only(
     input: &Input,
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
+    comments: bool,
 ) -> Result<Compiled, InputError> {
     match input {
         Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
@@ -710,23 +749,71 @@ fn compile_descriptors_only(
         Input::Memory(m) => Some(m.clone()),
         _ => None,
     };
-    let mut compiled = match compile_roots(side, memory.clone(), &roots, &names, true) {
+    let mut compiled = match compile_roots(side, memory.clone(), &roots, &names, true, comments) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
         Err((e @ InputError::NoProtoc { .. }, _)) => Err(e),
-        Err((_, true)) => compile_roots(side, memory, &roots, &names, false).map_err(|(e, _)| e),
+        Err((_, true)) => {
+            compile_roots(side, memory, &roots, &names, false, true).map_err(|(e, _)| e)
+        }
         other => other.map_err(|(e, _)| e),
     }?;
-    // Large files were compiled without their source info: the descriptors
-    // get it back (moved, not copied), as snapshots and the model need it.
+    // Files were compiled without (most of) their source info: the
+    // descriptors get it back (moved, not copied), as snapshots and the model
+    // need it.
     for fd in &mut compiled.files {
-        if fd.source_code_info.is_none() {
-            if let Some(src) = compiled.sources.get_mut(fd.name()) {
-                fd.source_code_info = src.source_info.take();
+        if let Some(src) = compiled.sources.get_mut(fd.name()) {
+            if let Some(aside) = src.source_info.take() {
+                fd.source_code_info = Some(restore_source_info(aside, fd.source_code_info.take()));
             }
         }
     }
     Ok(compiled)
+}
+
+/// Splits a file's source info into the locations of options (paths through
+/// `uninterpreted_option`, field 999; a path that has 999 as an index is
+/// taken too, which does no harm), which the compiler rewrites to the options'
+/// resolved paths, and the rest, in which a placeholder (no path, no span)
+/// stands for each location taken.
+fn split_option_locations(
+    info: prost_types::SourceCodeInfo,
+) -> (prost_types::SourceCodeInfo, prost_types::SourceCodeInfo) {
+    let mut options = Vec::new();
+    let mut rest = info.location;
+    for loc in &mut rest {
+        if loc.path.contains(&999) {
+            options.push(std::mem::take(loc));
+        }
+    }
+    let options = prost_types::SourceCodeInfo { location: options };
+    (options, prost_types::SourceCodeInfo { location: rest })
+}
+
+/// Puts the locations the compiler had (in their order, with their paths as
+/// it rewrote them) back in place of the placeholders of `aside`: the source
+/// info the compiler would have produced given all of it.
+fn restore_source_info(
+    mut aside: prost_types::SourceCodeInfo,
+    compiled: Option<prost_types::SourceCodeInfo>,
+) -> prost_types::SourceCodeInfo {
+    let Some(compiled) = compiled else {
+        return aside;
+    };
+    let mut kept = compiled.location.into_iter();
+    for loc in &mut aside.location {
+        if loc.span.is_empty() {
+            match kept.next() {
+                Some(k) => *loc = k,
+                None => break,
+            }
+        }
+    }
+    // Real locations always have a span: what is left of the placeholders
+    // (none, unless the compiler dropped locations) goes.
+    aside.location.retain(|l| !l.span.is_empty());
+    aside.location.extend(kept);
+    aside
 }
 
 /// Compiles `names` from `roots`; on failure, also says whether a large file
@@ -737,6 +824,7 @@ fn compile_roots(
     roots: &[PathBuf],
     names: &[String],
     strip_large: bool,
+    comments: bool,
 ) -> Result<Compiled, (InputError, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
@@ -745,6 +833,7 @@ fn compile_roots(
         memory,
         roots: roots.to_vec(),
         strip_large,
+        comments,
         stripped: stripped.clone(),
         seen: seen.clone(),
         failure: failure.clone(),

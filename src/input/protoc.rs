@@ -399,6 +399,7 @@ impl Roots<'_> {
                 revision: None,
                 text: Some(SourceText::with_tab_columns(text)),
                 source_info: None,
+                locations: None,
             })
         })
     }

@@ -253,6 +253,7 @@ fn check_unchanged(
                 display_path: input::display(&path),
                 text: Some(SourceText::new(text)),
                 source_info: None,
+                locations: None,
                 revision: None,
             })
         })

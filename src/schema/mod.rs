@@ -13,7 +13,6 @@ pub mod span;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
@@ -274,17 +273,19 @@ pub struct File {
     pub options: Option<FileOptions>,
     /// The file's text, when it was compiled from source.
     pub source: Option<SourceText>,
-    source_info: Option<SourceCodeInfo>,
-    locations: OnceLock<LocationIndex>,
+    /// The spans of its elements (its source info without the comments).
+    locations: LocationIndex,
+    /// More of them, kept aside while it was compiled (no path is in both).
+    more_locations: Option<std::sync::Arc<LocationIndex>>,
 }
 
 impl File {
     /// The location of the element at `path`, if source info has one.
     pub fn span(&self, path: &[i32]) -> Option<Span> {
-        let index = self
+        let raw = self
             .locations
-            .get_or_init(|| LocationIndex::new(self.source_info.as_ref()));
-        let raw = index.get(self.source_info.as_ref()?, path)?;
+            .get(path)
+            .or_else(|| self.more_locations.as_ref()?.get(path))?;
         match &self.source {
             Some(src) => src.span_from_proto(raw),
             None => raw_span(raw),
@@ -293,7 +294,7 @@ impl File {
 
     /// Whether the file came with `SourceCodeInfo` (lines and columns).
     pub fn has_source_info(&self) -> bool {
-        self.source_info.is_some()
+        !self.locations.is_empty() || self.more_locations.is_some()
     }
 }
 
@@ -684,6 +685,9 @@ pub struct FileSource {
     pub text: Option<SourceText>,
     /// Source info kept aside when the file was compiled without it.
     pub source_info: Option<SourceCodeInfo>,
+    /// The same, as spans only, when only the model needs it; the
+    /// descriptor's own source info (what the compiler had of it) adds to it.
+    pub locations: Option<std::sync::Arc<LocationIndex>>,
 }
 
 impl Schema {
@@ -982,11 +986,12 @@ impl Schema {
             extensions: Vec::new(),
             options: fd.options.take(),
             source: source.and_then(|s| s.text.clone()),
-            source_info: fd
-                .source_code_info
-                .take()
-                .or_else(|| source.and_then(|s| s.source_info.clone())),
-            locations: OnceLock::new(),
+            locations: LocationIndex::new(
+                fd.source_code_info
+                    .take()
+                    .or_else(|| source.and_then(|s| s.source_info.clone())),
+            ),
+            more_locations: source.and_then(|s| s.locations.clone()),
         };
         let java_check = file.options.as_ref().and_then(|o| o.java_string_check_utf8);
         let cx = FileCx {

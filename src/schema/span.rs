@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, RandomState};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use prost_types::SourceCodeInfo;
 use serde::Serialize;
@@ -179,62 +179,126 @@ impl SourceText {
     }
 }
 
-/// `SourceCodeInfo` indexed by element path: the first location of each
-/// path (the whole element), found by the path's hash. The paths are not
-/// copied: a large file has millions of locations.
+/// `SourceCodeInfo` reduced to what findings need, each element's span by
+/// path (the first location of each path: the whole element), without the
+/// comments and in a fraction of the memory (a large file has millions of
+/// locations): the paths one after another, and each span as four numbers.
+/// The index by the paths' hashes is built on first use, so only for files
+/// that findings point into.
 #[derive(Debug)]
 pub struct LocationIndex {
-    hasher: RandomState,
+    /// Every location's path, concatenated; `ends[i]` is where the i-th ends.
+    paths: Vec<i32>,
+    ends: Vec<u32>,
+    /// `[line, column, end line, end column]`; all -1 for a span that is
+    /// neither three nor four numbers.
+    spans: Vec<[i32; 4]>,
     key: fn(&RandomState, &[i32]) -> u64,
+    by_hash: OnceLock<ByHash>,
+}
+
+#[derive(Debug)]
+struct ByHash {
+    hasher: RandomState,
     first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>>,
     /// Paths whose hash an earlier path has too (practically never).
     collided: HashMap<Vec<i32>, u32>,
 }
 
 impl LocationIndex {
-    /// Indexes a file's source info (nothing when there is none).
-    pub fn new(info: Option<&SourceCodeInfo>) -> Self {
+    /// Indexes a file's source info (nothing when there is none), taking it.
+    pub fn new(info: Option<SourceCodeInfo>) -> Self {
         LocationIndex::with_key(info, |h, path| h.hash_one(path))
     }
 
-    fn with_key(info: Option<&SourceCodeInfo>, key: fn(&RandomState, &[i32]) -> u64) -> Self {
-        let hasher = RandomState::new();
-        let mut first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>> = HashMap::default();
-        let mut collided = HashMap::new();
-        if let Some(info) = info {
-            first.reserve(info.location.len());
-            for (i, loc) in info.location.iter().enumerate() {
-                let Ok(i) = u32::try_from(i) else { break };
-                match first.entry(key(&hasher, &loc.path)) {
+    /// Locations without a span (placeholders) are left out.
+    fn with_key(info: Option<SourceCodeInfo>, key: fn(&RandomState, &[i32]) -> u64) -> Self {
+        let mut index = LocationIndex {
+            paths: Vec::new(),
+            ends: Vec::new(),
+            spans: Vec::new(),
+            key,
+            by_hash: OnceLock::new(),
+        };
+        let Some(info) = info else {
+            return index;
+        };
+        let mut locations = info.location;
+        locations.retain(|l| !l.span.is_empty());
+        let n = locations.len().min(u32::MAX as usize);
+        index.ends.reserve_exact(n);
+        index.spans.reserve_exact(n);
+        index
+            .paths
+            .reserve_exact(locations.iter().take(n).map(|l| l.path.len()).sum());
+        for loc in locations.into_iter().take(n) {
+            index.paths.extend_from_slice(&loc.path);
+            let Ok(end) = u32::try_from(index.paths.len()) else {
+                index
+                    .paths
+                    .truncate(index.ends.last().map_or(0, |&e| e as usize));
+                break;
+            };
+            index.ends.push(end);
+            index.spans.push(match loc.span[..] {
+                [l, c, ec] => [l, c, l, ec],
+                [l, c, el, ec] => [l, c, el, ec],
+                _ => [-1; 4],
+            });
+        }
+        index
+    }
+
+    fn path(&self, i: usize) -> &[i32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.paths[start..self.ends[i] as usize]
+    }
+
+    fn by_hash(&self) -> &ByHash {
+        self.by_hash.get_or_init(|| {
+            let hasher = RandomState::new();
+            let mut first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>> = HashMap::default();
+            let mut collided = HashMap::new();
+            first.reserve(self.ends.len());
+            for i in 0..self.ends.len() {
+                let path = self.path(i);
+                match first.entry((self.key)(&hasher, path)) {
                     Entry::Vacant(e) => {
-                        e.insert(i);
+                        e.insert(i as u32);
                     }
                     Entry::Occupied(e) => {
-                        let earlier = info.location.get(*e.get() as usize);
-                        if earlier.is_some_and(|l| l.path != loc.path) {
-                            collided.entry(loc.path.clone()).or_insert(i);
+                        if self.path(*e.get() as usize) != path {
+                            collided.entry(path.to_vec()).or_insert(i as u32);
                         }
                     }
                 }
             }
-        }
-        LocationIndex {
-            hasher,
-            key,
-            first,
-            collided,
-        }
+            ByHash {
+                hasher,
+                first,
+                collided,
+            }
+        })
     }
 
-    /// The span of `path` in `info`, the source info the index was built from.
-    pub fn get<'a>(&self, info: &'a SourceCodeInfo, path: &[i32]) -> Option<&'a [i32]> {
-        let i = *self.first.get(&(self.key)(&self.hasher, path))?;
-        let loc = info.location.get(i as usize)?;
-        if loc.path == path {
-            return Some(&loc.span);
+    /// Whether there were locations at all (the file had source info).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The span of `path` (`[line, column, end line, end column]`, 0-based,
+    /// byte columns).
+    pub fn get(&self, path: &[i32]) -> Option<&[i32]> {
+        if self.ends.is_empty() {
+            return None;
         }
-        let j = *self.collided.get(path)?;
-        info.location.get(j as usize).map(|l| l.span.as_slice())
+        let h = self.by_hash();
+        let i = *h.first.get(&(self.key)(&h.hasher, path))? as usize;
+        if self.path(i) == path {
+            return Some(&self.spans[i]);
+        }
+        let j = *h.collided.get(path)? as usize;
+        Some(&self.spans[j])
     }
 }
 
@@ -304,16 +368,16 @@ mod tests {
                 loc(&[4, 1], &[5, 0, 9]),
             ],
         };
-        let real = LocationIndex::new(Some(&info));
+        let real = LocationIndex::new(Some(info.clone()));
         // Every path the same hash: the collision table answers.
-        let colliding = LocationIndex::with_key(Some(&info), |_, _| 7);
+        let colliding = LocationIndex::with_key(Some(info), |_, _| 7);
         for index in [real, colliding] {
-            assert_eq!(index.get(&info, &[4, 0]), Some(&[1, 0, 9][..]));
-            assert_eq!(index.get(&info, &[4, 0, 2, 0]), Some(&[2, 2, 14][..]));
-            assert_eq!(index.get(&info, &[4, 1]), Some(&[5, 0, 9][..]));
-            assert_eq!(index.get(&info, &[4, 2]), None);
+            assert_eq!(index.get(&[4, 0]), Some(&[1, 0, 1, 9][..]));
+            assert_eq!(index.get(&[4, 0, 2, 0]), Some(&[2, 2, 2, 14][..]));
+            assert_eq!(index.get(&[4, 1]), Some(&[5, 0, 5, 9][..]));
+            assert_eq!(index.get(&[4, 2]), None);
         }
-        assert_eq!(LocationIndex::new(None).get(&info, &[4, 0]), None);
+        assert_eq!(LocationIndex::new(None).get(&[4, 0]), None);
     }
 
     #[test]

@@ -152,8 +152,10 @@ fn check(cli: &Cli) -> Result<ExitCode, protocheck::Error> {
             eprintln!("warning: {warning}");
         }
     }
+    // Buffered: stdout is line-buffered, and a report of many findings
+    // written a line at a time spends most of its time in write calls.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let pairs = outcome.pairs();
     let written = output::render_pairs(cli, &pairs, outcome.roundtrip.as_ref(), &mut out)
         .and_then(|()| out.flush());
