@@ -506,8 +506,10 @@ fn markdown_links_use_the_given_base() {
     )
     .unwrap();
     let mut buf = Vec::new();
-    let options = MarkdownOptions {
-        link_base: Some("https://example.com/o/r/blob/abc/".to_owned()),
+    let options = {
+        let mut o = MarkdownOptions::default();
+        o.link_base = Some("https://example.com/o/r/blob/abc/".to_owned());
+        o
     };
     report::markdown::write(&[Pair::single(&r)], &mut buf, &options).unwrap();
     let (_, links, _) = markdown_tables(&String::from_utf8(buf).unwrap());

@@ -47,14 +47,11 @@ fn roundtrip(old: &str, new: &str, messages: &[&str]) -> RoundTrip {
         &[],
     )
     .unwrap();
-    roundtrip::run(
-        &o,
-        &n,
-        &roundtrip::Options {
-            messages: messages.iter().map(|m| m.to_string()).collect(),
-            ..roundtrip::Options::default()
-        },
-    )
+    roundtrip::run(&o, &n, &{
+        let mut o = roundtrip::Options::default();
+        o.messages = messages.iter().map(|m| m.to_string()).collect();
+        o
+    })
     .unwrap()
 }
 

@@ -621,16 +621,13 @@ fn check(old: &Spec, new: &Spec, seed: u64) -> Result<(), TestCaseError> {
         ..Options::default()
     };
     let report = protocheck::check_schemas(&os, &ns, &options).unwrap();
-    let rt = roundtrip::run(
-        &os,
-        &ns,
-        &roundtrip::Options {
-            messages: vec!["p.M".to_owned()],
-            random_samples: 4,
-            seed,
-            ..roundtrip::Options::default()
-        },
-    )
+    let rt = roundtrip::run(&os, &ns, &{
+        let mut o = roundtrip::Options::default();
+        o.messages = vec!["p.M".to_owned()];
+        o.random_samples = 4;
+        o.seed = seed;
+        o
+    })
     .unwrap();
     let all = results(&rt);
     let describe = || {
@@ -817,16 +814,13 @@ fn against_googles_runtime(sample: &[(Spec, Spec, u64)]) {
         write(&od, old);
         write(&nd, new);
         let (os, ns) = compile_pair(&Input::Dir(od.clone()), &Input::Dir(nd.clone()), &[]).unwrap();
-        let rt = roundtrip::run(
-            &os,
-            &ns,
-            &roundtrip::Options {
-                messages: vec!["p.M".to_owned()],
-                random_samples: 4,
-                seed: *seed,
-                ..roundtrip::Options::default()
-            },
-        )
+        let rt = roundtrip::run(&os, &ns, &{
+            let mut o = roundtrip::Options::default();
+            o.messages = vec!["p.M".to_owned()];
+            o.random_samples = 4;
+            o.seed = *seed;
+            o
+        })
         .unwrap();
         let (om, oe) = old.render();
         let (nm, ne) = new.render();

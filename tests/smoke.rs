@@ -1191,10 +1191,11 @@ fn check_sample(case: &SampleCase) -> Result<Tally, TestCaseError> {
         .join(["sample.binpb", "sample.json", "sample.txtpb"][case.format]);
     write(&path, &bytes);
     let (old, new) = schemas();
-    let options = roundtrip::Options {
-        messages: vec![MESSAGES[case.message].to_owned()],
-        samples: vec![path.clone()],
-        ..roundtrip::Options::default()
+    let options = {
+        let mut o = roundtrip::Options::default();
+        o.messages = vec![MESSAGES[case.message].to_owned()];
+        o.samples = vec![path.clone()];
+        o
     };
     let result = roundtrip::run(old, new, &options);
     let tally = Tally::of(&result);
@@ -1372,10 +1373,11 @@ fn the_seeds_are_valid() {
                 let tmp = tempfile::tempdir().unwrap();
                 let path = tmp.path().join(["s.binpb", "s.json", "s.txtpb"][format]);
                 std::fs::write(&path, bytes).unwrap();
-                let options = roundtrip::Options {
-                    messages: vec![name.to_string()],
-                    samples: vec![path],
-                    ..roundtrip::Options::default()
+                let options = {
+                    let mut o = roundtrip::Options::default();
+                    o.messages = vec![name.to_string()];
+                    o.samples = vec![path];
+                    o
                 };
                 if let Err(e) = roundtrip::run(old, new, &options) {
                     panic!("{} sample {i} in format {format}: {}", name, rendered(&e));

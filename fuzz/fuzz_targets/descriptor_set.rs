@@ -24,9 +24,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = check_paths(&src, &set, &options);
     if check_paths(&set, &set, &options).is_ok() {
         let input = Input::DescriptorSet(set.clone());
-        let rt = protocheck::roundtrip::Options {
-            random_samples: 2,
-            ..Default::default()
+        let rt = {
+            let mut o = protocheck::roundtrip::Options::default();
+            o.random_samples = 2;
+            o
         };
         let _ = protocheck::roundtrip::run_inputs(&input, &input, &[], &rt);
     }

@@ -93,11 +93,9 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(&path, sample).is_err() {
         return;
     }
-    let options = Options {
-        messages: vec![message.to_owned()],
-        samples: vec![path],
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.messages = vec![message.to_owned()];
+    options.samples = vec![path];
     match roundtrip::run(old, new, &options) {
         Ok(rt) => {
             // Rendering walks every result: it must not panic either.

@@ -8,6 +8,7 @@ use crate::engine::finding::{Finding, Severity};
 
 /// How to link to files.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct MarkdownOptions {
     /// Prefix of file links, e.g. `https://github.com/o/r/blob/<sha>`; links
     /// are `<base>/<path>#L<line>`. Without it, links are relative paths.

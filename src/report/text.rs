@@ -17,6 +17,7 @@ use crate::schema::Side;
 
 /// How to draw text output. The default: no color, 100 columns.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct TextOptions {
     /// Whether to use ANSI colors and styles.
     pub color: bool,

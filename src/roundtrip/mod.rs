@@ -371,6 +371,7 @@ impl MessageReport {
 /// options.messages = vec!["shop.Order".to_owned()];
 /// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// Full names of the message types; empty: every message type defined in
     /// the input files of both versions.

@@ -55,10 +55,11 @@ fn main() -> ExitCode {
             include,
             format,
         }) => std::panic::catch_unwind(|| {
-            let options = roundtrip::Options {
-                messages: message.clone(),
-                samples: sample.clone(),
-                ..roundtrip::Options::default()
+            let options = {
+                let mut o = roundtrip::Options::default();
+                o.messages = message.clone();
+                o.samples = sample.clone();
+                o
             };
             run_roundtrip(old, new, include, &options, *format)
         }),

@@ -248,9 +248,11 @@ pub fn render_pairs(
     let several = pairs.len() > 1;
     match cli.format {
         Format::Text => {
-            let options = TextOptions {
-                color: use_color(cli.color, std::io::stdout().is_terminal()),
-                width: text_width(),
+            let options = {
+                let mut o = TextOptions::default();
+                o.color = use_color(cli.color, std::io::stdout().is_terminal());
+                o.width = text_width();
+                o
             };
             for pair in pairs {
                 if let Some(a) = pair.against {
@@ -307,13 +309,11 @@ pub fn render_pairs(
         Format::Github => report::github::write(pairs, out),
         Format::Junit => report::junit::write(pairs, out),
         Format::Gitlab => report::gitlab::write(pairs, out),
-        Format::Markdown => report::markdown::write(
-            pairs,
-            out,
-            &MarkdownOptions {
-                link_base: link_base(cli),
-            },
-        ),
+        Format::Markdown => report::markdown::write(pairs, out, &{
+            let mut o = MarkdownOptions::default();
+            o.link_base = link_base(cli);
+            o
+        }),
     }
 }
 
