@@ -278,21 +278,8 @@ impl Check {
     pub fn run(&self) -> Result<Outcome, Error> {
         let mut notes = Vec::new();
         let new_arg = self.new.arg();
-        // A buf workspace: NEW is a directory holding a buf.yaml or
-        // buf.work.yaml, or NEW is the current directory and it is in one.
-        let workspace = match new_arg {
-            Some(a) if is_git(a) => None,
-            Some(a) if self.upwards => workspace::find_upwards(a),
-            Some(a) if a.is_dir() => workspace::file_in(a),
-            _ => None,
-        }
-        .map(|f| Workspace::load(&f, &self.includes).map(Arc::new))
-        .transpose()?;
-        let new = match (&workspace, &self.new) {
-            (Some(ws), _) => Input::Workspace(ws.clone()),
-            (None, Source::Arg(a)) => classify(Side::New, a, None)?,
-            (None, Source::Input(i)) => i.clone(),
-        };
+        let workspace = workspace_at(&self.new, &self.includes, self.upwards)?;
+        let new = new_side(&self.new, workspace.as_ref())?;
         // Where NEW is in the working tree: configuration is looked for
         // from there, and `git:REF` alone takes this path.
         let new_path = match (&new, new_arg) {
@@ -314,15 +301,11 @@ impl Check {
             }
             ConfigChoice::Discover => Config::discover(&new_path)?,
         };
-        // The files of deps found in buf's cache are import roots of both sides.
-        let mut includes = self.includes.clone();
-        if let Some(ws) = &workspace {
-            includes.extend(ws.dep_roots.iter().cloned());
-        }
         let options = Options {
             level: self.level,
             config,
-            includes,
+            // The files of deps found in buf's cache are import roots of both sides.
+            includes: with_dep_roots(&self.includes, &workspace.iter().collect::<Vec<_>>()),
             deny_warnings: self.deny_warnings,
             full: self.full,
             protoc: self.protoc.clone(),
@@ -484,15 +467,9 @@ pub struct Snapshot {
 /// [`Snapshot`].
 pub fn snapshot(input: impl Into<Source>, includes: &[PathBuf]) -> Result<Snapshot, Error> {
     let source = input.into();
-    let ws = workspace_at(&source, includes)?;
-    let (inp, includes) = match (&ws, &source) {
-        (Some(ws), _) => (
-            Input::Workspace(ws.clone()),
-            with_dep_roots(includes, &[ws]),
-        ),
-        (None, Source::Arg(a)) => (classify(Side::New, a, None)?, includes.to_vec()),
-        (None, Source::Input(i)) => (i.clone(), includes.to_vec()),
-    };
+    let ws = workspace_at(&source, includes, false)?;
+    let inp = new_side(&source, ws.as_ref())?;
+    let includes = with_dep_roots(includes, &ws.iter().collect::<Vec<_>>());
     let (bytes, inputs, imports) = crate::input::snapshot::from_input(&inp, &includes, None)
         .map_err(|e| explain_deps(e.into(), ws.as_deref(), &[]))?;
     Ok(Snapshot {
@@ -512,19 +489,16 @@ pub fn run_roundtrip(
     options: &roundtrip::Options,
 ) -> Result<(RoundTrip, Vec<String>), Error> {
     let (old, new) = (old.into(), new.into());
-    let ws = workspace_at(&new, includes)?;
+    let ws = workspace_at(&new, includes, false)?;
     let old = match &old {
         Source::Arg(a) => classify(Side::Old, a, new.arg())?,
         Source::Input(i) => i.clone(),
     };
-    let (old, new) = match (&ws, &new) {
-        (Some(ws), _) => (
-            crate::input::workspace::old_side(old, ws, includes)?,
-            Input::Workspace(ws.clone()),
-        ),
-        (None, Source::Arg(a)) => (old, classify(Side::New, a, None)?),
-        (None, Source::Input(i)) => (old, i.clone()),
+    let old = match &ws {
+        Some(ws) => crate::input::workspace::old_side(old, ws, includes)?,
+        None => old,
     };
+    let new = new_side(&new, ws.as_ref())?;
     let old_ws = match &old {
         Input::Workspace(w) if Some(w) != ws.as_ref() => Some(w.clone()),
         _ => None,
@@ -541,27 +515,42 @@ fn is_git(arg: &Path) -> bool {
     arg.to_str().is_some_and(|s| s.starts_with("git:"))
 }
 
-/// A path from the command line, or `git:…` read from the repository.
+/// A path from the command line, or `git:…` read from the repository
+/// ([`Input::from_arg`], for any path, UTF-8 or not).
 fn classify(side: Side, arg: &Path, new: Option<&Path>) -> Result<Input, InputError> {
     match arg.to_str() {
-        Some(s) if s.starts_with("git:") => Input::from_arg(side, s, new),
-        _ => Input::from_path(side, arg),
+        Some(s) => Input::from_arg(side, s, new),
+        None => Input::from_path(side, arg),
     }
 }
 
-/// A directory holding a buf.yaml or buf.work.yaml, read as the check reads
-/// it; `None` for any other source.
-fn workspace_at(source: &Source, includes: &[PathBuf]) -> Result<Option<Arc<Workspace>>, Error> {
-    let Some(arg) = source.arg() else {
-        return Ok(None);
+/// The buf workspace a NEW source is, read as the check reads it: a
+/// directory holding a buf.yaml or buf.work.yaml, or with `upwards` one here
+/// or in a parent (NEW is the current directory); `None` for any other source.
+fn workspace_at(
+    source: &Source,
+    includes: &[PathBuf],
+    upwards: bool,
+) -> Result<Option<Arc<Workspace>>, Error> {
+    let file = match source.arg() {
+        Some(a) if is_git(a) => None,
+        Some(a) if upwards => workspace::find_upwards(a),
+        Some(a) if a.is_dir() => workspace::file_in(a),
+        _ => None,
     };
-    if is_git(arg) || !arg.is_dir() {
-        return Ok(None);
-    }
-    match workspace::file_in(arg) {
-        Some(f) => Ok(Some(Arc::new(Workspace::load(&f, includes)?))),
-        None => Ok(None),
-    }
+    Ok(match file {
+        Some(f) => Some(Arc::new(Workspace::load(&f, includes)?)),
+        None => None,
+    })
+}
+
+/// NEW as an input: its workspace when it is one, else the source classified.
+fn new_side(source: &Source, ws: Option<&Arc<Workspace>>) -> Result<Input, InputError> {
+    Ok(match (ws, source) {
+        (Some(ws), _) => Input::Workspace(ws.clone()),
+        (None, Source::Arg(a)) => classify(Side::New, a, None)?,
+        (None, Source::Input(i)) => i.clone(),
+    })
 }
 
 /// `-I` and the deps' roots of `workspaces`.
