@@ -1,24 +1,11 @@
 //! The command line as a user runs it: exit codes, formats, inputs, errors.
 
+mod common;
+use common::{protocheck, run};
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn protocheck() -> Command {
-    let mut c = Command::cargo_bin("protocheck").unwrap();
-    c.env_remove("NO_COLOR").env_remove("COLUMNS");
-    c
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = protocheck().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 const OLD: &str = "fixtures/order/old";
 

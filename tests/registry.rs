@@ -8,11 +8,11 @@
 //! gives nothing.
 
 mod common;
+use common::{protocheck, run};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use protocheck::registry::{self, Direction, Mode};
 use protocheck::{Input, Level, Options, Schema, Severity, Side};
 use serde_json::Value;
@@ -259,21 +259,6 @@ fn csr_is_bufs_32_rules() {
     }
     assert_eq!(protocheck::rules::for_level(Level::Csr).len(), 32);
     assert_eq!("CSR".parse::<Level>(), Ok(Level::Csr));
-}
-
-fn protocheck() -> Command {
-    let mut c = Command::cargo_bin("protocheck").unwrap();
-    c.env_remove("NO_COLOR").env_remove("COLUMNS");
-    c
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = protocheck().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 const T: &str = "fixtures/registry_transitive";

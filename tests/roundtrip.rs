@@ -1,27 +1,14 @@
 //! `protocheck roundtrip` and `--roundtrip`: what old and new readers see of
 //! real bytes, field by field.
 
+mod common;
+use common::run;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use protocheck::roundtrip::{self, Direction, FieldResult, Outcome, RoundTrip};
 use protocheck::{compile_pair, Input};
 use serde_json::Value;
-
-fn protocheck() -> Command {
-    let mut c = Command::cargo_bin("protocheck").unwrap();
-    c.env_remove("NO_COLOR").env_remove("COLUMNS");
-    c
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = protocheck().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 /// Text with its line wrapping undone, to search for sentences.
 fn flat(s: &str) -> String {

@@ -47,3 +47,21 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The command, without the environment that would change its output
+/// (`NO_COLOR`, `COLUMNS`).
+pub fn protocheck() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("protocheck").unwrap();
+    c.env_remove("NO_COLOR").env_remove("COLUMNS");
+    c
+}
+
+/// Runs the command: exit code, stdout, stderr.
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = protocheck().args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
