@@ -115,37 +115,40 @@ fn moved_or_renamed(old: &str, new: &str) -> &'static str {
     }
 }
 
+/// The hint for an element `name` that reappears as `to`: moved or renamed,
+/// and `fix`, why and how to keep the old one.
+fn reappeared(name: &str, to: &str, fix: String) -> Hint {
+    Hint {
+        what: format!("\"{name}\" was {} to \"{to}\"", moved_or_renamed(name, to)),
+        fix: words(fix),
+    }
+}
+
 fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> {
     match gone {
         Gone::Message(name) => {
             let m = old.message(name)?;
             let to = added.messages.get(&message_shape(m)?)?.first()?;
-            Some(Hint {
-                what: format!(
-                    "\"{name}\" was {} to \"{}\"",
-                    moved_or_renamed(name, &to.full_name),
-                    to.full_name
-                ),
-                fix: words(format!(
+            Some(reappeared(
+                name,
+                &to.full_name,
+                format!(
                     "keep \"{name}\": fields, RPCs and google.protobuf.Any type URLs refer to a message by its full name; declare \"{}\" alongside it if you need the new name, and deprecate the old one",
                     to.full_name
-                )),
-            })
+                ),
+            ))
         }
         Gone::Enum(name) => {
             let e = old.enum_(name)?;
             let to = added.enums.get(&enum_shape(e)?)?.first()?;
-            Some(Hint {
-                what: format!(
-                    "\"{name}\" was {} to \"{}\"",
-                    moved_or_renamed(name, &to.full_name),
-                    to.full_name
-                ),
-                fix: words(format!(
+            Some(reappeared(
+                name,
+                &to.full_name,
+                format!(
                     "keep \"{name}\": fields refer to an enum by its full name; declare \"{}\" alongside it if you need the new name",
                     to.full_name
-                )),
-            })
+                ),
+            ))
         }
         Gone::Field { message, number } => {
             let (om, nm) = (old.message(message)?, new.message(message)?);
@@ -276,17 +279,14 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                         .collect::<BTreeSet<_>>()
                         == methods
             })?;
-            Some(Hint {
-                what: format!(
-                    "\"{name}\" was {} to \"{}\"",
-                    moved_or_renamed(name, &to.full_name),
-                    to.full_name
-                ),
-                fix: words(format!(
+            Some(reappeared(
+                name,
+                &to.full_name,
+                format!(
                     "keep \"{name}\": clients call /{name}/Method; serve \"{}\" alongside it until every client has moved",
                     to.full_name
-                )),
-            })
+                ),
+            ))
         }
         Gone::Method { service, name } => {
             let os = old
