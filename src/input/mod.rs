@@ -387,23 +387,27 @@ pub(crate) fn plan(
             let (roots, names, _) = plan_workspace(side, ws, includes)?;
             Ok((roots, names))
         }
-        Input::Memory(m) => {
-            let names: Vec<String> = m.names().map(str::to_owned).collect();
-            if let Some(bad) = names.iter().find(|n| !is_import_name(n)) {
-                return Err(InputError::MemoryName {
-                    side,
-                    name: bad.clone(),
-                });
-            }
-            if names.is_empty() {
-                return Err(InputError::MemoryName {
-                    side,
-                    name: String::new(),
-                });
-            }
-            Ok((includes.to_vec(), names))
-        }
+        Input::Memory(m) => Ok((includes.to_vec(), memory_names(side, m)?)),
     }
+}
+
+/// The import names of files held in memory, each checked to be an import
+/// path (so none can be written outside a directory it is joined to).
+fn memory_names(side: Side, m: &MemoryFiles) -> Result<Vec<String>, InputError> {
+    let names: Vec<String> = m.names().map(str::to_owned).collect();
+    if let Some(bad) = names.iter().find(|n| !is_import_name(n)) {
+        return Err(InputError::MemoryName {
+            side,
+            name: bad.clone(),
+        });
+    }
+    if names.is_empty() {
+        return Err(InputError::MemoryName {
+            side,
+            name: String::new(),
+        });
+    }
+    Ok(names)
 }
 
 /// A workspace's roots, its files, and the module of each file.
@@ -679,17 +683,15 @@ fn compile_memory_with_protoc(
     };
     let tmp = tempfile::tempdir().map_err(unusable)?;
     let mut shown = HashMap::new();
-    // Names were checked by `plan`: every one is relative, without `..`.
-    plan(side, &Input::Memory(Arc::new(m.clone())), includes)?;
-    for name in m.names() {
+    let mut names = memory_names(side, m)?;
+    for name in &names {
         let path = tmp.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(unusable)?;
         }
         std::fs::write(&path, m.get(name).unwrap_or_default()).map_err(unusable)?;
-        shown.insert(name.to_owned(), name.to_owned());
+        shown.insert(name.clone(), name.clone());
     }
-    let mut names: Vec<String> = m.names().map(str::to_owned).collect();
     if let Some(only) = only {
         names.retain(|n| only.contains(n));
     }
