@@ -15,6 +15,12 @@ use protocheck::{Check, ConfigChoice};
 use cli::{Cli, Command, Format, RoundtripFormat};
 use output::{emit, finish, print_error, text_width};
 
+/// The command allocates and frees a great many small strings and vectors
+/// (descriptors, the model, findings): mimalloc does that in a fraction of
+/// the system allocator's time.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let err_color = cli::use_color(cli.color, std::io::stderr().is_terminal());
