@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::engine::fix::{ProposedEdit, Suggestion, Target};
 use crate::engine::{Gone, RawFinding};
-use crate::schema::{Cardinality, Enum, Message, Schema};
+use crate::schema::{Cardinality, Enum, File, Message, Schema, Service};
 
 struct Hint {
     what: String,
@@ -83,6 +83,25 @@ fn enum_shape(e: &Enum) -> Option<Vec<(i32, String)>> {
 struct Added<'s> {
     messages: HashMap<Vec<String>, Vec<&'s Message>>,
     enums: HashMap<Vec<(i32, String)>, Vec<&'s Enum>>,
+    /// The first (by name) of the new input files that were not input
+    /// files before, for each shape.
+    files: HashMap<BTreeSet<String>, &'s File>,
+    /// The first (in order) of the services only the new side has, for
+    /// each set of method names.
+    services: HashMap<BTreeSet<&'s str>, &'s Service>,
+}
+
+/// What a file looks like, regardless of its name: the names of its
+/// top-level messages, enums and services.
+fn file_shape(s: &Schema, f: &File) -> BTreeSet<String> {
+    let mut v: BTreeSet<String> = f
+        .messages
+        .iter()
+        .map(|&i| s.messages[i].name.clone())
+        .collect();
+    v.extend(f.enums.iter().map(|&i| s.enums[i].name.clone()));
+    v.extend(f.services.iter().map(|&i| s.services[i].name.clone()));
+    v
 }
 
 impl<'s> Added<'s> {
@@ -103,7 +122,29 @@ impl<'s> Added<'s> {
                 }
             }
         }
-        Added { messages, enums }
+        let mut files: HashMap<BTreeSet<String>, &File> = HashMap::new();
+        for (_, f) in new.target_files() {
+            if old.file(&f.name).is_none_or(|o| !o.is_target) {
+                files.entry(file_shape(new, f)).or_insert(f);
+            }
+        }
+        let old_services: HashSet<&str> = old
+            .target_services()
+            .map(|(_, s)| s.full_name.as_str())
+            .collect();
+        let mut services: HashMap<BTreeSet<&str>, &Service> = HashMap::new();
+        for (_, s) in new.target_services() {
+            if !old_services.contains(s.full_name.as_str()) {
+                let methods = s.methods.iter().map(|m| m.name.as_str()).collect();
+                services.entry(methods).or_insert(s);
+            }
+        }
+        Added {
+            messages,
+            enums,
+            files,
+            services,
+        }
     }
 }
 
@@ -238,24 +279,11 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
             })
         }
         Gone::File(name) => {
-            let of = old.file(name)?;
-            let shape = |s: &Schema, f: &crate::schema::File| -> BTreeSet<String> {
-                let mut v: BTreeSet<String> = f
-                    .messages
-                    .iter()
-                    .map(|&i| s.messages[i].name.clone())
-                    .collect();
-                v.extend(f.enums.iter().map(|&i| s.enums[i].name.clone()));
-                v.extend(f.services.iter().map(|&i| s.services[i].name.clone()));
-                v
-            };
-            let want = shape(old, of);
+            let want = file_shape(old, old.file(name)?);
             if want.is_empty() {
                 return None;
             }
-            let (_, to) = new.target_files().find(|(_, f)| {
-                old.file(&f.name).is_none_or(|o| !o.is_target) && shape(new, f) == want
-            })?;
+            let to = added.files.get(&want)?;
             Some(Hint {
                 what: format!("file \"{name}\" was renamed to \"{}\"", to.name),
                 fix: words(format!(
@@ -269,16 +297,10 @@ fn find(old: &Schema, new: &Schema, gone: &Gone, added: &Added) -> Option<Hint> 
                 .map(|(_, s)| s)
                 .find(|s| &s.full_name == name)?;
             let methods: BTreeSet<&str> = os.methods.iter().map(|m| m.name.as_str()).collect();
-            let to = new.target_services().map(|(_, s)| s).find(|s| {
-                !old.target_services()
-                    .any(|(_, o)| o.full_name == s.full_name)
-                    && !methods.is_empty()
-                    && s.methods
-                        .iter()
-                        .map(|m| m.name.as_str())
-                        .collect::<BTreeSet<_>>()
-                        == methods
-            })?;
+            if methods.is_empty() {
+                return None;
+            }
+            let to = added.services.get(&methods)?;
             Some(reappeared(
                 name,
                 &to.full_name,

@@ -100,18 +100,17 @@ pub fn subjects(old: &Schema, new: &Schema) -> Subjects {
         new_only: Vec::new(),
         old_only: Vec::new(),
     };
+    // The input file of that name on that side.
+    let target =
+        |side: &Schema, name: &str| side.file_index(name).filter(|&i| side.files[i].is_target);
     for (ni, nf) in new.target_files() {
-        match old
-            .target_files()
-            .find(|(_, of)| of.name == nf.name)
-            .map(|(oi, _)| oi)
-        {
+        match target(old, &nf.name) {
             Some(oi) => s.pairs.push((oi, ni)),
             None => s.new_only.push(nf.name.clone()),
         }
     }
     for (_, of) in old.target_files() {
-        if !new.target_files().any(|(_, nf)| nf.name == of.name) {
+        if target(new, &of.name).is_none() {
             s.old_only.push(of.name.clone());
         }
     }

@@ -884,12 +884,16 @@ impl Schema {
     /// Whether any input file declares this package.
     pub fn has_package(&self, package: &str) -> bool {
         self.unchanged_packages.contains(package)
-            || self.target_files().any(|(_, f)| f.package == package)
+            || self
+                .files
+                .iter()
+                .any(|f| f.is_target && f.package == package)
     }
 
     /// How many input files the side has, compiled or not.
     pub fn input_files(&self) -> usize {
-        self.target_files().count() + self.unchanged_files - self.promoted_imports
+        self.files.iter().filter(|f| f.is_target).count() + self.unchanged_files
+            - self.promoted_imports
     }
 
     /// Makes every imported file a target, so that it is compared too (as
