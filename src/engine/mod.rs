@@ -12,6 +12,8 @@ pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::engine::finding::{Audience, ElementKind, Finding, Location, Severity};
 use crate::engine::rule::{Rule, RuleMeta};
 use crate::schema::{Enum, EnumValue, Field, File, Message, Method, Oneof, Schema, Service};
@@ -834,6 +836,11 @@ impl MethodPair<'_> {
 /// An element on the old side, the new side, or both.
 type Both<T> = (Option<T>, Option<T>);
 
+/// Old messages checked by one task of [`run`]: enough that a task's
+/// overhead does not count, few enough that both cores get work from a few
+/// thousand.
+const MESSAGES_PER_TASK: usize = 512;
+
 /// Calls every rule on every pair and returns the findings, sorted by path,
 /// line, column and rule.
 pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
@@ -995,24 +1002,41 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         }
         same_file(file).map(Anchor::file)
     };
-    for (_, om) in old.target_messages() {
-        let nm = new.message(&om.full_name);
-        each!(
-            check_message,
-            MessagePair {
-                old: Some(om),
-                new: nm,
-                new_parent: if nm.is_none() {
-                    deleted_parent(om.file, om.parent)
-                } else {
-                    None
-                },
+    // The bulk of the work where many messages changed: in chunks on all
+    // cores, their findings joined in order.
+    let old_messages: Vec<&Message> = old.target_messages().map(|(_, m)| m).collect();
+    let chunks: Vec<Vec<RawFinding>> = old_messages
+        .par_chunks(MESSAGES_PER_TASK)
+        .map(|chunk| {
+            let mut cx = Cx {
+                old,
+                new,
+                rule: first.meta(),
+                out: Vec::new(),
+            };
+            for &om in chunk {
+                let nm = new.message(&om.full_name);
+                let pair = MessagePair {
+                    old: Some(om),
+                    new: nm,
+                    new_parent: if nm.is_none() {
+                        deleted_parent(om.file, om.parent)
+                    } else {
+                        None
+                    },
+                };
+                for r in rules {
+                    cx.rule = r.meta();
+                    r.check_message(&mut cx, &pair);
+                }
+                if let Some(nm) = nm {
+                    pair_message_contents(&mut cx, rules, om, nm);
+                }
             }
-        );
-        if let Some(nm) = nm {
-            pair_message_contents(&mut cx, rules, om, nm);
-        }
-    }
+            cx.out
+        })
+        .collect();
+    cx.out.extend(chunks.into_iter().flatten());
     for (_, nm) in new.target_messages() {
         if old.message(&nm.full_name).is_none() {
             each!(
@@ -1199,8 +1223,8 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
 
     let mut out = cx.out;
     crate::engine::hints::add(old, new, &mut out);
-    let mut findings: Vec<Finding> = out.into_iter().map(|r| resolve(old, new, r)).collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut findings: Vec<Finding> = out.into_par_iter().map(|r| resolve(old, new, r)).collect();
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     findings
 }
