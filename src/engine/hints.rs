@@ -124,7 +124,7 @@ impl<'s> Added<'s> {
         }
         let mut files: HashMap<BTreeSet<String>, &File> = HashMap::new();
         for (_, f) in new.target_files() {
-            if old.file(&f.name).is_none_or(|o| !o.is_target) {
+            if old.target_file_index(&f.name).is_none() {
                 files.entry(file_shape(new, f)).or_insert(f);
             }
         }

@@ -853,14 +853,18 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         rule: first.meta(),
         out: Vec::new(),
     };
+    // Every rule's `$hook` on the pair, into `cx` (or the `Cx` given).
     macro_rules! each {
-        ($hook:ident, $pair:expr) => {{
+        ($cx:ident; $hook:ident, $pair:expr) => {{
             let pair = $pair;
             for r in rules {
-                cx.rule = r.meta();
-                r.$hook(&mut cx, &pair);
+                $cx.rule = r.meta();
+                r.$hook(&mut $cx, &pair);
             }
         }};
+        ($hook:ident, $pair:expr) => {
+            each!(cx; $hook, $pair)
+        };
     }
 
     // Files by path.
@@ -870,8 +874,8 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
         .map(|(_, f)| f.name.as_str())
         .collect();
     for name in &names {
-        let old_idx = old.file_index(name).filter(|&i| old.files[i].is_target);
-        let new_idx = new.file_index(name).filter(|&i| new.files[i].is_target);
+        let old_idx = old.target_file_index(name);
+        let new_idx = new.target_file_index(name);
         each!(
             check_file,
             FilePair {
@@ -922,10 +926,7 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     for (_, x) in new.target_extensions() {
         new_ext_by_nested.insert((x.file, x.nested_name()), x);
     }
-    let same_file = |f: usize| -> Option<usize> {
-        new.file_index(&old.files[f].name)
-            .filter(|&i| new.files[i].is_target)
-    };
+    let same_file = |f: usize| -> Option<usize> { new.target_file_index(&old.files[f].name) };
     let surviving_parent = |new_file: usize, mut parent: Option<usize>| -> Option<&Message> {
         while let Some(p) = parent {
             if let Some(m) = new_by_nested.get(&(new_file, old.messages[p].nested_name.as_str())) {
@@ -1016,19 +1017,19 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
             };
             for &om in chunk {
                 let nm = new.message(&om.full_name);
-                let pair = MessagePair {
-                    old: Some(om),
-                    new: nm,
-                    new_parent: if nm.is_none() {
-                        deleted_parent(om.file, om.parent)
-                    } else {
-                        None
-                    },
-                };
-                for r in rules {
-                    cx.rule = r.meta();
-                    r.check_message(&mut cx, &pair);
-                }
+                each!(
+                    cx;
+                    check_message,
+                    MessagePair {
+                        old: Some(om),
+                        new: nm,
+                        new_parent: if nm.is_none() {
+                            deleted_parent(om.file, om.parent)
+                        } else {
+                            None
+                        },
+                    }
+                );
                 if let Some(nm) = nm {
                     pair_message_contents(&mut cx, rules, om, nm);
                 }

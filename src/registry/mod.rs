@@ -100,17 +100,14 @@ pub fn subjects(old: &Schema, new: &Schema) -> Subjects {
         new_only: Vec::new(),
         old_only: Vec::new(),
     };
-    // The input file of that name on that side.
-    let target =
-        |side: &Schema, name: &str| side.file_index(name).filter(|&i| side.files[i].is_target);
     for (ni, nf) in new.target_files() {
-        match target(old, &nf.name) {
+        match old.target_file_index(&nf.name) {
             Some(oi) => s.pairs.push((oi, ni)),
             None => s.new_only.push(nf.name.clone()),
         }
     }
     for (_, of) in old.target_files() {
-        if target(new, &of.name).is_none() {
+        if new.target_file_index(&of.name).is_none() {
             s.old_only.push(of.name.clone());
         }
     }

@@ -802,6 +802,12 @@ impl Schema {
         self.file_index.get(name).copied()
     }
 
+    /// The index of the input file (not one only imported) with that import
+    /// name.
+    pub fn target_file_index(&self, name: &str) -> Option<usize> {
+        self.file_index(name).filter(|&i| self.files[i].is_target)
+    }
+
     /// The message with that full name (`shop.Order`, no leading dot).
     pub fn message(&self, full_name: &str) -> Option<&Message> {
         self.message_index
