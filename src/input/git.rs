@@ -853,6 +853,17 @@ pub fn compile_descriptors(
     g: &GitInput,
     includes: &[PathBuf],
 ) -> Result<Compiled, InputError> {
+    compile_descriptors_with(side, g, includes, true)
+}
+
+/// [`compile_descriptors`], giving back the descriptor pool only with
+/// `keep_pool` (see `crate::input::pools`).
+pub(crate) fn compile_descriptors_with(
+    side: Side,
+    g: &GitInput,
+    includes: &[PathBuf],
+    keep_pool: bool,
+) -> Result<Compiled, InputError> {
     let (names, roots) = plan(side, g, includes)?;
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let failure = Arc::new(Mutex::new(None));
@@ -864,7 +875,7 @@ pub fn compile_descriptors(
         failure: failure.clone(),
         side,
     };
-    input::run_compiler(side, resolver, names, seen, failure)
+    input::run_compiler(side, resolver, names, seen, failure, keep_pool)
 }
 
 /// Compiles the schema at the revision with protoc (for editions files,

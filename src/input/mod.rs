@@ -6,6 +6,7 @@ pub mod descriptor_set;
 pub mod error;
 pub mod git;
 pub mod pair;
+pub(crate) mod pools;
 pub mod protoc;
 pub(crate) mod prune;
 pub(crate) mod resolve;
@@ -593,7 +594,7 @@ pub(crate) fn compile_only(
         return crate::input::descriptor_set::load_with(side, path, keep_pool);
     }
     // The model keeps no comments: they are dropped as each file is read.
-    match compile_descriptors_only(side, input, includes, only, false) {
+    match compile_descriptors_only(side, input, includes, only, false, keep_pool) {
         Ok(c) => {
             let Compiled {
                 files,
@@ -723,7 +724,7 @@ pub fn compile_descriptors(
     input: &Input,
     includes: &[PathBuf],
 ) -> Result<Compiled, InputError> {
-    compile_descriptors_only(side, input, includes, None, true)
+    compile_descriptors_only(side, input, includes, None, true, true)
 }
 
 fn compile_descriptors_only(
@@ -732,9 +733,12 @@ fn compile_descriptors_only(
     includes: &[PathBuf],
     only: Option<&HashSet<String>>,
     comments: bool,
+    keep_pool: bool,
 ) -> Result<Compiled, InputError> {
     match input {
-        Input::Git(g) => return crate::input::git::compile_descriptors(side, g, includes),
+        Input::Git(g) => {
+            return crate::input::git::compile_descriptors_with(side, g, includes, keep_pool)
+        }
         Input::DescriptorSet(path) => {
             return Err(InputError::NotProto {
                 side,
@@ -751,13 +755,22 @@ fn compile_descriptors_only(
         Input::Memory(m) => Some(m.clone()),
         _ => None,
     };
-    let mut compiled = match compile_roots(side, memory.clone(), &roots, &names, true, comments) {
+    let compile = |strip_large, comments| {
+        compile_roots(
+            side,
+            memory.clone(),
+            &roots,
+            &names,
+            strip_large,
+            comments,
+            keep_pool,
+        )
+    };
+    let mut compiled = match compile(true, comments) {
         // A compile error while a large file was given without its source
         // info: compile again with it, for a diagnostic that points into it.
         Err((e @ InputError::NoProtoc { .. }, _)) => Err(e),
-        Err((_, true)) => {
-            compile_roots(side, memory, &roots, &names, false, true).map_err(|(e, _)| e)
-        }
+        Err((_, true)) => compile(false, true).map_err(|(e, _)| e),
         other => other.map_err(|(e, _)| e),
     }?;
     // Files were compiled without (most of) their source info: the
@@ -827,6 +840,7 @@ fn compile_roots(
     names: &[String],
     strip_large: bool,
     comments: bool,
+    keep_pool: bool,
 ) -> Result<Compiled, (InputError, bool)> {
     let stripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(HashMap::new()));
@@ -841,7 +855,7 @@ fn compile_roots(
         failure: failure.clone(),
         side,
     };
-    run_compiler(side, resolver, names.to_vec(), seen, failure)
+    run_compiler(side, resolver, names.to_vec(), seen, failure, keep_pool)
         .map_err(|e| (e, stripped.load(std::sync::atomic::Ordering::Relaxed)))
 }
 
@@ -856,11 +870,12 @@ pub(crate) fn run_compiler(
     names: Vec<String>,
     seen: Arc<Mutex<HashMap<String, FileSource>>>,
     failure: Arc<Mutex<Option<InputError>>>,
+    keep_pool: bool,
 ) -> Result<Compiled, InputError> {
     let mut chain = ChainFileResolver::new();
     chain.add(GoogleFileResolver::new());
     chain.add(resolver);
-    let mut pool = prost_reflect::DescriptorPool::new();
+    let mut pools = crate::input::pools::Pools::new(keep_pool);
     let mut loader = Loader::new(
         |name: &str| {
             chain
@@ -871,7 +886,7 @@ pub(crate) fn run_compiler(
         crate::input::resolve::Symbols::default(),
     );
     let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
-        pool.add_file_descriptor_proto(fd).map_err(|e| {
+        pools.add(fd).map_err(|e| {
             let text = e
                 .file()
                 .and_then(|f| lock(&seen).get(f).and_then(|s| s.text.clone()));
@@ -914,27 +929,22 @@ pub(crate) fn run_compiler(
         }
         return Err(compile_error(side, &err, &lock(&seen)).into());
     }
-    // Imports added for prost-reflect's sake are not the file's. The names
-    // are not needed any more: freed before the descriptors are copied.
+    // Imports added for prost-reflect's sake are not the file's.
     let widened = std::mem::take(&mut loader.widened);
     drop(loader);
-    let files = pool
-        .files()
-        .map(|f| {
-            let mut fd = f.file_descriptor_proto().clone();
-            if let Some(&n) = widened.get(fd.name()) {
-                fd.dependency.truncate(n);
-            }
-            fd
-        })
-        .collect();
+    let (mut files, pool) = pools.finish();
+    for fd in &mut files {
+        if let Some(&n) = widened.get(fd.name()) {
+            fd.dependency.truncate(n);
+        }
+    }
     let targets: HashSet<String> = names.into_iter().collect();
     let sources = std::mem::take(&mut *lock(&seen));
     Ok(Compiled {
         files,
         targets,
         sources,
-        pool: Some(pool),
+        pool,
     })
 }
 

@@ -1,0 +1,201 @@
+//! Checking files with prost-reflect's descriptor pool without holding every
+//! file in one pool.
+//!
+//! The pool checks what our loader does not (field numbers, reserved ranges,
+//! JSON names, defaults, options...) and interprets options; the descriptors
+//! it gives back are what the model is built from. It also keeps two copies
+//! of every file plus an index of every element: several times the size of
+//! the descriptors, most of a large check's memory. But what it checks about
+//! a file needs only that file and its imports, direct or not (the one check
+//! across unrelated files, a name defined twice, is the loader's, over all of
+//! them). So unless the caller wants the pool itself (the round trip), files
+//! go into a pool until it holds about [`BATCH_ELEMENTS`] elements; then a new
+//! pool starts, into which each file's imports are added again (as the first
+//! pool gave them back) before the file itself.
+
+use std::collections::HashMap;
+
+use prost_reflect::{DescriptorError, DescriptorPool};
+use prost_types::{DescriptorProto, FileDescriptorProto};
+
+/// About how many messages, fields, enums, values, services and methods a
+/// pool holds before the next file starts a new one: a few tens of MB of
+/// pool, and few enough pools that adding common imports again stays cheap.
+const BATCH_ELEMENTS: usize = 20_000;
+
+/// The files checked so far, as the pool gave them back, in the order they
+/// were added (imports first).
+pub(crate) struct Pools {
+    /// One pool for everything, kept (no batches).
+    keep: bool,
+    pool: DescriptorPool,
+    /// How many elements the current pool holds.
+    elements: usize,
+    /// Whether each file (by index into `files`) is in the current pool.
+    in_pool: Vec<bool>,
+    files: Vec<FileDescriptorProto>,
+    /// Each file's imports, as indices into `files`.
+    imports: Vec<Vec<usize>>,
+    index: HashMap<String, usize>,
+    /// How many pools were started after the first.
+    restarts: usize,
+}
+
+impl Pools {
+    /// `keep`: one pool, which [`Pools::finish`] gives back.
+    pub(crate) fn new(keep: bool) -> Pools {
+        Pools {
+            keep,
+            pool: DescriptorPool::new(),
+            elements: 0,
+            in_pool: Vec::new(),
+            files: Vec::new(),
+            imports: Vec::new(),
+            index: HashMap::new(),
+            restarts: 0,
+        }
+    }
+
+    /// Checks a file whose imports were added before, and keeps it.
+    pub(crate) fn add(&mut self, fd: FileDescriptorProto) -> Result<(), DescriptorError> {
+        let imports: Vec<usize> = fd
+            .dependency
+            .iter()
+            .filter_map(|d| self.index.get(d).copied())
+            .collect();
+        let elements = count_elements(&fd);
+        if !self.keep && self.elements > 0 && self.elements + elements > BATCH_ELEMENTS {
+            self.pool = DescriptorPool::new();
+            self.in_pool.iter_mut().for_each(|b| *b = false);
+            self.elements = 0;
+            self.restarts += 1;
+        }
+        for &i in &imports {
+            self.bring(i)?;
+        }
+        let name = fd.name().to_owned();
+        self.pool.add_file_descriptor_proto(fd)?;
+        self.elements += elements;
+        let back = self
+            .pool
+            .get_file_by_name(&name)
+            .map(|f| f.file_descriptor_proto().clone())
+            .unwrap_or_default();
+        self.index.insert(name, self.files.len());
+        self.files.push(back);
+        self.imports.push(imports);
+        self.in_pool.push(true);
+        Ok(())
+    }
+
+    /// Adds file `i` (a file checked before) and its imports to the current
+    /// pool if they are not in it.
+    fn bring(&mut self, i: usize) -> Result<(), DescriptorError> {
+        if self.in_pool[i] {
+            return Ok(());
+        }
+        // Imports form no cycle (the loader rejects them): the recursion
+        // ends, and is as deep as the chain of imports.
+        for k in 0..self.imports[i].len() {
+            self.bring(self.imports[i][k])?;
+        }
+        self.elements += count_elements(&self.files[i]);
+        self.pool.add_file_descriptor_proto(self.files[i].clone())?;
+        self.in_pool[i] = true;
+        Ok(())
+    }
+
+    /// The files as the pool gave them back, in order, and the pool if it
+    /// was kept.
+    pub(crate) fn finish(self) -> (Vec<FileDescriptorProto>, Option<DescriptorPool>) {
+        (self.files, self.keep.then_some(self.pool))
+    }
+}
+
+/// How many elements (messages, fields, enums, enum values, services,
+/// methods, extensions) a file defines: what a pool's size grows with.
+fn count_elements(fd: &FileDescriptorProto) -> usize {
+    fn message(m: &DescriptorProto) -> usize {
+        1 + m.field.len()
+            + m.extension.len()
+            + m.enum_type.iter().map(|e| 1 + e.value.len()).sum::<usize>()
+            + m.nested_type.iter().map(message).sum::<usize>()
+    }
+    1 + fd.message_type.iter().map(message).sum::<usize>()
+        + fd.enum_type
+            .iter()
+            .map(|e| 1 + e.value.len())
+            .sum::<usize>()
+        + fd.service.iter().map(|s| 1 + s.method.len()).sum::<usize>()
+        + fd.extension.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, imports: &[&str], body: &str) -> FileDescriptorProto {
+        let mut fd = protox_parse::parse(name, body).expect("parses");
+        fd.dependency = imports.iter().map(|s| (*s).to_owned()).collect();
+        fd
+    }
+
+    #[test]
+    fn a_new_pool_gets_the_imports_again() {
+        let mut pools = Pools::new(false);
+        let base = file(
+            "base.proto",
+            &[],
+            "syntax = \"proto3\"; package b; message Base { int32 x = 1; }",
+        );
+        pools.add(base).expect("base is valid");
+        // Enough files to start several pools, each using base.proto.
+        for i in 0..(BATCH_ELEMENTS / 500 + 3) {
+            let fields: String = (1..=500).map(|n| format!("b.Base f{n} = {n}; ")).collect();
+            let text = format!(
+                "syntax = \"proto3\"; package p{i}; import \"base.proto\"; message M {{ {fields} }}"
+            );
+            let mut fd = file(&format!("f{i}.proto"), &["base.proto"], &text);
+            for f in &mut fd.message_type[0].field {
+                f.type_name = Some(".b.Base".to_owned());
+                f.set_type(prost_types::field_descriptor_proto::Type::Message);
+            }
+            pools.add(fd).expect("each file is valid in its pool");
+        }
+        assert_eq!(pools.restarts, 1);
+        let (files, pool) = pools.finish();
+        assert!(pool.is_none());
+        assert_eq!(files.len(), BATCH_ELEMENTS / 500 + 4);
+        assert_eq!(files[3].message_type[0].field[499].type_name(), ".b.Base");
+    }
+
+    #[test]
+    fn a_problem_in_a_later_pool_is_still_found() {
+        let mut pools = Pools::new(false);
+        pools.elements = BATCH_ELEMENTS;
+        let bad = file(
+            "bad.proto",
+            &[],
+            "syntax = \"proto3\"; message M { int32 a = 1; int32 b = 1; }",
+        );
+        let err = pools.add(bad).expect_err("field number used twice");
+        assert!(
+            err.to_string().contains("number '1' is already used"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_kept_pool_holds_every_file() {
+        let mut pools = Pools::new(true);
+        pools.elements = BATCH_ELEMENTS;
+        pools
+            .add(file("a.proto", &[], "syntax = \"proto3\"; message A {}"))
+            .expect("valid");
+        pools
+            .add(file("b.proto", &[], "syntax = \"proto3\"; message B {}"))
+            .expect("valid");
+        let (_, pool) = pools.finish();
+        assert_eq!(pool.expect("kept").files().len(), 2);
+    }
+}
