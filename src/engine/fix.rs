@@ -114,7 +114,7 @@ impl Suggestion {
 /// The text of an element of a file as written, when there is source.
 pub(crate) fn text_of(file: &File, path: &[i32]) -> Option<String> {
     let span = file.span(path)?;
-    let text = file.source.as_ref()?.text();
+    let text = file.source()?.text();
     text.get(span.offset..span.offset + span.len)
         .map(str::to_owned)
 }
@@ -240,7 +240,7 @@ pub(crate) fn resolve(new: &Schema, edits: &[ProposedEdit]) -> Option<Fix> {
     let mut out = Vec::new();
     for e in edits {
         let file = new.files.get(e.target.file)?;
-        let src = file.source.as_ref()?;
+        let src = file.source()?;
         let text = src.text();
         let span = file.span(&e.target.path)?;
         let (start, end) = (span.offset, span.offset + span.len);

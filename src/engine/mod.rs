@@ -1294,7 +1294,7 @@ fn locate(schema: &Schema, a: &Anchor) -> Location {
     }
     if span.is_none() {
         // The start of the file.
-        span = file.source.as_ref().map(|s| s.span_of(0, 0)).or_else(|| {
+        span = file.source().map(|s| s.span_of(0, 0)).or_else(|| {
             file.has_source_info()
                 .then(crate::schema::span::Span::start)
         });
@@ -1350,7 +1350,7 @@ fn map_field_span(schema: &Schema, a: &Anchor) -> Option<crate::schema::span::Sp
 fn decl_text(schema: &Schema, a: &Anchor) -> Option<String> {
     let file = &schema.files[a.file];
     let span = file.span(&a.path)?;
-    let text = file.source.as_ref()?.text();
+    let text = file.source()?.text();
     let s = text.get(span.offset..span.offset + span.len)?;
     (span.line == span.end_line && s.len() <= 160).then(|| s.to_owned())
 }

@@ -729,6 +729,7 @@ impl GitResolver {
                     .then(|| self.input.rev.clone()),
                 display_path: display,
                 text: Some(SourceText::new(text.as_str())),
+                reread: None,
                 source_info: None,
                 locations: None,
             },

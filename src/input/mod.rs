@@ -22,7 +22,7 @@ use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::input::error::{CompileError, InputError};
 use crate::input::resolve::{LoadError, Loader};
-use crate::schema::span::{LocationIndex, SourceText};
+use crate::schema::span::{LocationIndex, Reread, SourceText};
 use crate::schema::{FileSource, Schema, Side};
 
 /// One side of a comparison as the user named it.
@@ -234,12 +234,17 @@ struct RootsResolver {
 
 impl FileResolver for RootsResolver {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        let Some((display_path, text)) = self.read(name)? else {
+        let Some((display_path, text, path)) = self.read(name)? else {
             return Err(protox::Error::file_not_found(name));
         };
         let mut source = FileSource {
             display_path,
             revision: None,
+            // Without comments (a check), the text is dropped once the file
+            // has compiled and read again if a finding points into it.
+            reread: path
+                .filter(|_| !self.comments)
+                .map(|p| Reread::new(p, &text)),
             text: Some(SourceText::new(text.as_str())),
             source_info: None,
             locations: None,
@@ -286,10 +291,12 @@ impl FileResolver for RootsResolver {
 
 impl RootsResolver {
     /// The file `name`: from memory, else from the first root that has it,
-    /// as (its path as shown, its text); `None` if no root has it.
-    fn read(&self, name: &str) -> Result<Option<(String, String)>, protox::Error> {
+    /// as (its path as shown, its text, its path on disk); `None` if no root
+    /// has it.
+    #[allow(clippy::type_complexity)]
+    fn read(&self, name: &str) -> Result<Option<(String, String, Option<PathBuf>)>, protox::Error> {
         if let Some(text) = self.memory.as_ref().and_then(|m| m.get(name)) {
-            return Ok(Some((name.to_owned(), text.to_owned())));
+            return Ok(Some((name.to_owned(), text.to_owned(), None)));
         }
         for root in &self.roots {
             let path = root.join(name);
@@ -304,7 +311,7 @@ impl RootsResolver {
                 }
             };
             return match String::from_utf8(bytes) {
-                Ok(text) => Ok(Some((display(&path), text))),
+                Ok(text) => Ok(Some((display(&path), text, Some(path)))),
                 Err(_) => {
                     let err = InputError::NotUtf8 {
                         side: self.side,
@@ -886,6 +893,7 @@ pub(crate) fn run_compiler(
         crate::input::resolve::Symbols::default(),
     );
     let mut add = |_, fd: prost_types::FileDescriptorProto| -> Result<(), LoadError> {
+        let name = fd.name().to_owned();
         pools.add(fd).map_err(|e| {
             let text = e
                 .file()
@@ -895,7 +903,14 @@ pub(crate) fn run_compiler(
                 None => e,
             };
             LoadError::Protox(e.into())
-        })
+        })?;
+        // Compiled: its text can be read again when needed.
+        if let Some(src) = lock(&seen).get_mut(&name) {
+            if src.reread.is_some() {
+                src.text = None;
+            }
+        }
+        Ok(())
     };
     for name in &names {
         let Err(err) = loader.load(name, &mut add) else {

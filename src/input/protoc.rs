@@ -398,6 +398,7 @@ impl Roots<'_> {
                     .unwrap_or_else(|| display(&path)),
                 revision: None,
                 text: Some(SourceText::with_tab_columns(text)),
+                reread: None,
                 source_info: None,
                 locations: None,
             })

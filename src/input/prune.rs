@@ -252,6 +252,7 @@ fn check_unchanged(
             Some(FileSource {
                 display_path: input::display(&path),
                 text: Some(SourceText::new(text)),
+                reread: None,
                 source_info: None,
                 locations: None,
                 revision: None,
@@ -332,7 +333,7 @@ pub(crate) fn check_duplicates(schema: &Schema, pruned: &Pruned) -> Result<(), I
             path: Some(f.display_path.clone()),
             line: span.map(|s| s.line),
             column: span.map(|s| s.column),
-            source_code: f.source.as_ref().map(|t| {
+            source_code: f.source().map(|t| {
                 miette::NamedSource::new(f.display_path.clone(), t.text().clone())
                     .with_language("protobuf")
             }),

@@ -84,7 +84,7 @@ pub fn fix(
 /// The text of file `file` and the span of the element at `path`.
 fn source<'s>(s: &'s Schema, file: usize, path: &[i32]) -> Option<(&'s str, Span)> {
     let f = &s.files[file];
-    let text: &str = f.source.as_ref()?.text();
+    let text: &str = f.source()?.text();
     let span = f.span(path)?;
     text.get(span.offset..span.offset + span.len)?;
     Some((text, span))
@@ -306,7 +306,7 @@ fn restore_message(os: &Schema, om: usize, ns: &Schema, nctx: Target) -> Option<
     let body = &text[span.offset..span.offset + span.len];
     match nctx {
         Target::File(nf) => {
-            let ntext: &str = ns.files[nf].source.as_ref()?.text();
+            let ntext: &str = ns.files[nf].source()?.text();
             let sep = if ntext.ends_with('\n') { "\n" } else { "\n\n" };
             Some(vec![edit(
                 ns,

@@ -420,7 +420,7 @@ pub fn declaration(schema: &Schema, t: Target) -> Option<String> {
     let (file, path) = super::place(schema, t);
     let file = &schema.files[file];
     let span = file.span(&path)?;
-    let text = file.source.as_ref()?.text();
+    let text = file.source()?.text();
     let s = text.get(span.offset..span.offset + span.len)?;
     (span.line == span.end_line && s.len() <= 160).then(|| s.to_owned())
 }

@@ -316,7 +316,7 @@ impl Sources {
 
     pub(crate) fn add(&mut self, schema: &Schema, file: &str) {
         if let Some(f) = schema.file(file) {
-            if let Some(src) = &f.source {
+            if let Some(src) = f.source() {
                 // Keyed as findings show the path: a file at a git revision
                 // by its path in the repository.
                 let shown = match &f.revision {

@@ -13,6 +13,7 @@ pub mod span;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
@@ -25,7 +26,7 @@ use crate::schema::features::{
     Edition, EnumType, Features, FieldPresence, JsonFormat, MessageEncoding,
 };
 use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
-use crate::schema::span::{LocationIndex, SourceText, Span};
+use crate::schema::span::{LocationIndex, Reread, SourceText, Span};
 
 /// Which version of the schema something belongs to. Displays and
 /// serializes as `old` or `new`.
@@ -271,8 +272,10 @@ pub struct File {
     pub extensions: Vec<Field>,
     /// The file options as written, if any.
     pub options: Option<FileOptions>,
-    /// The file's text, when it was compiled from source.
-    pub source: Option<SourceText>,
+    /// The file's text, when it was compiled from source (see [`File::source`]).
+    source: OnceLock<Option<SourceText>>,
+    /// Where to read it when it was not kept.
+    reread: Option<Reread>,
     /// The spans of its elements (its source info without the comments).
     locations: LocationIndex,
     /// More of them, kept aside while it was compiled (no path is in both).
@@ -280,13 +283,21 @@ pub struct File {
 }
 
 impl File {
+    /// The file's text, when it was compiled from source; a file's text not
+    /// kept after compiling is read again the first time it is asked for.
+    pub fn source(&self) -> Option<&SourceText> {
+        self.source
+            .get_or_init(|| self.reread.as_ref()?.read())
+            .as_ref()
+    }
+
     /// The location of the element at `path`, if source info has one.
     pub fn span(&self, path: &[i32]) -> Option<Span> {
         let raw = self
             .locations
             .get(path)
             .or_else(|| self.more_locations.as_ref()?.get(path))?;
-        match &self.source {
+        match self.source() {
             Some(src) => src.span_from_proto(raw),
             None => raw_span(raw),
         }
@@ -656,7 +667,7 @@ pub struct Schema {
     enum_index: HashMap<String, usize>,
     /// Synthetic map entry messages by file and descriptor path, built on
     /// first use (finding a place for a map's key or value field).
-    map_entry_index: std::sync::OnceLock<HashMap<(usize, Vec<i32>), usize>>,
+    map_entry_index: OnceLock<HashMap<(usize, Vec<i32>), usize>>,
     /// Input files that are byte-identical on both sides, with identical
     /// imports, and so were not compiled: their packages, and how many.
     pub unchanged_packages: HashSet<String>,
@@ -683,6 +694,9 @@ pub struct FileSource {
     pub revision: Option<String>,
     /// The file's text, where it was read.
     pub text: Option<SourceText>,
+    /// Where to read the text again when it was not kept (`text` is then
+    /// `None`).
+    pub reread: Option<Reread>,
     /// Source info kept aside when the file was compiled without it.
     pub source_info: Option<SourceCodeInfo>,
     /// The same, as spans only, when only the model needs it; the
@@ -726,7 +740,7 @@ impl Schema {
             file_index: HashMap::new(),
             message_index: HashMap::new(),
             enum_index: HashMap::new(),
-            map_entry_index: std::sync::OnceLock::new(),
+            map_entry_index: OnceLock::new(),
             unchanged_packages: HashSet::new(),
             unchanged_files: 0,
             inferred_targets: false,
@@ -995,7 +1009,11 @@ impl Schema {
             services: Vec::new(),
             extensions: Vec::new(),
             options: fd.options.take(),
-            source: source.and_then(|s| s.text.clone()),
+            source: match source.and_then(|s| s.text.clone()) {
+                Some(text) => OnceLock::from(Some(text)),
+                None => OnceLock::new(),
+            },
+            reread: source.and_then(|s| s.reread.clone()),
             locations: LocationIndex::new(
                 fd.source_code_info
                     .take()

@@ -44,11 +44,12 @@ impl Span {
     }
 }
 
-/// The text of one source file with a table of line starts.
+/// The text of one source file with a table of line starts (made on first
+/// use: most files' text is only parsed).
 #[derive(Debug, Clone)]
 pub struct SourceText {
     text: Arc<str>,
-    line_starts: Arc<[usize]>,
+    line_starts: Arc<OnceLock<Box<[usize]>>>,
     /// Columns of `SourceCodeInfo` spans count bytes with tabs expanded to
     /// the next multiple of 8, as protoc (and buf) record them; protox
     /// counts plain bytes.
@@ -58,17 +59,9 @@ pub struct SourceText {
 impl SourceText {
     /// Text whose `SourceCodeInfo` columns are byte offsets (protox).
     pub fn new(text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         SourceText {
-            text,
-            line_starts: starts.into(),
+            text: text.into(),
+            line_starts: Arc::default(),
             tab_columns: false,
         }
     }
@@ -82,12 +75,27 @@ impl SourceText {
         }
     }
 
+    /// The byte offset at which each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        })
+    }
+
     /// The byte column of a recorded column on a 0-based line.
     fn byte_col(&self, line: usize, col: usize) -> usize {
         if !self.tab_columns {
             return col;
         }
-        let Some(&start) = self.line_starts.get(line) else {
+        let Some(&start) = self.line_starts().get(line) else {
             return col;
         };
         let mut expanded = 0;
@@ -119,11 +127,11 @@ impl SourceText {
 
     /// Byte offset of a 0-based (line, byte column), clamped to the text.
     fn offset(&self, line: usize, byte_col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line) else {
             return self.text.len();
         };
-        let end = self
-            .line_starts
+        let end = starts
             .get(line + 1)
             .map(|&s| s.saturating_sub(1))
             .unwrap_or(self.text.len());
@@ -137,11 +145,12 @@ impl SourceText {
     /// 1-based (line, character column) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = starts[line];
         let mut cut = offset;
         while cut > start && !self.text.is_char_boundary(cut) {
             cut -= 1;
@@ -176,6 +185,39 @@ impl SourceText {
         let start = self.offset(line, self.byte_col(line, col));
         let end = self.offset(end_line, self.byte_col(end_line, end_col));
         Some(self.span_of(start, end))
+    }
+}
+
+/// Where to read a file's text again, when it was not kept: most files
+/// have no finding, and their text would be most of a large check's memory.
+/// The text read again is used only if it is the text that was compiled
+/// (same length and hash); otherwise there is none, and findings in the file
+/// have no snippet.
+#[derive(Debug, Clone)]
+pub struct Reread {
+    path: std::path::PathBuf,
+    len: usize,
+    hash: u64,
+}
+
+impl Reread {
+    /// `text` is what was read from `path` and compiled.
+    pub fn new(path: std::path::PathBuf, text: &str) -> Reread {
+        Reread {
+            path,
+            len: text.len(),
+            hash: Reread::hash(text),
+        }
+    }
+
+    fn hash(text: &str) -> u64 {
+        foldhash::fast::FixedState::with_seed(0).hash_one(text)
+    }
+
+    /// The text, if it can be read again unchanged.
+    pub fn read(&self) -> Option<SourceText> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        (text.len() == self.len && Reread::hash(&text) == self.hash).then(|| SourceText::new(text))
     }
 }
 
@@ -325,6 +367,23 @@ impl std::hash::Hasher for U64Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_read_again_only_if_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.proto");
+        let text = "syntax = \"proto3\";\nmessage A {}\n";
+        std::fs::write(&path, text).unwrap();
+        let again = Reread::new(path.clone(), text);
+        let read = again.read().expect("unchanged");
+        assert_eq!(&**read.text(), text);
+        assert_eq!(read.line_col(text.find("message").unwrap()), (2, 1));
+        // Same length, other bytes: not the text that was compiled.
+        std::fs::write(&path, text.replace("A {", "B {")).unwrap();
+        assert!(again.read().is_none());
+        std::fs::remove_file(&path).unwrap();
+        assert!(again.read().is_none());
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {
