@@ -56,10 +56,12 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     // A bad configuration is reported before any compiling.
     options.selection()?;
     // Two directories: files unchanged on both sides are not compiled.
-    let pruned = if options.full {
-        None
-    } else {
-        input::prune::plan(old, new, &options.includes)?
+    let (pruned, unchanged) = match options.full {
+        true => (None, None),
+        false => match input::prune::plan(old, new, &options.includes)? {
+            Some((pruned, unchanged)) => (Some(pruned), Some(unchanged)),
+            None => (None, None),
+        },
     };
     let only = |side: Side| {
         pruned.as_ref().map(|p| match side {
@@ -70,28 +72,36 @@ pub fn check(old: &Input, new: &Input, options: &Options) -> Result<Report, Erro
     // On rayon's threads, which reuse the memory the parallel parsing above
     // freed (a thread of its own would take memory anew).
     let protoc = options.protoc.as_deref();
-    let (old_schema, new_schema) = rayon::join(
+    // The unchanged files are checked while the others compile: neither
+    // needs the other, and the check alone would leave a core idle.
+    let (checked, (old_schema, new_schema)) = rayon::join(
+        move || unchanged.map_or(Ok(()), input::prune::Unchanged::check),
         || {
-            input::compile_only(
-                Side::Old,
-                old,
-                &options.includes,
-                only(Side::Old),
-                protoc,
-                false,
-            )
-        },
-        || {
-            input::compile_only(
-                Side::New,
-                new,
-                &options.includes,
-                only(Side::New),
-                protoc,
-                false,
+            rayon::join(
+                || {
+                    input::compile_only(
+                        Side::Old,
+                        old,
+                        &options.includes,
+                        only(Side::Old),
+                        protoc,
+                        false,
+                    )
+                },
+                || {
+                    input::compile_only(
+                        Side::New,
+                        new,
+                        &options.includes,
+                        only(Side::New),
+                        protoc,
+                        false,
+                    )
+                },
             )
         },
     );
+    checked?;
     let mut old_schema = old_schema.map_err(|e| input::pair::explain(e, old, &options.includes))?;
     let mut new_schema = new_schema?;
     if let Some(p) = &pruned {

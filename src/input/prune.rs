@@ -40,15 +40,26 @@ struct Parsed {
     names: Vec<String>,
     /// What checking the file needs: its outline, or the parsed file
     /// (without its source info) if it has a problem of its own.
-    unit: Option<Unit>,
+    unit: Unit,
 }
 
-/// Both sides are directories: decides what to compile. `None` for other inputs.
+/// The unchanged files, parsed, still to be checked (see [`Unchanged::check`]).
+pub(crate) struct Unchanged {
+    roots: Vec<PathBuf>,
+    /// What checking each file needs, by import name.
+    units: HashMap<String, Unit>,
+    /// About how many names they and their imports define.
+    capacity: usize,
+}
+
+/// Both sides are directories: decides what to compile, and gives the
+/// unchanged files to check (which can be done while the rest compiles).
+/// `None` for other inputs.
 pub(crate) fn plan(
     old: &Input,
     new: &Input,
     includes: &[PathBuf],
-) -> Result<Option<Pruned>, InputError> {
+) -> Result<Option<(Pruned, Unchanged)>, InputError> {
     let (Input::Dir(old_dir), Input::Dir(new_dir)) = (old, new) else {
         return Ok(None);
     };
@@ -91,14 +102,17 @@ pub(crate) fn plan(
     identical.retain(|name, _| !dirty.contains(name));
     let mut roots = vec![new_dir.clone()];
     roots.extend(includes.iter().cloned());
-    check_unchanged(&roots, &mut identical)?;
+    // Fields and enum values are names too: several per type name.
+    let capacity = identical.values().map(|p| p.names.len() * 6).sum();
     let mut unchanged: Vec<(String, String)> = Vec::new();
     let mut unchanged_names = HashMap::new();
-    for (name, p) in &identical {
-        unchanged.push(((*name).to_owned(), p.package.clone()));
-        for n in &p.names {
-            unchanged_names.insert(n.clone(), (*name).to_owned());
+    let mut units = HashMap::with_capacity(identical.len());
+    for (name, p) in identical {
+        unchanged.push((name.to_owned(), p.package));
+        for n in p.names {
+            unchanged_names.insert(n, name.to_owned());
         }
+        units.insert(name.to_owned(), p.unit);
     }
     unchanged.sort();
     let keep = |names: &[String]| -> HashSet<String> {
@@ -108,12 +122,19 @@ pub(crate) fn plan(
             .cloned()
             .collect()
     };
-    Ok(Some(Pruned {
-        old_compile: keep(&old_names),
-        new_compile: keep(&new_names),
-        unchanged,
-        unchanged_names,
-    }))
+    Ok(Some((
+        Pruned {
+            old_compile: keep(&old_names),
+            new_compile: keep(&new_names),
+            unchanged,
+            unchanged_names,
+        },
+        Unchanged {
+            roots,
+            units,
+            capacity,
+        },
+    )))
 }
 
 /// The file's imports and package if it has the same bytes on both sides and
@@ -156,26 +177,29 @@ fn same_file(old_dir: &Path, new_dir: &Path, name: &str) -> Option<Parsed> {
         package,
         imports,
         names,
-        unit: Some(unit),
+        unit,
     })
 }
 
-/// Checks the unchanged files (the same on both sides, so the new side's are
-/// checked) as protoc would compile them, without compiling them: their
-/// imports are loaded (missing and cyclic imports are errors), the names of
-/// all of them and their imports collected (a name defined twice is an
-/// error), and every type name in them resolved. Takes their descriptors.
+impl Unchanged {
+    /// Checks the unchanged files (the same on both sides, so the new side's
+    /// are checked) as protoc would compile them, without compiling them:
+    /// their imports are loaded (missing and cyclic imports are errors), the
+    /// names of all of them and their imports collected (a name defined twice
+    /// is an error), and every type name in them resolved.
+    pub(crate) fn check(self) -> Result<(), InputError> {
+        check_unchanged(&self.roots, self.units, self.capacity)
+    }
+}
+
 fn check_unchanged(
     roots: &[PathBuf],
-    unchanged: &mut HashMap<&str, Parsed>,
+    mut parsed: HashMap<String, Unit>,
+    capacity: usize,
 ) -> Result<(), InputError> {
     use protox::file::FileResolver;
     let google = protox::file::GoogleFileResolver::new();
-    let mut parsed: HashMap<&str, Unit> = unchanged
-        .iter_mut()
-        .filter_map(|(name, p)| Some((*name, p.unit.take()?)))
-        .collect();
-    let mut names: Vec<&str> = parsed.keys().copied().collect();
+    let mut names: Vec<String> = parsed.keys().cloned().collect();
     names.sort_unstable();
     let parse = |name: &str| -> Result<prost_types::FileDescriptorProto, protox::Error> {
         for root in roots {
@@ -192,8 +216,6 @@ fn check_unchanged(
         }
         Err(protox::Error::file_not_found(name))
     };
-    // Fields and enum values are names too: several per type name.
-    let capacity = unchanged.values().map(|p| p.names.len() * 6).sum();
     // A file opened a second time is wanted whole (see `Loader`): it is
     // parsed again.
     let open = |name: &str| -> Result<Unit, protox::Error> {
@@ -209,7 +231,7 @@ fn check_unchanged(
     let mut loader = Loader::new(open, false, Symbols::with_capacity(capacity));
     let mut loaded: Vec<(u32, Unit)> = Vec::new();
     let mut result = Ok(());
-    for name in names {
+    for name in &names {
         result = loader.load(name, &mut |i, unit| {
             loaded.push((i, unit));
             Ok(())
