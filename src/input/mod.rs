@@ -754,10 +754,24 @@ fn compile_descriptors_only(
         }
         Input::File(_) | Input::Dir(_) | Input::Workspace(_) | Input::Memory(_) => {}
     }
-    let (roots, mut names) = plan(side, input, includes)?;
-    if let Some(only) = only {
-        names.retain(|n| only.contains(n));
-    }
+    let (roots, names) = match (input, only) {
+        // The directory was listed when `only` was chosen from it: it is not
+        // walked again (thousands of system calls in a large tree).
+        (Input::Dir(dir), Some(only)) => {
+            let mut roots = vec![dir.clone()];
+            roots.extend(includes.iter().cloned());
+            let mut names: Vec<String> = only.iter().cloned().collect();
+            names.sort();
+            (roots, names)
+        }
+        _ => {
+            let (roots, mut names) = plan(side, input, includes)?;
+            if let Some(only) = only {
+                names.retain(|n| only.contains(n));
+            }
+            (roots, names)
+        }
+    };
     let memory = match input {
         Input::Memory(m) => Some(m.clone()),
         _ => None,
