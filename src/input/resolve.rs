@@ -270,25 +270,9 @@ fn cat(a: &str, b: &str) -> String {
     s
 }
 
-/// FxHash: names are hashed by the million, and come from local files.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fast = std::hash::BuildHasherDefault<FastHasher>;
+/// Names are hashed by the million, and come from local files: foldhash's
+/// fast hasher, not std's SipHash.
+type Fast = foldhash::fast::FixedState;
 
 fn scope_prefix(pkg: &str) -> String {
     if pkg.is_empty() {

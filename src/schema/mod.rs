@@ -15,6 +15,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// The model's indices by name are looked up for every element paired:
+/// foldhash's fast hasher, not std's SipHash.
+type Fast = foldhash::fast::RandomState;
+
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumOptions, FieldDescriptorProto, FieldOptions,
@@ -662,9 +666,9 @@ pub struct Schema {
     /// Why there is no pool although one was asked for (descriptors
     /// prost-reflect rejects, such as a set without its imports).
     pub pool_problem: Option<String>,
-    file_index: HashMap<String, usize>,
-    message_index: HashMap<String, usize>,
-    enum_index: HashMap<String, usize>,
+    file_index: HashMap<String, usize, Fast>,
+    message_index: HashMap<String, usize, Fast>,
+    enum_index: HashMap<String, usize, Fast>,
     /// Synthetic map entry messages by file and descriptor path, built on
     /// first use (finding a place for a map's key or value field).
     map_entry_index: OnceLock<HashMap<(usize, Vec<i32>), usize>>,
@@ -737,9 +741,9 @@ impl Schema {
             services: Vec::new(),
             pool: None,
             pool_problem: None,
-            file_index: HashMap::new(),
-            message_index: HashMap::new(),
-            enum_index: HashMap::new(),
+            file_index: HashMap::default(),
+            message_index: HashMap::default(),
+            enum_index: HashMap::default(),
             map_entry_index: OnceLock::new(),
             unchanged_packages: HashSet::new(),
             unchanged_files: 0,

@@ -3,8 +3,12 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::sync::{Arc, OnceLock};
+
+// Paths are hashed to find their spans: foldhash is several times faster
+// than std's SipHash on such short keys (a collision is handled anyway).
+use foldhash::fast::RandomState;
 
 use prost_types::SourceCodeInfo;
 use serde::Serialize;
@@ -298,7 +302,7 @@ impl LocationIndex {
 
     fn by_hash(&self) -> &ByHash {
         self.by_hash.get_or_init(|| {
-            let hasher = RandomState::new();
+            let hasher = RandomState::default();
             let mut first: HashMap<u64, u32, BuildHasherDefault<U64Hasher>> = HashMap::default();
             let mut collided = HashMap::new();
             first.reserve(self.ends.len());
