@@ -11,7 +11,10 @@
 //! them). So unless the caller wants the pool itself (the round trip), files
 //! go into a pool until it holds about [`BATCH_ELEMENTS`] elements; then a new
 //! pool starts, into which each file's imports are added again (as the first
-//! pool gave them back) before the file itself.
+//! pool gave them back) before the file itself. Imports that pool after pool
+//! needs again (`google/protobuf/descriptor.proto`, a project's common types)
+//! are kept in a base pool, and new pools start as a copy of it: copying a
+//! pool is cheaper than adding its files again.
 
 use std::collections::HashMap;
 
@@ -19,8 +22,9 @@ use prost_reflect::{DescriptorError, DescriptorPool};
 use prost_types::{DescriptorProto, FileDescriptorProto};
 
 /// About how many messages, fields, enums, values, services and methods a
-/// pool holds before the next file starts a new one: a few tens of MB of
-/// pool, and few enough pools that adding common imports again stays cheap.
+/// pool holds before the next file starts a new one (twice as many while the
+/// files come from one directory): a few tens of MB of pool, and few enough
+/// pools that adding imports again stays cheap.
 const BATCH_ELEMENTS: usize = 20_000;
 
 /// The files checked so far, as the pool gave them back, in the order they
@@ -33,6 +37,12 @@ pub(crate) struct Pools {
     elements: usize,
     /// Whether each file (by index into `files`) is in the current pool.
     in_pool: Vec<bool>,
+    /// What new pools start from: the files added again to two pools.
+    base: DescriptorPool,
+    in_base: Vec<bool>,
+    base_elements: usize,
+    /// How many pools each file was added to again.
+    again: Vec<u8>,
     files: Vec<FileDescriptorProto>,
     /// Each file's imports, as indices into `files`.
     imports: Vec<Vec<usize>>,
@@ -49,6 +59,10 @@ impl Pools {
             pool: DescriptorPool::new(),
             elements: 0,
             in_pool: Vec::new(),
+            base: DescriptorPool::new(),
+            in_base: Vec::new(),
+            base_elements: 0,
+            again: Vec::new(),
             files: Vec::new(),
             imports: Vec::new(),
             index: HashMap::new(),
@@ -64,10 +78,20 @@ impl Pools {
             .filter_map(|d| self.index.get(d).copied())
             .collect();
         let elements = count_elements(&fd);
-        if !self.keep && self.elements > 0 && self.elements + elements > BATCH_ELEMENTS {
-            self.pool = DescriptorPool::new();
-            self.in_pool.iter_mut().for_each(|b| *b = false);
-            self.elements = 0;
+        // A new pool starts between directories where it can: files of one
+        // directory import each other, and all of a directory's files in
+        // one pool are added once.
+        let dir = fd.name().rsplit_once('/').map_or("", |(d, _)| d);
+        let full = match self.files.last() {
+            Some(last) if last.name().rsplit_once('/').map_or("", |(d, _)| d) == dir => {
+                self.elements + elements > 2 * BATCH_ELEMENTS
+            }
+            _ => self.elements + elements > BATCH_ELEMENTS,
+        };
+        if !self.keep && self.elements > self.base_elements && full {
+            self.pool = self.base.clone();
+            self.in_pool.clone_from(&self.in_base);
+            self.elements = self.base_elements;
             self.restarts += 1;
         }
         for &i in &imports {
@@ -85,6 +109,8 @@ impl Pools {
         self.files.push(back);
         self.imports.push(imports);
         self.in_pool.push(true);
+        self.in_base.push(false);
+        self.again.push(0);
         Ok(())
     }
 
@@ -102,6 +128,27 @@ impl Pools {
         self.elements += count_elements(&self.files[i]);
         self.pool.add_file_descriptor_proto(self.files[i].clone())?;
         self.in_pool[i] = true;
+        self.again[i] = self.again[i].saturating_add(1);
+        // Wanted by a second pool after its own: likely by every pool. The
+        // base stays well below a pool's size, or every pool would be full
+        // from the start.
+        if self.again[i] >= 2 && !self.in_base[i] && self.base_elements < BATCH_ELEMENTS / 4 {
+            self.to_base(i)?;
+        }
+        Ok(())
+    }
+
+    /// Adds file `i` and its imports to the base pool if they are not in it.
+    fn to_base(&mut self, i: usize) -> Result<(), DescriptorError> {
+        if self.in_base[i] {
+            return Ok(());
+        }
+        for k in 0..self.imports[i].len() {
+            self.to_base(self.imports[i][k])?;
+        }
+        self.base_elements += count_elements(&self.files[i]);
+        self.base.add_file_descriptor_proto(self.files[i].clone())?;
+        self.in_base[i] = true;
         Ok(())
     }
 
@@ -149,24 +196,42 @@ mod tests {
             "syntax = \"proto3\"; package b; message Base { int32 x = 1; }",
         );
         pools.add(base).expect("base is valid");
-        // Enough files to start several pools, each using base.proto.
-        for i in 0..(BATCH_ELEMENTS / 500 + 3) {
+        // Enough files (of 500 fields each, each in a directory of its own)
+        // to start three pools after the first, each using base.proto.
+        let n = 3 * BATCH_ELEMENTS / 500 + 3;
+        for i in 0..n {
             let fields: String = (1..=500).map(|n| format!("b.Base f{n} = {n}; ")).collect();
             let text = format!(
                 "syntax = \"proto3\"; package p{i}; import \"base.proto\"; message M {{ {fields} }}"
             );
-            let mut fd = file(&format!("f{i}.proto"), &["base.proto"], &text);
+            let mut fd = file(&format!("d{i}/f.proto"), &["base.proto"], &text);
             for f in &mut fd.message_type[0].field {
                 f.type_name = Some(".b.Base".to_owned());
                 f.set_type(prost_types::field_descriptor_proto::Type::Message);
             }
             pools.add(fd).expect("each file is valid in its pool");
         }
-        assert_eq!(pools.restarts, 1);
+        assert_eq!(pools.restarts, 3);
+        // Added again to the second and third pools: the fourth starts with it.
+        assert_eq!(pools.again[0], 2);
+        assert!(pools.in_base[0]);
         let (files, pool) = pools.finish();
         assert!(pool.is_none());
-        assert_eq!(files.len(), BATCH_ELEMENTS / 500 + 4);
-        assert_eq!(files[3].message_type[0].field[499].type_name(), ".b.Base");
+        assert_eq!(files.len(), n + 1);
+        assert_eq!(files[n].message_type[0].field[499].type_name(), ".b.Base");
+    }
+
+    #[test]
+    fn files_of_one_directory_share_a_pool_up_to_twice_the_size() {
+        let mut pools = Pools::new(false);
+        for i in 0..(BATCH_ELEMENTS / 500 + 3) {
+            let fields: String = (1..=500).map(|n| format!("int32 f{n} = {n}; ")).collect();
+            let text = format!("syntax = \"proto3\"; package p{i}; message M {{ {fields} }}");
+            pools
+                .add(file(&format!("same/f{i}.proto"), &[], &text))
+                .expect("valid");
+        }
+        assert_eq!(pools.restarts, 0);
     }
 
     #[test]
