@@ -133,18 +133,18 @@ impl Pools {
         // base stays well below a pool's size, or every pool would be full
         // from the start.
         if self.again[i] >= 2 && !self.in_base[i] && self.base_elements < BATCH_ELEMENTS / 4 {
-            self.to_base(i)?;
+            self.add_to_base(i)?;
         }
         Ok(())
     }
 
     /// Adds file `i` and its imports to the base pool if they are not in it.
-    fn to_base(&mut self, i: usize) -> Result<(), DescriptorError> {
+    fn add_to_base(&mut self, i: usize) -> Result<(), DescriptorError> {
         if self.in_base[i] {
             return Ok(());
         }
         for k in 0..self.imports[i].len() {
-            self.to_base(self.imports[i][k])?;
+            self.add_to_base(self.imports[i][k])?;
         }
         self.base_elements += count_elements(&self.files[i]);
         self.base.add_file_descriptor_proto(self.files[i].clone())?;
