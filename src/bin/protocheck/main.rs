@@ -1,6 +1,7 @@
 //! The `protocheck` command: parses arguments, calls the library, renders,
 //! and sets the exit code (0 compatible, 1 breaking, 2 could not check).
 
+mod allocator;
 mod cli;
 mod output;
 
@@ -15,25 +16,8 @@ use protocheck::{Check, ConfigChoice};
 use cli::{Cli, Command, Format, RoundtripFormat};
 use output::{emit, finish, print_error, text_width};
 
-/// The command allocates and frees a great many small strings and vectors
-/// (descriptors, the model, findings): mimalloc does that in a fraction of
-/// the system allocator's time.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc's `mi_option_purge_delay`, which libmimalloc-sys does not name:
-/// in version 2's `mimalloc.h` it is the option after `eager_commit_delay`.
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = libmimalloc_sys::mi_option_eager_commit_delay + 1;
-
 fn main() -> ExitCode {
-    // Freed memory goes back to the system 250 ms after it is freed, not
-    // 10: a large check frees and takes hundreds of MB phase after phase,
-    // and at 10 ms the kernel handed back as pages half of what had just been
-    // returned (40,000 findings: 425,000 page faults, a third of the time).
-    // The peak grows by a few MB.
-    // SAFETY: no other thread exists yet, and the option is a number mimalloc
-    // reads when it purges.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 250) };
+    allocator::tune();
     let cli = Cli::parse();
     let err_color = cli::use_color(cli.color, std::io::stderr().is_terminal());
     if cli.version {
