@@ -35,6 +35,16 @@ def timed(cmd, cwd=None):
     return float(secs), int(kib), r
 
 
+def warm(*trees):
+    """Reads every file of the trees, so that each tool starts with them in
+    the page cache: buf takes 8 GB, and whatever ran after it otherwise read
+    the trees back from disk (protocheck measured 1.3 s warm, 1.8 s so)."""
+    for tree in trees:
+        for path in Path(tree).rglob("*"):
+            if path.is_file():
+                path.read_bytes()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=os.environ.get("CORPUS", BASE / "corpus"))
@@ -57,6 +67,7 @@ def main():
     outputs = {}
     for _ in range(args.runs):
         for tool, binary in tools.items():
+            warm(old, new)
             if tool == "buf":
                 secs, kib, r = timed([str(args.buf), "breaking", ".", "--against", str(old),
                                       "--config", cfg, "--error-format", "json"], cwd=new)
