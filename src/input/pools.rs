@@ -115,40 +115,33 @@ impl Pools {
     }
 
     /// Adds file `i` (a file checked before) and its imports to the current
-    /// pool if they are not in it.
+    /// pool if they are not in it. Those wanted by a second pool after their
+    /// own are likely wanted by every pool: they go into the base too (which
+    /// stays well below a pool's size, or every pool would be full from the
+    /// start).
     fn bring(&mut self, i: usize) -> Result<(), DescriptorError> {
-        if self.in_pool[i] {
-            return Ok(());
+        let mut added = Vec::new();
+        self.elements += add_with_imports(
+            &self.files,
+            &self.imports,
+            &mut self.pool,
+            &mut self.in_pool,
+            i,
+            &mut added,
+        )?;
+        for k in added {
+            self.again[k] = self.again[k].saturating_add(1);
+            if self.again[k] >= 2 && !self.in_base[k] && self.base_elements < BATCH_ELEMENTS / 4 {
+                self.base_elements += add_with_imports(
+                    &self.files,
+                    &self.imports,
+                    &mut self.base,
+                    &mut self.in_base,
+                    k,
+                    &mut Vec::new(),
+                )?;
+            }
         }
-        // Imports form no cycle (the loader rejects them): the recursion
-        // ends, and is as deep as the chain of imports.
-        for k in 0..self.imports[i].len() {
-            self.bring(self.imports[i][k])?;
-        }
-        self.elements += count_elements(&self.files[i]);
-        self.pool.add_file_descriptor_proto(self.files[i].clone())?;
-        self.in_pool[i] = true;
-        self.again[i] = self.again[i].saturating_add(1);
-        // Wanted by a second pool after its own: likely by every pool. The
-        // base stays well below a pool's size, or every pool would be full
-        // from the start.
-        if self.again[i] >= 2 && !self.in_base[i] && self.base_elements < BATCH_ELEMENTS / 4 {
-            self.add_to_base(i)?;
-        }
-        Ok(())
-    }
-
-    /// Adds file `i` and its imports to the base pool if they are not in it.
-    fn add_to_base(&mut self, i: usize) -> Result<(), DescriptorError> {
-        if self.in_base[i] {
-            return Ok(());
-        }
-        for k in 0..self.imports[i].len() {
-            self.add_to_base(self.imports[i][k])?;
-        }
-        self.base_elements += count_elements(&self.files[i]);
-        self.base.add_file_descriptor_proto(self.files[i].clone())?;
-        self.in_base[i] = true;
         Ok(())
     }
 
@@ -157,6 +150,32 @@ impl Pools {
     pub(crate) fn finish(self) -> (Vec<FileDescriptorProto>, Option<DescriptorPool>) {
         (self.files, self.keep.then_some(self.pool))
     }
+}
+
+/// Adds file `i` of `files` to `pool`, its imports (`imports[i]`) first,
+/// each only if `present` says it is missing; lists the files added in
+/// `added` and gives how many elements they have.
+fn add_with_imports(
+    files: &[FileDescriptorProto],
+    imports: &[Vec<usize>],
+    pool: &mut DescriptorPool,
+    present: &mut [bool],
+    i: usize,
+    added: &mut Vec<usize>,
+) -> Result<usize, DescriptorError> {
+    if present[i] {
+        return Ok(0);
+    }
+    // Imports form no cycle (the loader rejects them): the recursion ends,
+    // and is as deep as the chain of imports.
+    let mut elements = 0;
+    for &k in &imports[i] {
+        elements += add_with_imports(files, imports, pool, present, k, added)?;
+    }
+    pool.add_file_descriptor_proto(files[i].clone())?;
+    present[i] = true;
+    added.push(i);
+    Ok(elements + count_elements(&files[i]))
 }
 
 /// How many elements (messages, fields, enums, enum values, services,
