@@ -847,12 +847,13 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     let Some(first) = rules.first() else {
         return Vec::new();
     };
-    let mut cx = Cx {
+    let new_cx = || Cx {
         old,
         new,
         rule: first.meta(),
         out: Vec::new(),
     };
+    let mut cx = new_cx();
     // Every rule's `$hook` on the pair, into `cx` (or the `Cx` given).
     macro_rules! each {
         ($cx:ident; $hook:ident, $pair:expr) => {{
@@ -1009,12 +1010,7 @@ pub fn run(old: &Schema, new: &Schema, rules: &[&dyn Rule]) -> Vec<Finding> {
     let chunks: Vec<Vec<RawFinding>> = old_messages
         .par_chunks(MESSAGES_PER_TASK)
         .map(|chunk| {
-            let mut cx = Cx {
-                old,
-                new,
-                rule: first.meta(),
-                out: Vec::new(),
-            };
+            let mut cx = new_cx();
             for &om in chunk {
                 let nm = new.message(&om.full_name);
                 each!(

@@ -387,9 +387,7 @@ pub(crate) fn plan(
                     path: dir.clone(),
                 });
             }
-            let mut roots = vec![dir.clone()];
-            roots.extend(includes.iter().cloned());
-            Ok((roots, names))
+            Ok((dir_roots(dir, includes), names))
         }
         Input::Workspace(ws) => {
             let (roots, names, _) = plan_workspace(side, ws, includes)?;
@@ -397,6 +395,14 @@ pub(crate) fn plan(
         }
         Input::Memory(m) => Ok((includes.to_vec(), memory_names(side, m)?)),
     }
+}
+
+/// Where a directory input's imports are looked up: the directory, then the
+/// include roots.
+pub(crate) fn dir_roots(dir: &Path, includes: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots = vec![dir.to_path_buf()];
+    roots.extend(includes.iter().cloned());
+    roots
 }
 
 /// The import names of files held in memory, each checked to be an import
@@ -758,11 +764,9 @@ fn compile_descriptors_only(
         // The directory was listed when `only` was chosen from it: it is not
         // walked again (thousands of system calls in a large tree).
         (Input::Dir(dir), Some(only)) => {
-            let mut roots = vec![dir.clone()];
-            roots.extend(includes.iter().cloned());
             let mut names: Vec<String> = only.iter().cloned().collect();
             names.sort();
-            (roots, names)
+            (dir_roots(dir, includes), names)
         }
         _ => {
             let (roots, mut names) = plan(side, input, includes)?;

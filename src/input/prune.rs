@@ -100,8 +100,7 @@ pub(crate) fn plan(
     }
 
     identical.retain(|name, _| !dirty.contains(name));
-    let mut roots = vec![new_dir.clone()];
-    roots.extend(includes.iter().cloned());
+    let roots = input::dir_roots(new_dir, includes);
     // Fields and enum values are names too: several per type name.
     let capacity = identical.values().map(|p| p.names.len() * 6).sum();
     let mut unchanged: Vec<(String, String)> = Vec::new();

@@ -15,10 +15,6 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// The model's indices by name are looked up for every element paired:
-/// foldhash's fast hasher, not std's SipHash.
-type Fast = foldhash::fast::RandomState;
-
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, EnumOptions, FieldDescriptorProto, FieldOptions,
@@ -31,6 +27,10 @@ use crate::schema::features::{
 };
 use crate::schema::overlay::{EnumOverlay, FieldOverlay, FileOverlay, MessageOverlay};
 use crate::schema::span::{LocationIndex, Reread, SourceText, Span};
+
+/// The model's indices by name are looked up for every element paired:
+/// foldhash's fast hasher, not std's SipHash.
+type Fast = foldhash::fast::RandomState;
 
 /// Which version of the schema something belongs to. Displays and
 /// serializes as `old` or `new`.
